@@ -1,0 +1,179 @@
+"""Closing a pre-assessment round and issuing its warnings (spec/scoring.md, last part).
+
+``close_round`` is the one code path behind the management command, the Celery job and the
+lead department's button. It is idempotent: closing again with the same data changes nothing;
+closing again after the data changed replaces exactly the warnings that no longer hold.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from alerts.models import DiagnosisFlag, Warning
+from assessment.audit import record_event
+from assessment.models import Round
+from indicators.models import Indicator
+from scoring.engine import RoundWarnings, WarningFigures, round_warnings
+from scoring.models import Exemption, Progress
+
+
+class NotAPreAssessment(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CloseSummary:
+    warnings: int  # current warnings of the round after closing
+    created: int
+    replaced: int
+    flagged: int  # counties flagged for diagnosis
+
+
+def _same(w: Warning, f: WarningFigures) -> bool:
+    return (
+        w.bottom_three == f.bottom_three
+        and w.behind_target == f.behind_target
+        and w.not_reported == f.not_reported
+        and w.progress == f.progress
+        and w.place == f.place
+        and w.reported == f.reported
+    )
+
+
+def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
+    """The engine's warnings for ``rnd`` from the stored progress; no writes.
+
+    Returns the engine result and the code → id maps of counties and indicators.
+    """
+    cycle = rnd.cycle
+    counties = dict(cycle.counties.values_list("code", "id"))
+    indicators = dict(
+        Indicator.objects.filter(cycle=cycle).order_by("order", "code").values_list("code", "id")
+    )
+    county_code = {v: k for k, v in counties.items()}
+    indicator_code = {v: k for k, v in indicators.items()}
+    progress = {
+        (county_code[c], indicator_code[i]): v
+        for c, i, v in Progress.objects.filter(round=rnd).values_list(
+            "county_id", "indicator_id", "value"
+        )
+        if c in county_code
+    }
+    exempt = {
+        (county_code[c], indicator_code[i])
+        for c, i in Exemption.objects.filter(cycle=cycle).values_list("county_id", "indicator_id")
+        if c in county_code
+    }
+    figures = round_warnings(
+        counties=list(counties),
+        indicators=list(indicators),
+        progress=progress,
+        exempt=exempt,
+        expected=rnd.expected_progress,
+        tolerance=rnd.tolerance,
+        diagnosis_threshold=rnd.diagnosis_threshold,
+    )
+    return figures, counties, indicators
+
+
+def close_round(*, round: Round, actor=None) -> CloseSummary:  # noqa: A002 - the domain's word
+    """Close ``round`` and issue its warnings and diagnosis flags.
+
+    Side effects: sets the round closed (keeping the first closing time), creates the
+    warnings and flags that do not exist yet, marks replaced those that no longer hold, and
+    writes one audit event. Safe to run twice or concurrently: the round row is locked and a
+    current warning is unique per (round, county, indicator).
+    """
+    if round.kind != Round.Kind.PRE:
+        raise NotAPreAssessment(round.code)
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().select_related("cycle").get(pk=round.pk)
+        figures, county_id, indicator_id = compute_round(rnd)
+        now = timezone.now()
+
+        current = {
+            (w.county_id, w.indicator_id): w
+            for w in Warning.objects.filter(round=rnd, replaced_at__isnull=True)
+        }
+        wanted = {
+            (county_id[c], indicator_id[i]): f for (c, i), f in figures.warnings.items()
+        }
+        stale = [
+            w.pk for key, w in current.items() if key not in wanted or not _same(w, wanted[key])
+        ]
+        Warning.objects.filter(pk__in=stale).update(replaced_at=now)
+        new = [
+            Warning(
+                cycle_id=rnd.cycle_id,
+                round=rnd,
+                county_id=c,
+                indicator_id=i,
+                bottom_three=f.bottom_three,
+                behind_target=f.behind_target,
+                not_reported=f.not_reported,
+                progress=f.progress,
+                place=f.place,
+                reported=f.reported,
+                expected=rnd.expected_progress,
+            )
+            for (c, i), f in wanted.items()
+            if (c, i) not in current or current[(c, i)].pk in stale
+        ]
+        Warning.objects.bulk_create(new, batch_size=5000)
+
+        flags = {
+            f.county_id: f
+            for f in DiagnosisFlag.objects.filter(round=rnd, replaced_at__isnull=True)
+        }
+        wanted_flags = {county_id[c]: n for c, n in figures.diagnosis.items()}
+        stale_flags = [
+            f.pk
+            for c, f in flags.items()
+            if wanted_flags.get(c) != f.warning_count
+        ]
+        DiagnosisFlag.objects.filter(pk__in=stale_flags).update(replaced_at=now)
+        DiagnosisFlag.objects.bulk_create(
+            DiagnosisFlag(cycle_id=rnd.cycle_id, round=rnd, county_id=c, warning_count=n)
+            for c, n in wanted_flags.items()
+            if c not in flags or flags[c].pk in stale_flags
+        )
+
+        first_close = rnd.status != Round.Status.CLOSED
+        if first_close:
+            rnd.status = Round.Status.CLOSED
+            rnd.closed_at = rnd.closed_at or now
+            rnd.save(update_fields=["status", "closed_at"])
+        summary = CloseSummary(
+            warnings=len(wanted),
+            created=len(new),
+            replaced=len(stale),
+            flagged=len(wanted_flags),
+        )
+        if first_close or new or stale:
+            record_event(
+                rnd,
+                summary="close_round",
+                data={
+                    "warnings": summary.warnings,
+                    "created": summary.created,
+                    "replaced": summary.replaced,
+                    "flagged": summary.flagged,
+                },
+                actor=actor,
+            )
+    round.refresh_from_db()
+    return summary
+
+
+def reopen_round(*, round: Round, reason: str, actor=None) -> None:  # noqa: A002
+    """Reopen a closed round so that its data can change; its warnings stay until it closes.
+
+    Side effects: sets the round open and audits the change with ``reason``.
+    """
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        rnd.status = Round.Status.OPEN
+        rnd.save(update_fields=["status"])
+        record_event(rnd, summary="reopen_round", data={"reason": reason}, actor=actor)
+    round.refresh_from_db()

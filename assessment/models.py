@@ -1,0 +1,372 @@
+"""Cycles, rounds, counties, responsible units, users and the annual results.
+
+Python imports flow ``indicators → scoring → assessment → alerts, reports``. The lower apps
+point at ``Cycle``, ``County`` and ``Unit`` by string label, so they never import this module.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Precision of stored figures. Inputs keep 6 decimals; points and totals are stored as the
+# round2 values the spec publishes; the exact values are recomputed by the engine on demand.
+POINTS = {"max_digits": 14, "decimal_places": 2}
+RATE = {"max_digits": 9, "decimal_places": 4}
+
+
+class County(models.Model):
+    """An appraised county or district leadership team (被考核对象). Kept across years."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Unit(models.Model):
+    """A responsible unit (考核责任单位): a city bureau in charge of some indicators."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("responsible unit")
+        verbose_name_plural = _("responsible units")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class User(AbstractUser):
+    """An account with one role: the lead department, a responsible unit or a county."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead department")
+        UNIT = "unit", _("Responsible unit")
+        COUNTY = "county", _("County")
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.COUNTY)
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("unit")
+    )
+    county = models.ForeignKey(
+        County,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("county"),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_binding",
+                condition=(
+                    Q(role="lead", unit__isnull=True, county__isnull=True)
+                    | Q(role="unit", unit__isnull=False, county__isnull=True)
+                    | Q(role="county", unit__isnull=True, county__isnull=False)
+                ),
+            )
+        ]
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == self.Role.LEAD
+
+    @property
+    def is_unit(self) -> bool:
+        return self.role == self.Role.UNIT
+
+    @property
+    def is_county(self) -> bool:
+        return self.role == self.Role.COUNTY
+
+
+class Cycle(models.Model):
+    """One assessment year (考核年度) with the settings of ``spec/scoring.md``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    total_points = models.DecimalField(
+        _("total points"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    excellent_ratio = models.DecimalField(
+        _("excellence ratio"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.30"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    excellent_line = models.DecimalField(
+        _("excellence line"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Share of the total points a county needs to be excellent; blank for none."),
+    )
+    good_line = models.DecimalField(
+        _("good line"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.80"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    fair_line = models.DecimalField(
+        _("fair line"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.60"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    bonus_cap = models.DecimalField(
+        _("adjustment cap"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Largest absolute sum of a county's bonuses and penalties; blank for none."),
+    )
+    counties = models.ManyToManyField(
+        County, related_name="cycles", blank=True, verbose_name=_("counties")
+    )
+    results_computed_at = models.DateTimeField(_("results computed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Round(models.Model):
+    """A round of a cycle: the annual assessment or a pre-assessment (April, August …)."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("Annual assessment")
+        PRE = "pre", _("Pre-assessment")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not yet open")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    ANNUAL_CODE = "annual"
+    # Defaults of spec/scoring.md: April and August are 4/12 and 8/12 of the year.
+    DEFAULT_EXPECTED = {"april": Decimal("33.33"), "august": Decimal("66.67")}
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="rounds")
+    code = models.SlugField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    expected_progress = models.DecimalField(
+        _("expected progress (%)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    tolerance = models.DecimalField(
+        _("tolerance (percentage points)"), max_digits=7, decimal_places=2, default=Decimal("10")
+    )
+    diagnosis_threshold = models.PositiveIntegerField(_("diagnosis threshold"), default=3)
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        ordering = ["cycle", "closes_on", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="round_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} {self.name}"
+
+
+class Adjustment(models.Model):
+    """A signed bonus or penalty (加减分) from a special assessment."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="adjustments")
+    county = models.ForeignKey(County, models.PROTECT, related_name="adjustments")
+    points = models.DecimalField(_("points"), max_digits=10, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+        ordering = ["cycle", "county", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.points:+}"
+
+
+class Veto(models.Model):
+    """A one-vote veto (一票否决): the county is graded poor whatever its total."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="vetoes")
+    county = models.ForeignKey(County, models.PROTECT, related_name="vetoes")
+    reason = models.CharField(_("reason"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("veto")
+        verbose_name_plural = _("vetoes")
+        ordering = ["cycle", "county", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.county}: {self.reason}"
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+
+
+class CountyResult(models.Model):
+    """A county's annual result: total, rank and grade (with the lead department's override)."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="county_results")
+    county = models.ForeignKey(County, models.PROTECT, related_name="results")
+    indicator_points = models.DecimalField(_("indicator points"), **POINTS)
+    adjustment = models.DecimalField(_("adjustments"), **POINTS)
+    total = models.DecimalField(_("total"), **POINTS)
+    rank = models.PositiveIntegerField(_("rank"))
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    computed_grade = models.CharField(_("computed grade"), max_length=16, choices=Grade.choices)
+    grade_override = models.CharField(
+        _("overridden grade"), max_length=16, choices=Grade.choices, blank=True
+    )
+    override_reason = models.TextField(_("reason for the override"), blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("county result")
+        verbose_name_plural = _("county results")
+        ordering = ["cycle", "rank", "county__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "county"], name="county_result_unique"),
+            models.CheckConstraint(
+                name="county_result_override_has_reason",
+                condition=Q(grade_override="") | ~Q(override_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.county}: {self.total}"
+
+    @property
+    def grade(self) -> str:
+        return self.grade_override or self.computed_grade
+
+    def get_grade_display(self) -> str:
+        return Grade(self.grade).label
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.grade_override)
+
+
+class IndicatorResult(models.Model):
+    """A county's points on one indicator (P_ci, stored as round2) and its place there."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="indicator_results")
+    county = models.ForeignKey(County, models.PROTECT, related_name="+")
+    indicator = models.ForeignKey("indicators.Indicator", models.CASCADE, related_name="results")
+    percent = models.DecimalField(_("score (%)"), **RATE)
+    points = models.DecimalField(_("points"), **POINTS)
+    exempt = models.BooleanField(_("exempt"), default=False)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("indicator result")
+        verbose_name_plural = _("indicator results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "county"], name="indicator_result_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["cycle", "county"])]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}/{self.indicator_id}: {self.points}"
+
+
+class ItemScore(models.Model):
+    """A county's score on one rule item (100-point scale, up to the item's cap)."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="item_scores")
+    county = models.ForeignKey(County, models.PROTECT, related_name="+")
+    item = models.ForeignKey("indicators.RuleItem", models.CASCADE, related_name="scores")
+    score = models.DecimalField(_("score"), **RATE)
+
+    class Meta:
+        verbose_name = _("item score")
+        verbose_name_plural = _("item scores")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "county"], name="item_score_unique")
+        ]
+        indexes = [models.Index(fields=["cycle", "county"])]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}/{self.item_id}: {self.score}"
+
+
+class IndicatorStat(models.Model):
+    """The published statistics of one indicator: highest, lowest, average, top and bottom."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="indicator_stats")
+    indicator = models.OneToOneField(
+        "indicators.Indicator", models.CASCADE, related_name="stat"
+    )
+    highest = models.DecimalField(_("highest"), **POINTS)
+    lowest = models.DecimalField(_("lowest"), **POINTS)
+    average = models.DecimalField(_("average"), **POINTS)
+    # County codes, best first (top) and worst first (bottom), ties ordered by code.
+    top = models.JSONField(_("top three"), default=list)
+    bottom = models.JSONField(_("bottom three"), default=list)
+
+    class Meta:
+        verbose_name = _("indicator statistics")
+        verbose_name_plural = _("indicator statistics")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.lowest}–{self.highest}"

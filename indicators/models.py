@@ -1,0 +1,135 @@
+"""The indicator system of a cycle: categories, indicators and their rule items.
+
+This is the lowest app: it imports no other app of the project. Cycles and units live in
+``assessment`` and are referred to by string label.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class Method(models.TextChoices):
+    """The eight scoring methods of spec/scoring.md (计分办法)."""
+
+    MANUAL = "manual", _("Direct score")
+    RATIO = "ratio", _("Completion ratio")
+    RELATIVE = "relative", _("Benchmark against the best")
+    LINEAR = "linear", _("Points per unit around the target")
+    RANK = "rank", _("Rank steps")
+    DEDUCTION = "deduction", _("Deductions")
+    TIERS = "tiers", _("Tiers")
+    BINARY = "binary", _("Pass or fail")
+
+
+class Category(models.Model):
+    """A group of indicators (类别), e.g. economic development or ecology."""
+
+    cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="categories")
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["cycle", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "name"], name="category_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """An indicator (指标) of a cycle: weight in points, direction, responsible unit."""
+
+    class RulesStatus(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="indicators")
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.ForeignKey(
+        Category, models.PROTECT, related_name="indicators", verbose_name=_("category")
+    )
+    weight = models.DecimalField(
+        _("weight (points)"),
+        max_digits=10,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+    )
+    unit = models.ForeignKey(
+        "assessment.Unit",
+        models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("responsible unit"),
+    )
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
+    )
+    rules_status = models.CharField(
+        _("rules status"), max_length=16, choices=RulesStatus.choices, default=RulesStatus.DRAFT
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["cycle", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="indicator_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RuleItem(models.Model):
+    """A rule item (考核项目) of an indicator: its share, scoring method and parameters."""
+
+    cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="rule_items")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="items")
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    content = models.TextField(_("content"), blank=True)
+    share = models.DecimalField(
+        _("share (%)"),
+        max_digits=7,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+    )
+    method = models.CharField(_("scoring method"), max_length=16, choices=Method.choices)
+    params = models.CharField(_("parameters"), max_length=500, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("rule item")
+        verbose_name_plural = _("rule items")
+        ordering = ["indicator", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="rule_item_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from indicators.params import ParamError, parse_params
+
+        try:
+            parse_params(self.method, self.params, self.indicator.direction)
+        except ParamError as exc:
+            raise ValidationError({"params": list(exc.messages)}) from exc
