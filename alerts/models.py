@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from scoring.models import VALUE
 
 
-class Warning(models.Model):  # noqa: A001 - the domain's word; Python's Warning is not used here
+class Warning(models.Model):
     """One warning to one county on one indicator in one round, with every reason that applies.
 
     Closing a round again with the same data keeps these rows. When the data changed, the rows
@@ -84,9 +84,7 @@ class DiagnosisFlag(models.Model):
 
     cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="diagnosis_flags")
     round = models.ForeignKey("assessment.Round", models.CASCADE, related_name="diagnosis_flags")
-    county = models.ForeignKey(
-        "assessment.County", models.PROTECT, related_name="diagnosis_flags"
-    )
+    county = models.ForeignKey("assessment.County", models.PROTECT, related_name="diagnosis_flags")
     warning_count = models.PositiveIntegerField(_("indicators warned"))
     flagged_at = models.DateTimeField(_("flagged at"), auto_now_add=True)
     replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)

@@ -77,7 +77,7 @@ def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
     return figures, counties, indicators
 
 
-def close_round(*, round: Round, actor=None) -> CloseSummary:  # noqa: A002 - the domain's word
+def close_round(*, round: Round, actor=None) -> CloseSummary:
     """Close ``round`` and issue its warnings and diagnosis flags.
 
     Side effects: sets the round closed (keeping the first closing time), creates the
@@ -96,9 +96,7 @@ def close_round(*, round: Round, actor=None) -> CloseSummary:  # noqa: A002 - th
             (w.county_id, w.indicator_id): w
             for w in Warning.objects.filter(round=rnd, replaced_at__isnull=True)
         }
-        wanted = {
-            (county_id[c], indicator_id[i]): f for (c, i), f in figures.warnings.items()
-        }
+        wanted = {(county_id[c], indicator_id[i]): f for (c, i), f in figures.warnings.items()}
         stale = [
             w.pk for key, w in current.items() if key not in wanted or not _same(w, wanted[key])
         ]
@@ -127,11 +125,7 @@ def close_round(*, round: Round, actor=None) -> CloseSummary:  # noqa: A002 - th
             for f in DiagnosisFlag.objects.filter(round=rnd, replaced_at__isnull=True)
         }
         wanted_flags = {county_id[c]: n for c, n in figures.diagnosis.items()}
-        stale_flags = [
-            f.pk
-            for c, f in flags.items()
-            if wanted_flags.get(c) != f.warning_count
-        ]
+        stale_flags = [f.pk for c, f in flags.items() if wanted_flags.get(c) != f.warning_count]
         DiagnosisFlag.objects.filter(pk__in=stale_flags).update(replaced_at=now)
         DiagnosisFlag.objects.bulk_create(
             DiagnosisFlag(cycle_id=rnd.cycle_id, round=rnd, county_id=c, warning_count=n)
@@ -166,7 +160,7 @@ def close_round(*, round: Round, actor=None) -> CloseSummary:  # noqa: A002 - th
     return summary
 
 
-def reopen_round(*, round: Round, reason: str, actor=None) -> None:  # noqa: A002
+def reopen_round(*, round: Round, reason: str, actor=None) -> None:
     """Reopen a closed round so that its data can change; its warnings stay until it closes.
 
     Side effects: sets the round open and audits the change with ``reason``.

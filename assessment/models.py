@@ -208,9 +208,7 @@ class Round(models.Model):
         verbose_name = _("round")
         verbose_name_plural = _("rounds")
         ordering = ["cycle", "closes_on", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["cycle", "code"], name="round_unique_code")
-        ]
+        constraints = [models.UniqueConstraint(fields=["cycle", "code"], name="round_unique_code")]
 
     def __str__(self) -> str:
         return f"{self.cycle.year} {self.name}"
@@ -320,9 +318,7 @@ class IndicatorResult(models.Model):
         verbose_name = _("indicator result")
         verbose_name_plural = _("indicator results")
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "county"], name="indicator_result_unique"
-            )
+            models.UniqueConstraint(fields=["indicator", "county"], name="indicator_result_unique")
         ]
         indexes = [models.Index(fields=["cycle", "county"])]
 
@@ -341,9 +337,7 @@ class ItemScore(models.Model):
     class Meta:
         verbose_name = _("item score")
         verbose_name_plural = _("item scores")
-        constraints = [
-            models.UniqueConstraint(fields=["item", "county"], name="item_score_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["item", "county"], name="item_score_unique")]
         indexes = [models.Index(fields=["cycle", "county"])]
 
     def __str__(self) -> str:
@@ -354,9 +348,7 @@ class IndicatorStat(models.Model):
     """The published statistics of one indicator: highest, lowest, average, top and bottom."""
 
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="indicator_stats")
-    indicator = models.OneToOneField(
-        "indicators.Indicator", models.CASCADE, related_name="stat"
-    )
+    indicator = models.OneToOneField("indicators.Indicator", models.CASCADE, related_name="stat")
     highest = models.DecimalField(_("highest"), **POINTS)
     lowest = models.DecimalField(_("lowest"), **POINTS)
     average = models.DecimalField(_("average"), **POINTS)

@@ -4,6 +4,7 @@ Pure functions: no ORM, no settings. Bad parameters are errors when a rule is sa
 imported, never at scoring time, so every check of spec/scoring.md lives here.
 """
 
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -84,7 +85,7 @@ def _parse_tiers(text: str, direction: str, errors: list[str]) -> tuple:
         errors.append(_("tiers needs at least one threshold:score"))
         return ()
     # Higher is better: thresholds fall and scores never rise along the list; lower: mirrored.
-    for (t1, s1), (t2, s2) in zip(tiers, tiers[1:], strict=False):
+    for (t1, s1), (t2, s2) in itertools.pairwise(tiers):
         thresholds_ok = t2 < t1 if direction == "higher" else t2 > t1
         if not thresholds_ok or s2 > s1:
             message = (
@@ -129,14 +130,19 @@ def parse_params(method: str, text: str | None, direction: str = "higher") -> Pa
             continue
         value = _number(raw)
         if value is None:
-            errors.append(_('%(name)s="%(raw)s" is not a number') % {"name": name, "raw": raw.strip()})
+            errors.append(
+                _('%(name)s="%(raw)s" is not a number') % {"name": name, "raw": raw.strip()}
+            )
             continue
         values[name] = value
     if method == "tiers" and "tiers" not in seen:
         errors.append(_("tiers needs tiers=threshold:score,…"))
     for name in ("step", "per", "floor"):
         if name in values and values[name] < 0:
-            errors.append(_("%(name)s must not be negative (%(value)s)") % {"name": name, "value": values[name]})
+            errors.append(
+                _("%(name)s must not be negative (%(value)s)")
+                % {"name": name, "value": values[name]}
+            )
     cap = values.get("cap", HUNDRED)
     if "cap" in values and not HUNDRED <= cap <= MAX_CAP:
         errors.append(_("cap must be between 100 and 200 (%(cap)s)") % {"cap": cap})

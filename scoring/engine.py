@@ -11,7 +11,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from indicators.params import COMPARATIVE, NEEDS_TARGET, Params
+from indicators.params import NEEDS_TARGET, Params
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -116,16 +116,14 @@ def item_scores(
             return {key: max(HUNDRED * a / best, floor) for key, a in actuals.items()}
         best = min(actuals.values())
         return {
-            key: max(HUNDRED if a == 0 else HUNDRED * best / a, floor)
-            for key, a in actuals.items()
+            key: max(HUNDRED if a == 0 else HUNDRED * best / a, floor) for key, a in actuals.items()
         }
     if method == "rank":
         ranks = competition_rank(actuals, descending=higher)
         step, floor = params["step"], params["floor"]
         return {key: max(HUNDRED - step * (rank - 1), floor) for key, rank in ranks.items()}
     return {
-        key: score_one(method, params, direction, a, targets.get(key))
-        for key, a in actuals.items()
+        key: score_one(method, params, direction, a, targets.get(key)) for key, a in actuals.items()
     }
 
 
@@ -326,9 +324,7 @@ def compute_cycle(
         for ind in indicators:
             if (c, ind.code) in exempt:
                 result.points[(c, ind.code)] = ind.weight * earned / possible
-        result.indicator_points[c] = sum(
-            (result.points[(c, i.code)] for i in indicators), ZERO
-        )
+        result.indicator_points[c] = sum((result.points[(c, i.code)] for i in indicators), ZERO)
         result.adjustment[c] = clip_adjustment(adjustments.get(c, ()), settings.bonus_cap)
         result.total[c] = round2(result.indicator_points[c] + result.adjustment[c])
 

@@ -62,9 +62,7 @@ class Progress(models.Model):
         verbose_name = _("progress")
         verbose_name_plural = _("progress")
         constraints = [
-            models.UniqueConstraint(
-                fields=["round", "indicator", "county"], name="progress_unique"
-            )
+            models.UniqueConstraint(fields=["round", "indicator", "county"], name="progress_unique")
         ]
 
     def __str__(self) -> str:
@@ -76,9 +74,7 @@ class Exemption(models.Model):
 
     cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="exemptions")
     county = models.ForeignKey("assessment.County", models.PROTECT, related_name="exemptions")
-    indicator = models.ForeignKey(
-        "indicators.Indicator", models.CASCADE, related_name="exemptions"
-    )
+    indicator = models.ForeignKey("indicators.Indicator", models.CASCADE, related_name="exemptions")
     reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:

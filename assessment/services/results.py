@@ -126,9 +126,9 @@ def load_cycle(cycle: Cycle) -> CycleData:
     counties = {c.id: c for c in cycle.counties.all()}
     indicators = {
         i.id: i
-        for i in Indicator.objects.filter(cycle=cycle).select_related("unit").order_by(
-            "order", "code"
-        )
+        for i in Indicator.objects.filter(cycle=cycle)
+        .select_related("unit")
+        .order_by("order", "code")
     }
     items = {i.id: i for i in RuleItem.objects.filter(cycle=cycle).order_by("order", "code")}
     items_by_indicator: dict[int, list[RuleItem]] = defaultdict(list)
@@ -194,8 +194,10 @@ def _describe(data: CycleData, exc: IncompleteInputs) -> list:
     item_by_code = {i.code: i for i in data.items.values()}
     problems: list = []
     for p in sorted(exc.problems, key=lambda p: (p.county, p.indicator, p.item)):
-        county, ind, item = county_by_code[p.county], indicator_by_code[p.indicator], (
-            item_by_code[p.item]
+        county, ind, item = (
+            county_by_code[p.county],
+            indicator_by_code[p.indicator],
+            (item_by_code[p.item]),
         )
         problems.append(
             MissingInput(
@@ -268,8 +270,10 @@ def _store(data: CycleData, result: CycleResult) -> None:
 
     def rate(c: str, i: str) -> Decimal:
         # An exempt indicator has no S_ci of its own; show the rate its imputed points imply.
-        value = result.points[(c, i)] * 100 / weight[i] if (c, i) in exempt else (
-            result.percent[(c, i)]
+        value = (
+            result.points[(c, i)] * 100 / weight[i]
+            if (c, i) in exempt
+            else (result.percent[(c, i)])
         )
         return value.quantize(RATE_PLACES)
 

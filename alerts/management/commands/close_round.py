@@ -1,0 +1,40 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from alerts.services import close_round
+from assessment.models import Round
+
+
+class Command(BaseCommand):
+    help = "Close a pre-assessment round (april/august) and issue its warnings; idempotent."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("year", type=int)
+        parser.add_argument("round", help="round code, e.g. april or august")
+
+    def handle(self, *args, year: int, round: str, **options) -> None:
+        code = {"4月": "april", "8月": "august"}.get(round, round)
+        rnd = (
+            Round.objects.filter(cycle__year=year, code=code, kind=Round.Kind.PRE)
+            .select_related("cycle")
+            .first()
+        )
+        if rnd is None:
+            raise CommandError(
+                _("no pre-assessment round %(round)s in %(year)s") % {"round": round, "year": year}
+            )
+        summary = close_round(round=rnd)
+        self.stdout.write(
+            _(
+                "closed %(year)s %(round)s: %(warnings)s warnings (%(created)s new, "
+                "%(replaced)s replaced), %(flagged)s counties flagged for diagnosis"
+            )
+            % {
+                "year": year,
+                "round": code,
+                "warnings": summary.warnings,
+                "created": summary.created,
+                "replaced": summary.replaced,
+                "flagged": summary.flagged,
+            }
+        )

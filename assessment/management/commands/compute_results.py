@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from assessment.models import Cycle
+from assessment.services.results import ResultsRefused, compute_results
+
+
+class Command(BaseCommand):
+    help = "Compute the annual results of a cycle: totals, ranks, grades, statistics."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("year", type=int)
+
+    def handle(self, *args, year: int, **options) -> None:
+        cycle = Cycle.objects.filter(year=year).first()
+        if cycle is None:
+            raise CommandError(_("no cycle for the year %(year)s") % {"year": year})
+        try:
+            result = compute_results(cycle=cycle)
+        except ResultsRefused as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                _("results not computed: %(count)s problems listed above")
+                % {"count": len(exc.problems)}
+            ) from exc
+        self.stdout.write(
+            _("computed %(year)s: %(counties)s counties")
+            % {"year": year, "counties": len(result.total)}
+        )

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from indicators.models import Category, Indicator, RuleItem
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "name", "order"]
+    list_filter = ["cycle"]
+    list_select_related = ["cycle"]
+
+
+class RuleItemInline(admin.TabularInline):
+    model = RuleItem
+    extra = 0
+    fields = ["code", "name", "share", "method", "params", "order"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "code", "name", "category", "weight", "unit", "direction"]
+    list_filter = ["cycle", "unit", "direction", "rules_status"]
+    list_select_related = ["cycle", "category", "unit"]
+    search_fields = ["code", "name"]
+    inlines = [RuleItemInline]
+
+
+@admin.register(RuleItem)
+class RuleItemAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "code", "indicator", "name", "share", "method", "params"]
+    list_filter = ["cycle", "method"]
+    list_select_related = ["cycle", "indicator"]
+    search_fields = ["code", "name"]

@@ -1,0 +1,56 @@
+"""Shared fixtures: named personas per role, including outsiders who must see nothing.
+
+- ``lead``: the lead department (sees everything);
+- ``unit_user`` / ``other_unit_user``: two responsible units (``unit`` / ``other_unit``);
+- ``county_user`` / ``other_county_user``: two counties (``county`` / ``other_county``).
+"""
+
+import pytest
+
+from assessment.models import User
+from tests.factories import CountyFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(code="TJJ", name="市统计局")
+
+
+@pytest.fixture
+def other_unit(db):
+    return UnitFactory(code="CZJ", name="市财政局")
+
+
+@pytest.fixture
+def county(db):
+    return CountyFactory(code="101", name="东城区")
+
+
+@pytest.fixture
+def other_county(db):
+    return CountyFactory(code="102", name="西城区")
+
+
+@pytest.fixture
+def lead(db):
+    return UserFactory(username="lead", role=User.Role.LEAD)
+
+
+@pytest.fixture
+def unit_user(unit):
+    return UserFactory(username="unit-TJJ", role=User.Role.UNIT, unit=unit)
+
+
+@pytest.fixture
+def other_unit_user(other_unit):
+    return UserFactory(username="unit-CZJ", role=User.Role.UNIT, unit=other_unit)
+
+
+@pytest.fixture
+def county_user(county):
+    return UserFactory(username="county-101", role=User.Role.COUNTY, county=county)
+
+
+@pytest.fixture
+def other_county_user(other_county):
+    return UserFactory(username="county-102", role=User.Role.COUNTY, county=other_county)
