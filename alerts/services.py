@@ -6,13 +6,14 @@ closing again after the data changed replaces exactly the warnings that no longe
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from alerts.models import DiagnosisFlag, Warning
-from assessment.audit import record_event
 from assessment.models import Round
+from indicators.audit import record_event
 from indicators.models import Indicator
 from scoring.engine import RoundWarnings, WarningFigures, round_warnings
 from scoring.models import Exemption, Progress
@@ -20,6 +21,20 @@ from scoring.models import Exemption, Progress
 
 class NotAPreAssessment(ValueError):
     pass
+
+
+class NoExpectedProgress(ValueError):
+    """A round with a blank expected progress and no default for its code."""
+
+
+def expected_progress(rnd: Round) -> Decimal:
+    """The round's expected progress e: its own, else the spec's default for its code."""
+    if rnd.expected_progress is not None:
+        return rnd.expected_progress
+    try:
+        return Round.DEFAULT_EXPECTED[rnd.code]
+    except KeyError:
+        raise NoExpectedProgress(rnd.code) from None
 
 
 @dataclass(frozen=True)
@@ -30,9 +45,12 @@ class CloseSummary:
     flagged: int  # counties flagged for diagnosis
 
 
-def _same(w: Warning, f: WarningFigures) -> bool:
+def _same(w: Warning, f: WarningFigures, expected: Decimal) -> bool:
+    # The expected progress is part of the warning (its gap): a change after reopening
+    # replaces the warning even when its reasons stay the same.
     return (
-        w.bottom_three == f.bottom_three
+        w.expected == expected
+        and w.bottom_three == f.bottom_three
         and w.behind_target == f.behind_target
         and w.not_reported == f.not_reported
         and w.progress == f.progress
@@ -70,7 +88,7 @@ def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
         indicators=list(indicators),
         progress=progress,
         exempt=exempt,
-        expected=rnd.expected_progress,
+        expected=expected_progress(rnd),
         tolerance=rnd.tolerance,
         diagnosis_threshold=rnd.diagnosis_threshold,
     )
@@ -83,13 +101,16 @@ def close_round(*, round: Round, actor=None) -> CloseSummary:
     Side effects: sets the round closed (keeping the first closing time), creates the
     warnings and flags that do not exist yet, marks replaced those that no longer hold, and
     writes one audit event. Safe to run twice or concurrently: the round row is locked and a
-    current warning is unique per (round, county, indicator).
+    current warning is unique per (round, county, indicator). Raises
+    :class:`NotAPreAssessment` for the annual round and :class:`NoExpectedProgress` for a
+    round with neither an expected progress nor a default for its code.
     """
     if round.kind != Round.Kind.PRE:
         raise NotAPreAssessment(round.code)
     with transaction.atomic():
         rnd = Round.objects.select_for_update().select_related("cycle").get(pk=round.pk)
         figures, county_id, indicator_id = compute_round(rnd)
+        expected = expected_progress(rnd)
         now = timezone.now()
 
         current = {
@@ -98,7 +119,9 @@ def close_round(*, round: Round, actor=None) -> CloseSummary:
         }
         wanted = {(county_id[c], indicator_id[i]): f for (c, i), f in figures.warnings.items()}
         stale = [
-            w.pk for key, w in current.items() if key not in wanted or not _same(w, wanted[key])
+            w.pk
+            for key, w in current.items()
+            if key not in wanted or not _same(w, wanted[key], expected)
         ]
         Warning.objects.filter(pk__in=stale).update(replaced_at=now)
         new = [
@@ -113,7 +136,7 @@ def close_round(*, round: Round, actor=None) -> CloseSummary:
                 progress=f.progress,
                 place=f.place,
                 reported=f.reported,
-                expected=rnd.expected_progress,
+                expected=expected,
             )
             for (c, i), f in wanted.items()
             if (c, i) not in current or current[(c, i)].pk in stale

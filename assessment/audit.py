@@ -3,18 +3,15 @@
 Single-object changes (a rule edited in the admin, a grade overridden, a status changed) are
 recorded by django-auditlog for every registered model. Bulk operations that bypass model
 saves (an import, a computation, a round closing) record one explicit event each with
-:func:`record_event`, naming what they did and how many rows they touched.
+:func:`indicators.audit.record_event`, naming what they did and how many rows they touched.
 
 The high-volume tables (annual inputs, progress, warnings: millions of rows at national
 scale) are deliberately not registered: auditlog's delete signals would stop Django from
 deleting them in bulk. Their changes are recorded explicitly, cell by cell where a person
-makes them (:func:`record_change`, used by the admin), and as one event per bulk operation.
+makes them (:func:`indicators.audit.record_change`), and as one event per bulk operation.
 """
 
-from auditlog.diff import model_instance_diff
-from auditlog.models import LogEntry
 from auditlog.registry import auditlog
-from django.db.models import Model
 
 
 def register_models() -> None:
@@ -51,37 +48,5 @@ def register_models() -> None:
         )
 
 
-def record_event(
-    instance: Model,
-    *,
-    summary: str,
-    data: dict | None = None,
-    action: int = LogEntry.Action.UPDATE,
-    actor=None,
-) -> LogEntry:
-    """Write one audit entry about ``instance`` for an operation done in bulk.
-
-    ``summary`` is a short description; ``data`` holds the figures (rows written, file name).
-    The actor defaults to the user of the current request (auditlog's middleware), or none
-    for a management command.
-    """
-    kwargs = {
-        "action": action,
-        "changes": {"event": [None, summary]},
-        "additional_data": data or {},
-    }
-    if actor is not None:
-        kwargs["actor"] = actor
-    return LogEntry.objects.log_create(instance, force_log=True, **kwargs)
-
-
-def record_change(old: Model | None, new: Model, *, actor=None) -> LogEntry | None:
-    """Record the field changes of one object saved outside auditlog's registry."""
-    changes = model_instance_diff(old, new)
-    if not changes:
-        return None
-    action = LogEntry.Action.CREATE if old is None else LogEntry.Action.UPDATE
-    kwargs = {"action": action, "changes": changes}
-    if actor is not None:
-        kwargs["actor"] = actor
-    return LogEntry.objects.log_create(new, **kwargs)
+# Transitional: callers written before the helpers moved to indicators.audit.
+from indicators.audit import record_change, record_event  # noqa: E402, F401

@@ -61,7 +61,9 @@ class Indicator(models.Model):
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=200)
     category = models.ForeignKey(
-        Category, models.PROTECT, related_name="indicators", verbose_name=_("category")
+        # RESTRICT, not PROTECT: a category with indicators cannot be deleted alone, but a
+        # cycle's deletion cascades through both.
+        Category, models.RESTRICT, related_name="indicators", verbose_name=_("category")
     )
     weight = models.DecimalField(
         _("weight (points)"),

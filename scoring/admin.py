@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from assessment.audit import record_change
+from indicators.audit import record_change
 from scoring.models import AnnualInput, Exemption, Progress
 
 

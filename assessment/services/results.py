@@ -7,14 +7,13 @@ web button all call :func:`compute_results`.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessment.audit import record_event
 from assessment.models import (
     Adjustment,
     County,
@@ -25,8 +24,9 @@ from assessment.models import (
     ItemScore,
     Veto,
 )
+from indicators.audit import record_event
 from indicators.models import Indicator, RuleItem
-from indicators.params import parse_params
+from indicators.params import ParamError, Params, parse_params
 from scoring.engine import (
     CycleResult,
     CycleSettings,
@@ -122,7 +122,11 @@ class CycleData:
 
 
 def load_cycle(cycle: Cycle) -> CycleData:
-    """Read everything the engine needs for ``cycle``: a fixed number of queries."""
+    """Read everything the engine needs for ``cycle``: a fixed number of queries.
+
+    Raises :class:`ResultsRefused` listing every rule item whose stored parameters no longer
+    pass :func:`parse_params` for its indicator's direction.
+    """
     counties = {c.id: c for c in cycle.counties.all()}
     indicators = {
         i.id: i
@@ -132,8 +136,30 @@ def load_cycle(cycle: Cycle) -> CycleData:
     }
     items = {i.id: i for i in RuleItem.objects.filter(cycle=cycle).order_by("order", "code")}
     items_by_indicator: dict[int, list[RuleItem]] = defaultdict(list)
+    params: dict[int, Params] = {}
+    invalid: list[str] = []
     for item in items.values():
         items_by_indicator[item.indicator_id].append(item)
+        ind = indicators[item.indicator_id]
+        # Checked when saved, but a later change (the indicator's direction) can break them.
+        try:
+            params[item.id] = parse_params(item.method, item.params, ind.direction)
+        except ParamError as exc:
+            invalid.append(
+                _(
+                    "indicator %(indicator)s %(indicator_name)s, "
+                    "item %(item)s %(item_name)s: %(error)s"
+                )
+                % {
+                    "indicator": ind.code,
+                    "indicator_name": ind.name,
+                    "item": item.code,
+                    "item_name": item.name,
+                    "error": exc,
+                }
+            )
+    if invalid:
+        raise ResultsRefused(invalid)
     specs = [
         IndicatorSpec(
             code=ind.code,
@@ -144,7 +170,7 @@ def load_cycle(cycle: Cycle) -> CycleData:
                     code=item.code,
                     share=item.share,
                     method=item.method,
-                    params=parse_params(item.method, item.params, ind.direction),
+                    params=params[item.id],
                 )
                 for item in items_by_indicator[ind.id]
             ),
@@ -275,7 +301,7 @@ def _store(data: CycleData, result: CycleResult) -> None:
             if (c, i) in exempt
             else (result.percent[(c, i)])
         )
-        return value.quantize(RATE_PLACES)
+        return value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
     with transaction.atomic():
         ItemScore.objects.filter(cycle=cycle).delete()
@@ -285,7 +311,7 @@ def _store(data: CycleData, result: CycleResult) -> None:
                     cycle=cycle,
                     county_id=county_id[c],
                     item_id=item_id[i],
-                    score=score.quantize(RATE_PLACES),
+                    score=score.quantize(RATE_PLACES, rounding=ROUND_HALF_UP),
                 )
                 for (c, i), score in result.item_scores.items()
             ),

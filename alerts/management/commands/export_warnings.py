@@ -1,0 +1,39 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from xlsxwriter.exceptions import FileCreateError
+
+from alerts.workbooks import write_warnings_workbook
+from assessment.models import Cycle, Round
+
+# The Chinese names of the rounds, as the import workbook also accepts them.
+ROUND_ALIASES = {"4月": "april", "8月": "august"}
+
+
+class Command(BaseCommand):
+    help = "Write the warnings workbook of a pre-assessment round (sheets 预警 and 会诊)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("year", type=int)
+        parser.add_argument("round", help="round code: april or august (also 4月, 8月)")
+        parser.add_argument("--out", required=True, help="path of the .xlsx file to write")
+
+    def handle(self, *args, year: int, round: str, out: str, **options) -> None:
+        cycle = Cycle.objects.filter(year=year).first()
+        if cycle is None:
+            raise CommandError(_("no cycle for the year %(year)s") % {"year": year})
+        code = ROUND_ALIASES.get(round, round)
+        rnd = Round.objects.filter(cycle=cycle, code=code, kind=Round.Kind.PRE).first()
+        if rnd is None:
+            raise CommandError(
+                _("no pre-assessment round %(round)s in %(year)s") % {"round": round, "year": year}
+            )
+        try:
+            write_warnings_workbook(round=rnd, out=out)
+        except (OSError, FileCreateError) as exc:
+            raise CommandError(
+                _("cannot write %(path)s: %(error)s") % {"path": out, "error": exc}
+            ) from exc
+        self.stdout.write(
+            _("wrote the warnings of %(year)s %(round)s to %(path)s")
+            % {"year": year, "round": code, "path": out}
+        )

@@ -1,0 +1,94 @@
+"""The warnings workbook of a pre-assessment round (spec/workbook.md, "Warnings workbook").
+
+Two sheets: ``预警`` (one row per current warning, ordered by county code then indicator
+order) and ``会诊`` (the counties flagged for expert diagnosis). Sheet names, headers and
+reason words are the workbook contract, so they are written in Chinese whatever the
+interface language. Written with xlsxwriter in ``constant_memory`` mode, rows in order.
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
+
+import xlsxwriter
+
+from alerts.models import DiagnosisFlag, Warning
+from assessment.models import Round
+
+WARNINGS_SHEET = "预警"
+DIAGNOSIS_SHEET = "会诊"
+WARNINGS_HEADERS = ["县区代码", "指标代码", "原因", "进度"]
+DIAGNOSIS_HEADERS = ["县区代码", "预警指标数"]
+# In the order of the spec: bottom three, behind target, not reported.
+REASON_WORDS = ("后三名", "进度滞后", "未报送")
+JOIN = "、"
+
+
+def reasons_text(bottom_three: bool, behind_target: bool, not_reported: bool) -> str:
+    """The reasons of a warning as the workbook writes them, e.g. ``后三名、进度滞后``."""
+    flags = (bottom_three, behind_target, not_reported)
+    return JOIN.join(word for word, flag in zip(REASON_WORDS, flags, strict=True) if flag)
+
+
+@contextmanager
+def _opened(out: str | os.PathLike | BinaryIO) -> Iterator[BinaryIO]:
+    # Open a path ourselves: a path that cannot be written then fails before xlsxwriter
+    # creates its temporary files (which it leaves open when it fails to save).
+    if isinstance(out, str | os.PathLike):
+        with open(out, "wb") as fh:
+            yield fh
+    else:
+        yield out
+
+
+def write_warnings_workbook(*, round: Round, out: str | os.PathLike | BinaryIO) -> None:
+    """Write the current warnings and diagnosis flags of ``round`` to ``out``.
+
+    ``out`` is a path or a binary file object. Warnings replaced by a later close are left
+    out. Side effects: creates or overwrites the file at ``out`` (or writes to the object).
+    """
+    warnings = (
+        Warning.objects.filter(round=round, replaced_at__isnull=True)
+        .order_by("county__code", "indicator__order", "indicator__code")
+        .values_list(
+            "county__code",
+            "indicator__code",
+            "bottom_three",
+            "behind_target",
+            "not_reported",
+            "progress",
+        )
+        .iterator(chunk_size=20000)
+    )
+    flags = (
+        DiagnosisFlag.objects.filter(round=round, replaced_at__isnull=True)
+        .order_by("county__code")
+        .values_list("county__code", "warning_count")
+    )
+
+    with _opened(out) as fh, xlsxwriter.Workbook(fh, {"constant_memory": True}) as workbook:
+        bold = workbook.add_format({"bold": True})
+
+        sheet = workbook.add_worksheet(WARNINGS_SHEET)
+        sheet.set_column(0, 1, 12)
+        sheet.set_column(2, 2, 24)
+        sheet.set_column(3, 3, 10)
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, WARNINGS_HEADERS, bold)
+        for row, (county, indicator, bottom, behind, missing, progress) in enumerate(warnings, 1):
+            sheet.write_string(row, 0, county)
+            sheet.write_string(row, 1, indicator)
+            sheet.write_string(row, 2, reasons_text(bottom, behind, missing))
+            if progress is not None:
+                # Progress keeps six places; the double nearest to it reads back the same.
+                sheet.write_number(row, 3, float(progress))
+
+        sheet = workbook.add_worksheet(DIAGNOSIS_SHEET)
+        sheet.set_column(0, 0, 12)
+        sheet.set_column(1, 1, 14)
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, DIAGNOSIS_HEADERS, bold)
+        for row, (county, count) in enumerate(flags, 1):
+            sheet.write_string(row, 0, county)
+            sheet.write_number(row, 1, count)

@@ -1,0 +1,14 @@
+# Sourced by the other scripts: create .venv with Python 3.11+ and install the project into it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[dev]"
+# Compile the translation catalogues when gettext is there; the compiled .mo files are also
+# committed, so a machine without gettext still shows the Chinese interface.
+if command -v msgfmt >/dev/null 2>&1; then
+    .venv/bin/python manage.py compilemessages --ignore=.venv --verbosity=0
+fi

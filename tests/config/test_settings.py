@@ -1,0 +1,102 @@
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import envbool, envdecimal, envint, envlist
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_production_environment_is_clean():
+    proc = _run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="k" * 20 + "-production-secret-with-enough-entropy-0123456789",
+        ALLOWED_HOSTS="kaohe.example.gov.cn",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/appraisal",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
+    assert (proc.returncode, proc.stdout.strip()) == (
+        0,
+        "System check identified no issues (0 silenced).",
+    )
+
+
+def test_settings_debug_off_without_secret_key_refuses_to_start():
+    proc = _run_manage("check", DEBUG="0", ALLOWED_HOSTS="kaohe.example.gov.cn")
+    assert proc.returncode == 1
+    assert "SECRET_KEY must be set when DEBUG is off" in proc.stderr
+
+
+def test_envbool_reads_words_and_refuses_garbage(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert envbool("FLAG", False) is True
+    monkeypatch.setenv("FLAG", "0")
+    assert envbool("FLAG", True) is False
+    monkeypatch.delenv("FLAG")
+    assert envbool("FLAG", True) is True
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG='maybe' is not a boolean"):
+        envbool("FLAG", False)
+
+
+def test_envint_envdecimal_envlist_parse_or_refuse(monkeypatch):
+    monkeypatch.setenv("N", "42")
+    monkeypatch.setenv("D", "0.30")
+    monkeypatch.setenv("L", "a.example, b.example,,")
+    assert (envint("N", 1), envdecimal("D", Decimal(1)), envlist("L", [])) == (
+        42,
+        Decimal("0.30"),
+        ["a.example", "b.example"],
+    )
+    monkeypatch.setenv("N", "forty")
+    with pytest.raises(ImproperlyConfigured, match="N='forty' is not an integer"):
+        envint("N", 1)
+    monkeypatch.setenv("D", "three")
+    with pytest.raises(ImproperlyConfigured, match="D='three' is not a number"):
+        envdecimal("D", Decimal(1))
+
+
+def test_settings_default_database_is_sqlite_and_tasks_eager():
+    proc = _run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.LANGUAGE_CODE)",
+    )
+    assert proc.stdout.strip() == "django.db.backends.sqlite3 True zh-hans"
+
+
+def test_settings_database_url_selects_postgresql_and_broker_disables_eager():
+    proc = _run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/appraisal",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
+    assert proc.stdout.strip() == "django.db.backends.postgresql False"
