@@ -10,3 +10,4 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 LANGUAGE_CODE = "zh-hans"
+WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests; serve from the finders

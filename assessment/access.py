@@ -1,0 +1,107 @@
+"""Who may see and change what: the access helpers every view of every app uses.
+
+Views declare their roles with :func:`require_role` (functions) or :class:`RoleRequiredMixin`
+(classes); objects are fetched through one helper per type that returns the object or raises
+404 for an outsider (so that a page never confirms that someone else's object exists) and 403
+for a user who may read but not write it.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from assessment.models import County, Cycle, User
+from indicators.models import Indicator
+
+LEAD, UNIT, COUNTY = User.Role.LEAD, User.Role.UNIT, User.Role.COUNTY
+ALL_ROLES = (LEAD, UNIT, COUNTY)
+
+
+def check_role(request: HttpRequest, roles: tuple[str, ...]) -> HttpResponse | None:
+    """A login redirect for an anonymous user, 403 for a wrong role, None when allowed."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.user.role not in roles:
+        raise PermissionDenied
+    return None
+
+
+def require_role(*roles: str) -> Callable:
+    """Decorate a function view: anonymous → login redirect, another role → 403.
+
+    The roles are kept on the view as ``access_roles`` so that tests and tools can read them.
+    """
+    if not roles or any(role not in ALL_ROLES for role in roles):
+        raise ValueError(f"require_role needs roles among {ALL_ROLES}, got {roles}")
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            denied = check_role(request, roles)
+            if denied is not None:
+                return denied
+            return view(request, *args, **kwargs)
+
+        wrapped.access_roles = roles
+        return wrapped
+
+    return decorator
+
+
+class RoleRequiredMixin:
+    """The class-based twin of :func:`require_role`: set ``access_roles`` on the view."""
+
+    access_roles: tuple[str, ...] = ()
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not self.access_roles:
+            raise PermissionDenied
+        denied = check_role(request, self.access_roles)
+        if denied is not None:
+            return denied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def current_cycle() -> Cycle | None:
+    """The cycle the pages open on: the latest active one, else the latest; None if none."""
+    return (
+        Cycle.objects.filter(status=Cycle.Status.ACTIVE).order_by("-year").first()
+        or Cycle.objects.order_by("-year").first()
+    )
+
+
+def get_cycle_or_404(year: int) -> Cycle:
+    """The cycle of ``year``. Cycles are not secret: every signed-in role may name one."""
+    return get_object_or_404(Cycle, year=year)
+
+
+def get_indicator_for_user(user: User, cycle: Cycle, code: str, *, write: bool = False):
+    """The indicator ``code`` of ``cycle`` as ``user`` may use it.
+
+    Reading: every role (the rules are public within the city and in the counties' booklet).
+    Writing: the lead department any indicator, a unit only its own — another unit's indicator
+    is 404, as if it did not exist — and a county none (403, it only reads the booklet).
+    """
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("unit", "category"), cycle=cycle, code=code
+    )
+    if not write or user.is_lead:
+        return indicator
+    if user.is_unit:
+        if indicator.unit_id != user.unit_id:
+            raise Http404
+        return indicator
+    raise PermissionDenied
+
+
+def get_county_for_user(user: User, code: str) -> County:
+    """The county ``code`` for ``user``: the lead and the units see every county (units enter
+    the data of all of them); a county user sees only its own, any other is 404."""
+    county = get_object_or_404(County, code=code)
+    if user.is_county and county.pk != user.county_id:
+        raise Http404
+    return county

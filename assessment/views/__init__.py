@@ -1,0 +1,1 @@
+"""The pages of the assessment app, one module per topic (home, results, workbook)."""

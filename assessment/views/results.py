@@ -1,0 +1,167 @@
+"""The lead department's annual results table and the button that computes it.
+
+Computing runs as a Celery task (eager without a broker). The button records in the session
+when it asked; the results page then knows whether the latest request is done. While it is
+not — the task is still running, or it refused — and whenever no results exist yet, the page
+runs the same input check the engine runs (:func:`missing_inputs`) and lists every missing
+input, so a refusal is explained whether the task ran in-process or on a worker.
+"""
+
+from collections import Counter, defaultdict
+from datetime import datetime
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment.access import LEAD, get_cycle_or_404, require_role
+from assessment.models import CountyResult, Cycle, IndicatorResult, IndicatorStat
+from assessment.services.results import MissingInput, load_cycle
+from assessment.tasks import compute_results_task
+from indicators.models import Indicator
+from scoring.engine import input_problems
+
+# Session key: {year: ISO time of the latest compute request} of this user.
+REQUESTED_KEY = "results_requested"
+# The results page lists at most this many missing inputs (and counts all of them).
+PROBLEMS_SHOWN = 200
+
+
+def missing_inputs(cycle: Cycle) -> list:
+    """Every reason the results of ``cycle`` cannot be computed now; empty when they can.
+
+    The same checks, in the same order, as ``compute_results``: no counties, no indicators,
+    indicators without rule items, then each non-exempt (county, item) input through the
+    engine's :func:`scoring.engine.input_problems`, then counties exempt from everything.
+    Items are :class:`~assessment.services.results.MissingInput` or plain sentences.
+    """
+    data = load_cycle(cycle)
+    if not data.counties:
+        return [_("the cycle has no counties")]
+    if not data.specs:
+        return [_("the cycle has no indicators")]
+    items_by_indicator = defaultdict(list)
+    for item in data.items.values():
+        items_by_indicator[item.indicator_id].append(item)
+    empty = [ind.code for ind in data.indicators.values() if not items_by_indicator[ind.id]]
+    if empty:
+        return [_("indicator %(code)s has no rule items") % {"code": code} for code in empty]
+    counties = sorted(data.counties.values(), key=lambda c: c.code)
+    indicators = sorted(data.indicators.values(), key=lambda i: i.code)
+    problems: list = []
+    for county in counties:
+        for ind in indicators:
+            if (county.code, ind.code) in data.exempt:
+                continue
+            for item in sorted(items_by_indicator[ind.id], key=lambda i: i.code):
+                actual, target = data.inputs.get((county.code, item.code), (None, None))
+                problems.extend(
+                    MissingInput(
+                        county_code=county.code,
+                        county_name=county.name,
+                        indicator_code=ind.code,
+                        indicator_name=ind.name,
+                        item_code=item.code,
+                        item_name=item.name,
+                        unit_code=ind.unit.code,
+                        unit_name=ind.unit.name,
+                        problem=problem,
+                    )
+                    for problem in input_problems(item.method, actual, target)
+                )
+    codes = {ind.code for ind in indicators}
+    for county in counties:
+        if all((county.code, code) in data.exempt for code in codes):
+            problems.append(
+                _("county %(county)s %(name)s is exempt from every indicator")
+                % {"county": county.code, "name": county.name}
+            )
+    return problems
+
+
+def _requested_at(request: HttpRequest, cycle: Cycle) -> datetime | None:
+    value = request.session.get(REQUESTED_KEY, {}).get(str(cycle.year))
+    return parse_datetime(value) if value else None
+
+
+def _forget_request(request: HttpRequest, cycle: Cycle) -> None:
+    requested = dict(request.session.get(REQUESTED_KEY, {}))
+    requested.pop(str(cycle.year), None)
+    request.session[REQUESTED_KEY] = requested
+
+
+@require_role(LEAD)
+def results(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle_or_404(year)
+    requested_at = _requested_at(request, cycle)
+    computed_at = cycle.results_computed_at
+    pending = requested_at is not None and (computed_at is None or computed_at < requested_at)
+    if requested_at is not None and not pending:
+        _forget_request(request, cycle)
+
+    problems = missing_inputs(cycle) if pending or computed_at is None else []
+    structured = [p for p in problems if isinstance(p, MissingInput)]
+    by_unit = Counter((p.unit_code, p.unit_name) for p in structured)
+
+    indicators = list(Indicator.objects.filter(cycle=cycle).order_by("order", "code"))
+    county_results = list(
+        CountyResult.objects.filter(cycle=cycle)
+        .select_related("county")
+        .order_by("rank", "county__code")
+    )
+    points = {
+        (county_id, indicator_id): (value, exempt)
+        for county_id, indicator_id, value, exempt in IndicatorResult.objects.filter(
+            cycle=cycle
+        ).values_list("county_id", "indicator_id", "points", "exempt")
+    }
+    for row in county_results:
+        row.cells = [points.get((row.county_id, ind.id), (None, False)) for ind in indicators]
+
+    names = {row.county.code: row.county.name for row in county_results}
+    stats_by_indicator = {s.indicator_id: s for s in IndicatorStat.objects.filter(cycle=cycle)}
+    stats = []
+    for ind in indicators:
+        stat = stats_by_indicator.get(ind.id)
+        if stat is not None:
+            stat.top_names = [names.get(code, code) for code in stat.top]
+            stat.bottom_names = [names.get(code, code) for code in stat.bottom]
+            stats.append((ind, stat))
+
+    return render(
+        request,
+        "assessment/results.html",
+        {
+            "cycle": cycle,
+            "years": list(Cycle.objects.order_by("-year").values_list("year", flat=True)),
+            "indicators": indicators,
+            "county_results": county_results,
+            "stats": stats,
+            "pending": pending,
+            "problems": problems[:PROBLEMS_SHOWN],
+            "problem_count": len(problems),
+            "problems_by_unit": sorted(by_unit.items()),
+        },
+    )
+
+
+@require_role(LEAD)
+@require_POST
+def compute(request: HttpRequest, year: int) -> HttpResponse:
+    """Queue the computation of the results; the results page reports how it went."""
+    cycle = get_cycle_or_404(year)
+    requested = dict(request.session.get(REQUESTED_KEY, {}))
+    requested[str(cycle.year)] = timezone.now().isoformat()
+    request.session[REQUESTED_KEY] = requested
+    cycle_id = cycle.pk
+    transaction.on_commit(lambda: compute_results_task.delay(cycle_id=cycle_id))
+    messages.info(
+        request,
+        _("The computation of the %(year)s results has been requested.") % {"year": cycle.year},
+    )
+    return redirect("assessment:results", year=cycle.year)

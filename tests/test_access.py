@@ -1,0 +1,211 @@
+"""Every URL of the project, tried by every role against the access declared for it here.
+
+ACCESS is the one place that says who may open which page. A URL pattern without a
+declaration fails :func:`test_every_url_has_a_declared_access`, so a new page cannot ship
+without one. ``admin/`` (Django's own permissions) and ``i18n/`` (open by design) are skipped.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessment.access import (
+    current_cycle,
+    get_county_for_user,
+    get_cycle_or_404,
+    get_indicator_for_user,
+    require_role,
+)
+from assessment.models import Cycle
+from tests.assessment.pages import build_cycle
+from tests.factories import CycleFactory
+
+LOGIN = "login"  # a redirect to the login page
+ROLES = ("anonymous", "lead", "unit", "county")
+
+
+def lead_only(method="get", lead=200):
+    return {"method": method, "anonymous": LOGIN, "lead": lead, "unit": 403, "county": 403}
+
+
+def signed_in(method="get"):
+    return {"method": method, "anonymous": LOGIN, "lead": 200, "unit": 200, "county": 200}
+
+
+ACCESS = {
+    "login": {"method": "get", "anonymous": 200, "lead": 302, "unit": 302, "county": 302},
+    "logout": {"method": "post", "anonymous": LOGIN, "lead": LOGIN, "unit": LOGIN, "county": LOGIN},
+    "home": signed_in(),
+    "indicators:system": signed_in(),
+    "assessment:results": lead_only(),
+    "assessment:compute_results": lead_only("post", lead=302),
+    "assessment:workbook": lead_only(),
+    "assessment:workbook_template": lead_only(),
+    "assessment:workbook_export": lead_only(),
+    "reports:results_xlsx": lead_only(),
+}
+
+SKIPPED_PREFIXES = ("admin/", "i18n/")
+
+
+def url_patterns(patterns=None, namespace="", prefix=""):
+    """(name with namespace, route, kwarg names) of every named URL outside the skipped ones."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry.url_patterns, inner, route)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", route, set(entry.pattern.regex.groupindex)
+
+
+@pytest.fixture
+def world(lead, unit, other_unit, unit_user, county, other_county, county_user):
+    cycle = build_cycle([county, other_county], [(90, 80), (70, 60)], units=(unit, other_unit))
+    return {
+        "users": {"anonymous": None, "lead": lead, "unit": unit_user, "county": county_user},
+        "kwargs": {"year": cycle.year},
+    }
+
+
+def outcome_of(response: HttpResponse):
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return LOGIN
+    return response.status_code
+
+
+def test_every_url_has_a_declared_access():
+    names = [name for name, _route, _kwargs in url_patterns()]
+    assert sorted(set(names) - set(ACCESS)) == []
+    assert sorted(set(ACCESS) - set(names)) == []
+
+
+def test_every_url_answers_each_role_as_declared(world):
+    failures = []
+    for name, route, kwarg_names in url_patterns():
+        declared = ACCESS[name]
+        unknown = kwarg_names - set(world["kwargs"])
+        assert not unknown, f"{route}: no test object for URL kwargs {sorted(unknown)}"
+        url = reverse(name, kwargs={k: world["kwargs"][k] for k in kwarg_names})
+        for role in ROLES:
+            client = Client()
+            if world["users"][role] is not None:
+                client.force_login(world["users"][role])
+            response = getattr(client, declared["method"])(url)
+            if outcome_of(response) != declared[role]:
+                failures.append((name, role, declared[role], outcome_of(response)))
+    assert failures == []
+
+
+# --- the helpers themselves -----------------------------------------------------------------
+
+
+def _ok(request, **kwargs):
+    return HttpResponse("ok")
+
+
+def test_require_role_anonymous_redirects_to_login():
+    request = RequestFactory().get("/somewhere/?x=1")
+    request.user = AnonymousUser()
+    response = require_role("lead")(_ok)(request)
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/accounts/login/?next=/somewhere/%3Fx%3D1",
+    )
+
+
+def test_require_role_wrong_role_is_denied(unit_user):
+    request = RequestFactory().get("/")
+    request.user = unit_user
+    with pytest.raises(PermissionDenied):
+        require_role("lead", "county")(_ok)(request)
+
+
+def test_require_role_right_role_passes_and_is_declared_on_the_view(county_user):
+    request = RequestFactory().get("/")
+    request.user = county_user
+    view = require_role("lead", "county")(_ok)
+    assert (view(request).content, view.access_roles) == (b"ok", ("lead", "county"))
+
+
+def test_require_role_unknown_role_is_an_error():
+    with pytest.raises(ValueError):
+        require_role("admin")
+
+
+def test_current_cycle_prefers_the_latest_active_one(db):
+    CycleFactory(year=2023, status=Cycle.Status.ACTIVE)
+    CycleFactory(year=2024, status=Cycle.Status.DRAFT)
+    CycleFactory(year=2022, status=Cycle.Status.ARCHIVED)
+    assert current_cycle().year == 2023
+
+
+def test_current_cycle_without_active_one_is_the_latest(db):
+    CycleFactory(year=2023, status=Cycle.Status.ARCHIVED)
+    CycleFactory(year=2024, status=Cycle.Status.DRAFT)
+    assert current_cycle().year == 2024
+
+
+def test_current_cycle_without_cycles_is_none(db):
+    assert current_cycle() is None
+
+
+def test_get_cycle_or_404_unknown_year_is_404(db):
+    CycleFactory(year=2024)
+    with pytest.raises(Http404):
+        get_cycle_or_404(1999)
+    assert get_cycle_or_404(2024).year == 2024
+
+
+@pytest.fixture
+def two_indicators(unit, other_unit, county, other_county):
+    return build_cycle([county, other_county], [], units=(unit, other_unit), compute=False)
+
+
+def test_get_indicator_for_user_every_role_reads_every_indicator(
+    two_indicators, lead, unit_user, county_user
+):
+    codes = [
+        get_indicator_for_user(user, two_indicators, code).code
+        for user in (lead, unit_user, county_user)
+        for code in ("A01", "A02")
+    ]
+    assert codes == ["A01", "A02"] * 3
+
+
+def test_get_indicator_for_user_unit_writes_its_own(two_indicators, unit_user):
+    assert get_indicator_for_user(unit_user, two_indicators, "A01", write=True).unit.code == "TJJ"
+
+
+def test_get_indicator_for_user_unit_writing_another_units_is_404(two_indicators, unit_user):
+    with pytest.raises(Http404):
+        get_indicator_for_user(unit_user, two_indicators, "A02", write=True)
+
+
+def test_get_indicator_for_user_county_writing_is_403(two_indicators, county_user):
+    with pytest.raises(PermissionDenied):
+        get_indicator_for_user(county_user, two_indicators, "A01", write=True)
+
+
+def test_get_indicator_for_user_lead_writes_any(two_indicators, lead):
+    assert get_indicator_for_user(lead, two_indicators, "A02", write=True).code == "A02"
+
+
+def test_get_indicator_for_user_unknown_code_is_404(two_indicators, lead):
+    with pytest.raises(Http404):
+        get_indicator_for_user(lead, two_indicators, "Z99")
+
+
+def test_get_county_for_user_county_sees_only_its_own(county_user, other_county):
+    assert get_county_for_user(county_user, "101").name == "东城区"
+    with pytest.raises(Http404):
+        get_county_for_user(county_user, "102")
+
+
+def test_get_county_for_user_lead_and_unit_see_every_county(lead, unit_user, other_county):
+    assert [get_county_for_user(u, "102").name for u in (lead, unit_user)] == ["西城区"] * 2
