@@ -260,6 +260,32 @@ def indicator_statistics(points: Mapping[str, Decimal]) -> IndicatorStats | None
     )
 
 
+def check_inputs(
+    *,
+    counties: Iterable[str],
+    indicators: Iterable[IndicatorSpec],
+    inputs: Mapping[tuple[str, str], tuple[Decimal | None, Decimal | None]],
+    exempt: Iterable[tuple[str, str]] = (),
+) -> tuple[list[InputProblem], list[str]]:
+    """What stops :func:`compute_cycle`: every missing or invalid input of a non-exempt
+    (county, item), and the counties exempt from every indicator."""
+    counties = list(counties)
+    indicators = list(indicators)
+    exempt = set(exempt)
+    problems = [
+        InputProblem(c, ind.code, item.code, problem)
+        for ind in indicators
+        for c in counties
+        if (c, ind.code) not in exempt
+        for item in ind.items
+        for problem in input_problems(item.method, *inputs.get((c, item.code), (None, None)))
+    ]
+    all_exempt = [
+        c for c in counties if indicators and all((c, i.code) in exempt for i in indicators)
+    ]
+    return problems, all_exempt
+
+
 def compute_cycle(
     *,
     counties: Iterable[str],
@@ -282,18 +308,9 @@ def compute_cycle(
     exempt = set(exempt)
     adjustments = adjustments or {}
 
-    problems = []
-    for ind in indicators:
-        for c in counties:
-            if (c, ind.code) in exempt:
-                continue
-            for item in ind.items:
-                actual, target = inputs.get((c, item.code), (None, None))
-                for problem in input_problems(item.method, actual, target):
-                    problems.append(InputProblem(c, ind.code, item.code, problem))
-    all_exempt = [
-        c for c in counties if indicators and all((c, i.code) in exempt for i in indicators)
-    ]
+    problems, all_exempt = check_inputs(
+        counties=counties, indicators=indicators, inputs=inputs, exempt=exempt
+    )
     if problems or all_exempt:
         raise IncompleteInputs(problems, all_exempt)
 

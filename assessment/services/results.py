@@ -32,7 +32,9 @@ from scoring.engine import (
     CycleSettings,
     IncompleteInputs,
     IndicatorSpec,
+    InputProblem,
     ItemSpec,
+    check_inputs,
     compute_cycle,
     round2,
 )
@@ -214,18 +216,18 @@ def load_cycle(cycle: Cycle) -> CycleData:
     )
 
 
-def _describe(data: CycleData, exc: IncompleteInputs) -> list:
+def _describe(data: CycleData, problems: list[InputProblem], all_exempt: list[str]) -> list:
     county_by_code = {c.code: c for c in data.counties.values()}
     indicator_by_code = {i.code: i for i in data.indicators.values()}
     item_by_code = {i.code: i for i in data.items.values()}
-    problems: list = []
-    for p in sorted(exc.problems, key=lambda p: (p.county, p.indicator, p.item)):
+    described: list = []
+    for p in sorted(problems, key=lambda p: (p.county, p.indicator, p.item)):
         county, ind, item = (
             county_by_code[p.county],
             indicator_by_code[p.indicator],
-            (item_by_code[p.item]),
+            item_by_code[p.item],
         )
-        problems.append(
+        described.append(
             MissingInput(
                 county_code=county.code,
                 county_name=county.name,
@@ -238,12 +240,49 @@ def _describe(data: CycleData, exc: IncompleteInputs) -> list:
                 problem=p.problem,
             )
         )
-    for code in exc.all_exempt:
-        problems.append(
+    for code in all_exempt:
+        described.append(
             _("county %(county)s %(name)s is exempt from every indicator")
             % {"county": code, "name": county_by_code[code].name}
         )
-    return problems
+    return described
+
+
+def _structure_problems(data: CycleData) -> list:
+    """What is wrong with the cycle itself: no counties, no indicators, empty indicators."""
+    if not data.counties:
+        return [_("the cycle has no counties")]
+    if not data.specs:
+        return [_("the cycle has no indicators")]
+    return [
+        _("indicator %(code)s has no rule items") % {"code": spec.code}
+        for spec in data.specs
+        if not spec.items
+    ]
+
+
+def missing_inputs(cycle: Cycle) -> list:
+    """Every reason the results of ``cycle`` cannot be computed now; empty when they can.
+
+    The checks :func:`compute_results` makes, without computing: the items are
+    :class:`MissingInput` rows or plain sentences. Reads only.
+    """
+    try:
+        data = load_cycle(cycle)
+    except ResultsRefused as exc:
+        return exc.problems
+    problems = _structure_problems(data)
+    if problems:
+        return problems
+    return _describe(
+        data,
+        *check_inputs(
+            counties=[c.code for c in data.counties.values()],
+            indicators=data.specs,
+            inputs=data.inputs,
+            exempt=data.exempt,
+        ),
+    )
 
 
 def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
@@ -255,15 +294,9 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
     Raises :class:`ResultsRefused` listing every missing input; then nothing is written.
     """
     data = load_cycle(cycle)
-    if not data.counties:
-        raise ResultsRefused([_("the cycle has no counties")])
-    if not data.specs:
-        raise ResultsRefused([_("the cycle has no indicators")])
-    empty = [spec.code for spec in data.specs if not spec.items]
-    if empty:
-        raise ResultsRefused(
-            [_("indicator %(code)s has no rule items") % {"code": code} for code in empty]
-        )
+    problems = _structure_problems(data)
+    if problems:
+        raise ResultsRefused(problems)
     try:
         result = compute_cycle(
             counties=[c.code for c in data.counties.values()],
@@ -275,7 +308,7 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
             settings=data.settings,
         )
     except IncompleteInputs as exc:
-        raise ResultsRefused(_describe(data, exc)) from exc
+        raise ResultsRefused(_describe(data, exc.problems, exc.all_exempt)) from exc
     _store(data, result)
     record_event(
         cycle,

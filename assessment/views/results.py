@@ -3,11 +3,11 @@
 Computing runs as a Celery task (eager without a broker). The button records in the session
 when it asked; the results page then knows whether the latest request is done. While it is
 not — the task is still running, or it refused — and whenever no results exist yet, the page
-runs the same input check the engine runs (:func:`missing_inputs`) and lists every missing
-input, so a refusal is explained whether the task ran in-process or on a worker.
+runs the service's own check (:func:`assessment.services.results.missing_inputs`) and lists
+every missing input, so a refusal is explained whether the task ran in-process or on a worker.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime
 
 from django.contrib import messages
@@ -21,67 +21,14 @@ from django.views.decorators.http import require_POST
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.models import CountyResult, Cycle, IndicatorResult, IndicatorStat
-from assessment.services.results import MissingInput, load_cycle
+from assessment.services.results import MissingInput, missing_inputs
 from assessment.tasks import compute_results_task
 from indicators.models import Indicator
-from scoring.engine import input_problems
 
 # Session key: {year: ISO time of the latest compute request} of this user.
 REQUESTED_KEY = "results_requested"
 # The results page lists at most this many missing inputs (and counts all of them).
 PROBLEMS_SHOWN = 200
-
-
-def missing_inputs(cycle: Cycle) -> list:
-    """Every reason the results of ``cycle`` cannot be computed now; empty when they can.
-
-    The same checks, in the same order, as ``compute_results``: no counties, no indicators,
-    indicators without rule items, then each non-exempt (county, item) input through the
-    engine's :func:`scoring.engine.input_problems`, then counties exempt from everything.
-    Items are :class:`~assessment.services.results.MissingInput` or plain sentences.
-    """
-    data = load_cycle(cycle)
-    if not data.counties:
-        return [_("the cycle has no counties")]
-    if not data.specs:
-        return [_("the cycle has no indicators")]
-    items_by_indicator = defaultdict(list)
-    for item in data.items.values():
-        items_by_indicator[item.indicator_id].append(item)
-    empty = [ind.code for ind in data.indicators.values() if not items_by_indicator[ind.id]]
-    if empty:
-        return [_("indicator %(code)s has no rule items") % {"code": code} for code in empty]
-    counties = sorted(data.counties.values(), key=lambda c: c.code)
-    indicators = sorted(data.indicators.values(), key=lambda i: i.code)
-    problems: list = []
-    for county in counties:
-        for ind in indicators:
-            if (county.code, ind.code) in data.exempt:
-                continue
-            for item in sorted(items_by_indicator[ind.id], key=lambda i: i.code):
-                actual, target = data.inputs.get((county.code, item.code), (None, None))
-                problems.extend(
-                    MissingInput(
-                        county_code=county.code,
-                        county_name=county.name,
-                        indicator_code=ind.code,
-                        indicator_name=ind.name,
-                        item_code=item.code,
-                        item_name=item.name,
-                        unit_code=ind.unit.code,
-                        unit_name=ind.unit.name,
-                        problem=problem,
-                    )
-                    for problem in input_problems(item.method, actual, target)
-                )
-    codes = {ind.code for ind in indicators}
-    for county in counties:
-        if all((county.code, code) in data.exempt for code in codes):
-            problems.append(
-                _("county %(county)s %(name)s is exempt from every indicator")
-                % {"county": county.code, "name": county.name}
-            )
-    return problems
 
 
 def _requested_at(request: HttpRequest, cycle: Cycle) -> datetime | None:

@@ -57,7 +57,7 @@ def test_compute_results_task_gone_cycle_returns_quietly(db):
 
 
 def test_close_round_task_issues_warnings_once(db):
-    cycle, a, b, indicator, _item = _cycle_with_two_counties()
+    cycle, a, _b, indicator, _item = _cycle_with_two_counties()
     rnd = RoundFactory(cycle=cycle, code="april")
     ProgressFactory(round=rnd, indicator=indicator, county=a, value=Decimal("10"))
 

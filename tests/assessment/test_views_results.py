@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessment.models import CountyResult, Cycle, Veto
-from assessment.views.results import REQUESTED_KEY, missing_inputs
+from assessment.services.results import missing_inputs
+from assessment.views.results import REQUESTED_KEY
 from scoring.models import AnnualInput
 from tests.assessment.pages import build_cycle
 from tests.factories import CountyFactory, CycleFactory
