@@ -46,7 +46,3 @@ def register_models() -> None:
             User,
             include_fields=["username", "role", "unit", "county", "is_active", "is_superuser"],
         )
-
-
-# Transitional: callers written before the helpers moved to indicators.audit.
-from indicators.audit import record_change, record_event  # noqa: E402, F401

@@ -63,7 +63,10 @@ class Indicator(models.Model):
     category = models.ForeignKey(
         # RESTRICT, not PROTECT: a category with indicators cannot be deleted alone, but a
         # cycle's deletion cascades through both.
-        Category, models.RESTRICT, related_name="indicators", verbose_name=_("category")
+        Category,
+        models.RESTRICT,
+        related_name="indicators",
+        verbose_name=_("category"),
     )
     weight = models.DecimalField(
         _("weight (points)"),

@@ -8,10 +8,10 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from alerts.models import Warning
-from reports.demo import LATE_UNIT_AUGUST, MISSING_APRIL
 from assessment.models import Adjustment, County, CountyResult, Cycle, Round, Unit, User, Veto
 from indicators.models import Indicator, Method, RuleItem
 from indicators.params import parse_params
+from reports.demo import LATE_UNIT_AUGUST, MISSING_APRIL
 from scoring.models import AnnualInput, Exemption, Progress
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils.translation import gettext as _
 
 from alerts.services import close_round
@@ -12,6 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         parser.add_argument("round", help="round code, e.g. april or august")
 
+    # English whatever the default language, like every command (see import_workbook).
+    @no_translations
     def handle(self, *args, year: int, round: str, **options) -> None:
         code = {"4月": "april", "8月": "august"}.get(round, round)
         rnd = (

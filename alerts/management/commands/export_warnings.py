@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils.translation import gettext as _
 from xlsxwriter.exceptions import FileCreateError
 
@@ -17,6 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("round", help="round code: april or august (also 4月, 8月)")
         parser.add_argument("--out", required=True, help="path of the .xlsx file to write")
 
+    # English whatever the default language, like every command (see import_workbook).
+    @no_translations
     def handle(self, *args, year: int, round: str, out: str, **options) -> None:
         cycle = Cycle.objects.filter(year=year).first()
         if cycle is None:

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils.translation import gettext as _
 
 from assessment.models import Cycle
@@ -11,6 +11,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("year", type=int)
 
+    # English whatever the default language, like every command (see import_workbook).
+    @no_translations
     def handle(self, *args, year: int, **options) -> None:
         cycle = Cycle.objects.filter(year=year).first()
         if cycle is None:

@@ -1,7 +1,7 @@
 import unicodedata
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils.translation import gettext as _
 
 from reports.demo import CURRENT_YEAR, DEFAULT_PASSWORD, YEARS, build_demo
@@ -38,6 +38,8 @@ class Command(BaseCommand):
             "--force", action="store_true", help="run even when DEBUG is off (never in production)"
         )
 
+    # English whatever the default language, like every command (see import_workbook).
+    @no_translations
     def handle(self, *args, password: str, force: bool, **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
