@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from scoring.engine import warning_reasons
 from scoring.models import VALUE
 
 
@@ -61,15 +62,7 @@ class Warning(models.Model):
     @property
     def reasons(self) -> list[str]:
         """Reason codes in the order of the spec: bottom three, behind target, not reported."""
-        return [
-            code
-            for code, flag in (
-                ("bottom_three", self.bottom_three),
-                ("behind_target", self.behind_target),
-                ("not_reported", self.not_reported),
-            )
-            if flag
-        ]
+        return list(warning_reasons(self.bottom_three, self.behind_target, self.not_reported))
 
     @property
     def gap(self):

@@ -7,14 +7,13 @@ interface language. Written with xlsxwriter in ``constant_memory`` mode, rows in
 """
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import BinaryIO
 
 import xlsxwriter
 
 from alerts.models import DiagnosisFlag, Warning
 from assessment.models import Round
+from assessment.services.spreadsheets import open_for_writing
 
 WARNINGS_SHEET = "预警"
 DIAGNOSIS_SHEET = "会诊"
@@ -29,17 +28,6 @@ def reasons_text(bottom_three: bool, behind_target: bool, not_reported: bool) ->
     """The reasons of a warning as the workbook writes them, e.g. ``后三名、进度滞后``."""
     flags = (bottom_three, behind_target, not_reported)
     return JOIN.join(word for word, flag in zip(REASON_WORDS, flags, strict=True) if flag)
-
-
-@contextmanager
-def _opened(out: str | os.PathLike | BinaryIO) -> Iterator[BinaryIO]:
-    # Open a path ourselves: a path that cannot be written then fails before xlsxwriter
-    # creates its temporary files (which it leaves open when it fails to save).
-    if isinstance(out, str | os.PathLike):
-        with open(out, "wb") as fh:
-            yield fh
-    else:
-        yield out
 
 
 def write_warnings_workbook(*, round: Round, out: str | os.PathLike | BinaryIO) -> None:
@@ -67,7 +55,10 @@ def write_warnings_workbook(*, round: Round, out: str | os.PathLike | BinaryIO) 
         .values_list("county__code", "warning_count")
     )
 
-    with _opened(out) as fh, xlsxwriter.Workbook(fh, {"constant_memory": True}) as workbook:
+    with (
+        open_for_writing(out) as fh,
+        xlsxwriter.Workbook(fh, {"constant_memory": True}) as workbook,
+    ):
         bold = workbook.add_format({"bold": True})
 
         sheet = workbook.add_worksheet(WARNINGS_SHEET)

@@ -11,9 +11,6 @@ queries.
 """
 
 import os
-import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -21,6 +18,7 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 
 from assessment.models import CountyResult, Cycle, Grade, IndicatorResult, IndicatorStat
+from assessment.services.spreadsheets import column_width, open_for_writing
 from indicators.models import Indicator
 
 RESULTS_SHEET = "结果"
@@ -45,32 +43,10 @@ class ResultsNotComputed(Exception):
         super().__init__(_("the results of %(year)s have not been computed") % {"year": cycle.year})
 
 
-def display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: Chinese (wide) characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def column_width(texts, *, minimum: int = 6, maximum: int = 40) -> int:
-    """A column width that fits the widest of ``texts``, within [minimum, maximum]."""
-    widest = max((display_width(t) for t in texts), default=0)
-    return min(max(widest + 2, minimum), maximum)
-
-
 def _number(value: Decimal | None) -> float | None:
     # Excel stores doubles; a two-place Decimal converts to the double nearest to it, which
     # Excel and openpyxl show back as the same two places.
     return None if value is None else float(value)
-
-
-@contextmanager
-def _opened(out: str | os.PathLike | BinaryIO) -> Iterator[BinaryIO]:
-    # Open a path ourselves: a path that cannot be written then fails before xlsxwriter
-    # creates its temporary files (which it leaves open when it fails to save).
-    if isinstance(out, str | os.PathLike):
-        with open(out, "wb") as fh:
-            yield fh
-    else:
-        yield out
 
 
 def write_results_workbook(*, cycle: Cycle, out: str | os.PathLike | BinaryIO) -> None:
@@ -119,7 +95,10 @@ def write_results_workbook(*, cycle: Cycle, out: str | os.PathLike | BinaryIO) -
         )
     }
 
-    with _opened(out) as fh, xlsxwriter.Workbook(fh, {"constant_memory": True}) as workbook:
+    with (
+        open_for_writing(out) as fh,
+        xlsxwriter.Workbook(fh, {"constant_memory": True}) as workbook,
+    ):
         bold = workbook.add_format({"bold": True})
         cents = workbook.add_format({"num_format": POINTS_FORMAT})
         _write_results_sheet(workbook, bold, cents, counties, indicators, points)

@@ -359,6 +359,16 @@ def compute_cycle(
 # --- pre-assessment warnings ---------------------------------------------------------------
 
 
+# The reasons of a warning, in the order of the spec.
+REASONS = ("bottom_three", "behind_target", "not_reported")
+
+
+def warning_reasons(bottom_three: bool, behind_target: bool, not_reported: bool) -> tuple:
+    """The reason codes whose flag is set, in the order of :data:`REASONS`."""
+    flags = (bottom_three, behind_target, not_reported)
+    return tuple(code for code, flag in zip(REASONS, flags, strict=True) if flag)
+
+
 @dataclass(frozen=True)
 class WarningFigures:
     bottom_three: bool
@@ -370,15 +380,7 @@ class WarningFigures:
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        return tuple(
-            code
-            for code, flag in (
-                ("bottom_three", self.bottom_three),
-                ("behind_target", self.behind_target),
-                ("not_reported", self.not_reported),
-            )
-            if flag
-        )
+        return warning_reasons(self.bottom_three, self.behind_target, self.not_reported)
 
 
 @dataclass

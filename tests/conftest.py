@@ -6,9 +6,18 @@
 """
 
 import pytest
+from django.test import Client
 
 from assessment.models import User
+from tests.assessment.pages import build_cycle
 from tests.factories import CountyFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture
+def client():
+    """A test client that asks for English: assertions read the English source strings,
+    whatever the Chinese catalogue says (tests/config/test_i18n.py checks the Chinese)."""
+    return Client(headers={"accept-language": "en"})
 
 
 @pytest.fixture
@@ -54,3 +63,9 @@ def county_user(county):
 @pytest.fixture
 def other_county_user(other_county):
     return UserFactory(username="county-102", role=User.Role.COUNTY, county=other_county)
+
+
+@pytest.fixture
+def computed(unit, other_unit, county, other_county):
+    """A computed 2024 cycle of ``county`` and ``other_county`` (tests/assessment/pages.py)."""
+    return build_cycle([county, other_county], [(90, 80), (70, 60)], units=(unit, other_unit))

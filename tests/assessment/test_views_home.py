@@ -1,27 +1,13 @@
 from datetime import date
 from decimal import Decimal
 
-import pytest
-from django.test import Client
 from django.urls import reverse
 
 from assessment.models import Cycle, Round
 from indicators.models import Indicator
-from tests.assessment.pages import build_cycle
 from tests.factories import CycleFactory, RoundFactory
 
 HOME = "/"
-
-
-@pytest.fixture
-def client():
-    # English: the assertions read the English source strings, whatever the catalogue says.
-    return Client(headers={"accept-language": "en"})
-
-
-@pytest.fixture
-def computed(unit, other_unit, county, other_county):
-    return build_cycle([county, other_county], [(90, 80), (70, 60)], units=(unit, other_unit))
 
 
 def test_home_anonymous_redirects_to_login(client, db):

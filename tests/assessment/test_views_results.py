@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -14,17 +13,6 @@ from tests.factories import CountyFactory, CycleFactory
 
 URL = reverse("assessment:results", kwargs={"year": 2024})
 COMPUTE = reverse("assessment:compute_results", kwargs={"year": 2024})
-
-
-@pytest.fixture
-def client():
-    # English: the assertions read the English source strings, whatever the catalogue says.
-    return Client(headers={"accept-language": "en"})
-
-
-@pytest.fixture
-def computed(unit, other_unit, county, other_county):
-    return build_cycle([county, other_county], [(90, 80), (70, 60)], units=(unit, other_unit))
 
 
 def test_results_anonymous_redirects_to_login(client, computed):

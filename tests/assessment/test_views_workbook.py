@@ -3,7 +3,6 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -15,12 +14,6 @@ from tests.assessment.pages import build_cycle
 
 URL = reverse("assessment:workbook")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def client():
-    # English: the assertions read the English source strings, whatever the catalogue says.
-    return Client(headers={"accept-language": "en"})
 
 
 def workbook_bytes(*, weight_a02=40, method_a02="完成率", year=2024) -> bytes:

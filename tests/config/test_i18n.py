@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -44,8 +45,8 @@ def test_catalogue_compiled_translates_labels():
         assert (str(Grade.EXCELLENT.label), gettext("Simplified Chinese")) == ("优秀", "简体中文")
 
 
-def test_login_page_default_language_is_chinese(client):
-    response = client.get(reverse("login"))
+def test_login_page_default_language_is_chinese(db):
+    response = Client().get(reverse("login"))
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "zh-hans"
     assert "登录" in response.content.decode()

@@ -1,26 +1,14 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from indicators.describe import describe_rule
 from indicators.models import Indicator
-from tests.assessment.pages import build_cycle
 from tests.factories import CycleFactory, RuleItemFactory
 
 URL = reverse("indicators:system", kwargs={"year": 2024})
-
-
-@pytest.fixture
-def client():
-    return Client(headers={"accept-language": "en"})
-
-
-@pytest.fixture
-def computed(unit, other_unit, county, other_county):
-    return build_cycle([county, other_county], [(90, 80), (70, 60)], units=(unit, other_unit))
 
 
 def test_system_anonymous_redirects_to_login(client, computed):

@@ -1,24 +1,11 @@
 import io
 
 import openpyxl
-import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.assessment.pages import build_cycle
 
 URL = reverse("reports:results_xlsx", kwargs={"year": 2024})
-
-
-@pytest.fixture
-def client():
-    # English: the assertions read the English source strings, whatever the catalogue says.
-    return Client(headers={"accept-language": "en"})
-
-
-@pytest.fixture
-def computed(county, other_county):
-    return build_cycle([county, other_county], [(90, 80), (70, 60)])
 
 
 def test_results_xlsx_anonymous_redirects_to_login(client, computed):
