@@ -580,16 +580,15 @@ class _Reader:
             )
             params = self.text(sheet, "params", number, row, limit=500, required=False)
             definition = data.indicators.get(indicator) if indicator else None
-            if method is not None and params is not None and definition is not None:
-                try:
-                    parse_params(method, params, definition[4])
-                except ParamError as exc:
+            if method is not None and params is not None:
+                problems = _param_problems(method, params, definition[4] if definition else None)
+                if problems:
                     where = (
                         sheet.cell("params", number)
                         if "params" in sheet.columns
                         else sheet.row(number)
                     )
-                    for problem in exc.messages:
+                    for problem in problems:
                         self.add(where, problem)
                     params = None
             if code is None or not self.unique(seen, code, sheet, number, message, {"code": code}):
@@ -751,6 +750,20 @@ class _Reader:
             reason = self.text(sheet, "reason", number, row, limit=500, required=False)
             if None not in (county, reason):
                 data.vetoes.append((county, reason))
+
+
+def _param_problems(method: str, params: str, direction: str | None) -> list[str]:
+    """The problems of a parameter string. When the indicator's row is itself broken (its
+    direction unknown), only the problems that hold in either direction are reported."""
+    found = []
+    for each in (direction,) if direction else ("higher", "lower"):
+        try:
+            parse_params(method, params, each)
+        except ParamError as exc:
+            found.append(exc.messages)
+        else:
+            found.append([])
+    return [message for message in found[0] if all(message in other for other in found[1:])]
 
 
 def _setting(setting: Setting, raw):

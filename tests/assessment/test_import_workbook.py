@@ -472,6 +472,20 @@ PROBLEMS = {
 }
 
 
+@pytest.mark.django_db
+def test_import_workbook_params_checked_when_the_indicator_row_is_broken():
+    # The direction of I01 is unknown: the parameter problems that hold in either direction
+    # are still reported; the monotony of tiers, which depends on it, cannot be judged.
+    sheets = sample_cycle()
+    _set("指标", 2, 6, "上升")(sheets)
+    _set("细则", 3, 6, "step=-1;foo=2")(sheets)
+    assert problems_of(sheets) == [
+        '指标!F2: unknown direction "上升"',
+        '细则!F3: unknown parameter "foo" for rank (accepted: step, floor)',
+        "细则!F3: step must not be negative (-1)",
+    ]
+
+
 @pytest.mark.parametrize("case", list(PROBLEMS))
 @pytest.mark.django_db
 def test_import_workbook_problem_reported_with_sheet_and_place(case):
