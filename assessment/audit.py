@@ -42,7 +42,12 @@ def register_models() -> None:
             include_fields=["grade_override", "override_reason", "computed_grade", "total"],
         )
     if not auditlog.contains(User):
+        # Everything that grants or withdraws a permission: the role and its binding, the
+        # account's state, admin access, and Django's groups and permissions.
         auditlog.register(
             User,
-            include_fields=["username", "role", "unit", "county", "is_active", "is_superuser"],
-        )
+            include_fields=[
+                "username", "role", "unit", "county", "is_active", "is_staff", "is_superuser",
+            ],
+            m2m_fields={"groups", "user_permissions"},
+        )  # fmt: skip
