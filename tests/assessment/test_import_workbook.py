@@ -652,6 +652,17 @@ def test_import_workbook_command_problems_on_stderr_and_error(tmp_path):
 
 
 @pytest.mark.django_db
+def test_import_workbook_command_one_problem_singular(tmp_path):
+    sheets = sample_cycle()
+    _set("细则", 4, 5, "按比例")(sheets)
+    path = tmp_path / "one.xlsx"
+    save_workbook(path, sheets)
+    with pytest.raises(CommandError) as caught:
+        call_command("import_workbook", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert str(caught.value) == "nothing imported: 1 problem listed above"
+
+
+@pytest.mark.django_db
 def test_import_workbook_command_replace_flag(tmp_path):
     path = save_workbook(tmp_path / "2024.xlsx", sample_cycle())
     call_command("import_workbook", str(path), stdout=io.StringIO())

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessment.models import Cycle
 from assessment.services.results import ResultsRefused, compute_results
@@ -23,7 +24,11 @@ class Command(BaseCommand):
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(
-                _("results not computed: %(count)s problems listed above")
+                ngettext(
+                    "results not computed: %(count)s problem listed above",
+                    "results not computed: %(count)s problems listed above",
+                    len(exc.problems),
+                )
                 % {"count": len(exc.problems)}
             ) from exc
         self.stdout.write(

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessment.services.workbook_import import WorkbookInvalid, import_workbook
 
@@ -25,7 +26,11 @@ class Command(BaseCommand):
             for problem in exc.problems:
                 self.stderr.write(problem)
             raise CommandError(
-                _("nothing imported: %(count)s problems listed above")
+                ngettext(
+                    "nothing imported: %(count)s problem listed above",
+                    "nothing imported: %(count)s problems listed above",
+                    len(exc.problems),
+                )
                 % {"count": len(exc.problems)}
             ) from exc
         self.stdout.write(
