@@ -175,3 +175,16 @@ def test_export_warnings_command_unknown_year_fails(db, tmp_path):
 def test_warnings_workbook_query_count_fixed(april, django_assert_num_queries):
     with django_assert_num_queries(2):
         write_warnings_workbook(round=april, out=BytesIO())
+
+
+def test_export_warnings_command_round_never_closed_fails(april, tmp_path):
+    path = tmp_path / "out.xlsx"
+
+    with pytest.raises(CommandError) as exc:
+        call_command("export_warnings", "2024", "8月", "--out", str(path))
+
+    assert str(exc.value) == (
+        "the round august of 2024 has not been closed yet: close it first "
+        "(manage.py close_round 2024 august)"
+    )
+    assert path.exists() is False

@@ -29,6 +29,15 @@ class Command(BaseCommand):
             raise CommandError(
                 _("no pre-assessment round %(round)s in %(year)s") % {"round": round, "year": year}
             )
+        if rnd.closed_at is None:
+            # An empty workbook would read as "no warnings"; the round has simply not closed.
+            raise CommandError(
+                _(
+                    "the round %(round)s of %(year)s has not been closed yet: close it first "
+                    "(manage.py close_round %(year)s %(round)s)"
+                )
+                % {"round": code, "year": year}
+            )
         try:
             write_warnings_workbook(round=rnd, out=out)
         except (OSError, FileCreateError) as exc:
