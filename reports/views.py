@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from reports.services import ResultsNotComputed, write_results_workbook
@@ -12,6 +13,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_role(LEAD)
+@require_safe
 def results_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     """The results workbook of a year (spec/workbook.md, ``export_results``)."""
     cycle = get_cycle_or_404(year)

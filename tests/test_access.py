@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+from django.views.defaults import server_error
 
 from assessment.access import (
     current_cycle,
@@ -209,3 +211,57 @@ def test_get_county_for_user_county_sees_only_its_own(county_user, other_county)
 
 def test_get_county_for_user_lead_and_unit_see_every_county(lead, unit_user, other_county):
     assert [get_county_for_user(u, "102").name for u in (lead, unit_user)] == ["西城区"] * 2
+
+
+# --- the error pages ------------------------------------------------------------------------
+
+
+def test_forbidden_page_explains_and_links_home(client, unit_user, computed):
+    client.force_login(unit_user)
+    response = client.get(reverse("assessment:results", kwargs={"year": 2024}))
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "<title>Access denied · " in body
+    assert "Your account does not have access to this page." in body
+    assert f'href="{reverse("home")}"' in body
+
+
+def test_not_found_page_is_in_the_users_language(client, lead, computed):
+    client.force_login(lead)
+    response = client.get(
+        reverse("indicators:system", kwargs={"year": 1999}), headers={"accept-language": "zh-hans"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert '<html lang="zh-hans">' in body
+    assert "<title>页面不存在 · " in body
+
+
+def test_expired_form_page_explains_what_to_do(lead, computed):
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
+    client.force_login(lead)
+    response = client.post(reverse("assessment:compute_results", kwargs={"year": 2024}))
+    assert response.status_code == 403
+    assert "<title>The form has expired · " in response.content.decode()
+
+
+def test_read_only_pages_refuse_a_post(client, lead, computed):
+    client.force_login(lead)
+    urls = [
+        reverse("home"),
+        reverse("indicators:system", kwargs={"year": 2024}),
+        reverse("assessment:results", kwargs={"year": 2024}),
+        reverse("assessment:workbook_template"),
+        reverse("assessment:workbook_export", kwargs={"year": 2024}),
+        reverse("reports:results_xlsx", kwargs={"year": 2024}),
+    ]
+    assert [client.post(url).status_code for url in urls] == [405] * len(urls)
+
+
+def test_server_error_page_renders_without_a_request_context(db):
+    with translation.override("en"):
+        response = server_error(RequestFactory().get("/"))
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "<title>Server error</title>" in body
+    assert 'href="/"' in body

@@ -6,6 +6,7 @@ from collections import Counter
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from assessment.access import ALL_ROLES, current_cycle, require_role
 from assessment.models import CountyResult, IndicatorResult, User
@@ -13,6 +14,7 @@ from indicators.models import Indicator
 
 
 @require_role(*ALL_ROLES)
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.role == User.Role.LEAD:

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.models import CountyResult, Cycle, IndicatorResult, IndicatorStat
@@ -43,6 +43,7 @@ def _forget_request(request: HttpRequest, cycle: Cycle) -> None:
 
 
 @require_role(LEAD)
+@require_safe
 def results(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle_or_404(year)
     requested_at = _requested_at(request, cycle)

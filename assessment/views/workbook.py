@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.forms import WorkbookUploadForm
@@ -18,6 +19,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_role(LEAD)
+@require_http_methods(["GET", "HEAD", "POST"])
 def workbook(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     cycle_exists = False
@@ -72,12 +74,14 @@ def _summary_message(summary) -> str:
 
 
 @require_role(LEAD)
+@require_safe
 def template_download(request: HttpRequest) -> FileResponse:
     """The empty workbook, with every sheet and header, to fill in Excel."""
     return _xlsx_response(None, _("appraisal-workbook-template.xlsx"))
 
 
 @require_role(LEAD)
+@require_safe
 def cycle_download(request: HttpRequest, year: int) -> FileResponse:
     """The filled workbook of one year, in the layout the upload reads back."""
     cycle = get_cycle_or_404(year)

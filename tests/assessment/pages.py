@@ -46,3 +46,27 @@ def build_cycle(counties, scores, *, year=2024, units=None, compute=True):
         compute_results(cycle=cycle)
         cycle.refresh_from_db()
     return cycle
+
+
+def build_manual_cycle(counties, indicator_count, *, year=2024, unit=None):
+    """A computed cycle of ``year`` with ``indicator_count`` directly scored indicators
+    (I01, I02, …; 10 points each, one rule item each, all of ``unit``) in one category.
+
+    The county at index n of ``counties`` scores 90 - n on every indicator. For the
+    query-count tests, which compare a page at one and at three indicators.
+    """
+    cycle = CycleFactory(year=year, total_points=Decimal(10 * indicator_count))
+    cycle.counties.set(counties)
+    unit = unit or UnitFactory()
+    category = CategoryFactory(cycle=cycle, name="经济发展")
+    for n in range(1, indicator_count + 1):
+        indicator = IndicatorFactory(
+            cycle=cycle, category=category, code=f"I{n:02d}", weight=Decimal(10), unit=unit,
+            order=n,
+        )  # fmt: skip
+        item = RuleItemFactory(indicator=indicator, code=f"I{n:02d}-1", method="manual")
+        for rank, county in enumerate(counties):
+            AnnualInputFactory(item=item, county=county, actual=Decimal(90 - rank))
+    compute_results(cycle=cycle)
+    cycle.refresh_from_db()
+    return cycle

@@ -1,10 +1,12 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from assessment.models import Cycle, Round
 from indicators.models import Indicator
+from tests.assessment.pages import build_manual_cycle
 from tests.factories import CycleFactory, RoundFactory
 
 HOME = "/"
@@ -35,7 +37,7 @@ def test_home_lead_shows_the_year_at_a_glance(client, lead, computed):
     )
     body = response.content.decode()
     assert '<div class="figure-value" id="count-counties">2</div>' in body
-    assert '<div class="figure-value" id="weights">100 / 100</div>' in body
+    assert '<div class="figure-value" id="weights">100.00 / 100.00</div>' in body
     assert "4月预考核" in body
     assert "2024-04-30" in body
     assert reverse("assessment:compute_results", kwargs={"year": 2024}) in body
@@ -46,7 +48,9 @@ def test_home_lead_flags_weights_that_do_not_add_up(client, lead, computed):
     client.force_login(lead)
     response = client.get(HOME)
     assert response.context["weights_ok"] is False
-    assert '<div class="figure-value" id="weights">90 / 100</div>' in response.content.decode()
+    assert (
+        '<div class="figure-value" id="weights">90.00 / 100.00</div>' in response.content.decode()
+    )
 
 
 def test_home_lead_opens_on_the_latest_active_year(client, lead, computed):
@@ -63,12 +67,16 @@ def test_home_lead_without_any_cycle_points_to_the_import(client, lead):
     assert reverse("assessment:workbook") in response.content.decode()
 
 
-def test_home_lead_query_count_is_constant(client, lead, computed, django_assert_num_queries):
-    RoundFactory(cycle=computed, code="april", name="4月预考核")
-    RoundFactory(cycle=computed, code="august", name="8月预考核")
+@pytest.mark.parametrize("round_count", [1, 3])
+def test_home_lead_query_count_is_constant(
+    client, lead, computed, round_count, django_assert_num_queries
+):
+    for n in range(round_count):
+        RoundFactory(cycle=computed, code=f"r{n}", name=f"第{n}轮")
     client.force_login(lead)
     with django_assert_num_queries(8):
-        client.get(HOME)
+        response = client.get(HOME)
+    assert len(response.context["rounds"]) == round_count
 
 
 def test_home_unit_lists_its_indicators_only(client, unit_user, computed):
@@ -132,12 +140,26 @@ def test_home_county_without_results_says_so(client, county_user, computed):
     assert (response.status_code, response.context["result"]) == (200, None)
 
 
+@pytest.mark.parametrize("indicator_count", [1, 3])
 def test_home_county_query_count_is_constant(
-    client, county_user, computed, django_assert_num_queries
+    client, county_user, other_county, indicator_count, django_assert_num_queries
 ):
+    build_manual_cycle([county_user.county, other_county], indicator_count)
     client.force_login(county_user)
     with django_assert_num_queries(8):
-        client.get(HOME)
+        response = client.get(HOME)
+    assert len(response.context["rows"]) == indicator_count
+
+
+@pytest.mark.parametrize("indicator_count", [1, 3])
+def test_home_unit_query_count_is_constant(
+    client, unit_user, county, indicator_count, django_assert_num_queries
+):
+    build_manual_cycle([county], indicator_count, unit=unit_user.unit)
+    client.force_login(unit_user)
+    with django_assert_num_queries(6):
+        response = client.get(HOME)
+    assert len(response.context["indicators"]) == indicator_count
 
 
 def test_home_navbar_shows_lead_links_to_lead_only(client, lead, unit_user, computed):
@@ -164,3 +186,39 @@ def test_round_status_is_shown(client, lead, computed):
     RoundFactory(cycle=computed, status=Round.Status.CLOSED)
     client.force_login(lead)
     assert 'class="badge round-closed"' in client.get(HOME).content.decode()
+
+
+def test_home_html_lang_follows_the_active_language(client, lead, computed):
+    client.force_login(lead)
+    assert '<html lang="en">' in client.get(HOME).content.decode()
+    chinese = client.get(HOME, headers={"accept-language": "zh-hans"}).content.decode()
+    assert '<html lang="zh-hans">' in chinese
+    assert "<title>首页 · " in chinese
+
+
+def test_home_navbar_marks_the_current_page(client, lead, computed):
+    client.force_login(lead)
+    body = client.get(HOME).content.decode()
+    assert body.count('aria-current="page"') == 1
+    assert f'class="nav-link active" href="{HOME}" aria-current="page"' in body
+
+
+def test_home_unit_counts_rules_by_status(client, unit_user, computed):
+    client.force_login(unit_user)
+    body = client.get(HOME).content.decode()
+    assert '<span class="badge text-bg-light border">Approved: 0</span>' in body
+    assert '<span class="badge text-bg-light border">Draft: 1</span>' in body
+
+
+def test_home_county_shows_its_rank_out_of_the_counties(client, other_county_user, computed):
+    client.force_login(other_county_user)
+    body = client.get(HOME).content.decode()
+    assert '<div class="figure-value" id="county-rank">2</div>' in body
+    assert "out of 2 counties" in body
+
+
+def test_home_county_shows_weights_with_two_decimals(client, county_user, computed):
+    client.force_login(county_user)
+    body = client.get(HOME).content.decode()
+    assert '<td class="text-end">60.00</td>' in body
+    assert '<td class="text-end">54.00</td>' in body

@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessment.models import CountyResult, Cycle, Veto
-from assessment.services.results import missing_inputs
+from assessment.services.results import compute_results, missing_inputs
 from assessment.views.results import REQUESTED_KEY
-from scoring.models import AnnualInput
+from scoring.models import AnnualInput, Exemption
 from tests.assessment.pages import build_cycle
 from tests.factories import CountyFactory, CycleFactory
 
@@ -205,3 +205,34 @@ def test_missing_inputs_of_an_empty_cycle(db):
 def test_missing_inputs_complete_cycle_is_empty(county, other_county):
     cycle = build_cycle([county, other_county], [(90, 80), (70, 60)], compute=False)
     assert missing_inputs(cycle) == []
+
+
+def test_results_exempt_points_carry_a_mark_outside_the_number(client, lead, county, other_county):
+    cycle = build_cycle([county, other_county], [(90, 80), (70, 60)], compute=False)
+    Exemption.objects.create(cycle=cycle, county=county, indicator=cycle.indicators.get(code="A02"))
+    compute_results(cycle=cycle)
+    client.force_login(lead)
+    body = client.get(URL).content.decode()
+    assert body.count('<span class="exempt-mark" title="Exempt">') == 1
+    assert '<span class="visually-hidden">Exempt</span>' in body
+
+
+def test_results_missing_inputs_are_counted_per_unit(client, lead, county, unit, other_unit):
+    build_cycle([county], [], units=(unit, other_unit), compute=False)
+    client.force_login(lead)
+    body = client.get(URL).content.decode()
+    assert "市统计局 (TJJ): 1 missing or invalid input\n" in body
+    assert "市财政局 (CZJ): 2 missing or invalid inputs\n" in body
+
+
+def test_results_statistics_keep_each_county_name_whole(client, lead, computed):
+    client.force_login(lead)
+    body = client.get(URL).content.decode()
+    assert (
+        '<span class="text-nowrap">东城区</span>, <span class="text-nowrap">西城区</span>' in body
+    )
+    chinese = client.get(URL, headers={"accept-language": "zh-hans"}).content.decode()
+    assert (
+        '<span class="text-nowrap">东城区</span>、<span class="text-nowrap">西城区</span>'
+        in chinese
+    )

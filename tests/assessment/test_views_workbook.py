@@ -11,6 +11,7 @@ from assessment.services.workbook_import import WorkbookInvalid, import_workbook
 from indicators.models import Indicator, RuleItem
 from scoring.models import AnnualInput
 from tests.assessment.pages import build_cycle
+from tests.factories import CycleFactory
 
 URL = reverse("assessment:workbook")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -182,3 +183,19 @@ def test_workbook_export_unknown_year_is_404(client, lead):
     assert (
         client.get(reverse("assessment:workbook_export", kwargs={"year": 1999})).status_code == 404
     )
+
+
+@pytest.mark.parametrize("cycle_count", [1, 3])
+def test_workbook_query_count_is_constant(client, lead, cycle_count, django_assert_num_queries):
+    for year in range(2024, 2024 + cycle_count):
+        CycleFactory(year=year)
+    client.force_login(lead)
+    with django_assert_num_queries(4):
+        response = client.get(URL)
+    body = response.content.decode()
+    assert body.count('class="btn btn-sm btn-outline-secondary mb-1"') == cycle_count
+
+
+def test_workbook_other_methods_are_not_allowed(client, lead):
+    client.force_login(lead)
+    assert client.put(URL).status_code == 405

@@ -6,7 +6,8 @@ from django.utils import translation
 
 from indicators.describe import describe_rule
 from indicators.models import Indicator
-from tests.factories import CycleFactory, RuleItemFactory
+from tests.assessment.pages import build_manual_cycle
+from tests.factories import CycleFactory
 
 URL = reverse("indicators:system", kwargs={"year": 2024})
 
@@ -78,13 +79,13 @@ def test_system_year_selector_links_every_year(client, lead, computed):
 
 @pytest.mark.parametrize("indicator_count", [1, 3])
 def test_system_query_count_is_constant(
-    client, lead, computed, indicator_count, django_assert_num_queries
+    client, lead, county, indicator_count, django_assert_num_queries
 ):
-    for n in range(indicator_count - 1):
-        RuleItemFactory(indicator__cycle=computed, indicator__code=f"B0{n}")
+    build_manual_cycle([county], indicator_count)
     client.force_login(lead)
     with django_assert_num_queries(8):
-        client.get(URL)
+        response = client.get(URL)
+    assert response.context["indicator_count"] == indicator_count
 
 
 @pytest.mark.parametrize(
@@ -143,3 +144,11 @@ def test_system_query_count_is_constant(
 def test_describe_rule_explains_each_method(method, params, direction, text):
     with translation.override("en"):
         assert describe_rule(method, params, direction) == text
+
+
+def test_system_shows_weights_with_two_decimals(client, lead, computed):
+    client.force_login(lead)
+    body = client.get(URL).content.decode()
+    assert "2 indicators; weights 100.00 of 100.00 points." in body
+    assert '<td class="text-end text-nowrap">60.00 points</td>' in body
+    assert '<td class="text-end text-nowrap">40.00 points</td>' in body
