@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from alerts.services import close_round
 from assessment.models import Round
+from assessment.services.workbook_layout import ROUNDS
 
 
 class Command(BaseCommand):
@@ -15,7 +16,8 @@ class Command(BaseCommand):
     # English whatever the default language, like every command (see import_workbook).
     @no_translations
     def handle(self, *args, year: int, round: str, **options) -> None:
-        code = {"4月": "april", "8月": "august"}.get(round, round)
+        # The round names the import workbook accepts (4月, 8月 …) name the same rounds here.
+        code = ROUNDS.get(round, round)
         rnd = (
             Round.objects.filter(cycle__year=year, code=code, kind=Round.Kind.PRE)
             .select_related("cycle")

@@ -3,10 +3,9 @@ from django.utils.translation import gettext as _
 from xlsxwriter.exceptions import FileCreateError
 
 from alerts.workbooks import write_warnings_workbook
-from assessment.models import Cycle, Round
-
-# The Chinese names of the rounds, as the import workbook also accepts them.
-ROUND_ALIASES = {"4月": "april", "8月": "august"}
+from assessment.management.cycles import cycle_or_error
+from assessment.models import Round
+from assessment.services.workbook_layout import ROUNDS
 
 
 class Command(BaseCommand):
@@ -20,10 +19,8 @@ class Command(BaseCommand):
     # English whatever the default language, like every command (see import_workbook).
     @no_translations
     def handle(self, *args, year: int, round: str, out: str, **options) -> None:
-        cycle = Cycle.objects.filter(year=year).first()
-        if cycle is None:
-            raise CommandError(_("no cycle for the year %(year)s") % {"year": year})
-        code = ROUND_ALIASES.get(round, round)
+        cycle = cycle_or_error(year)
+        code = ROUNDS.get(round, round)
         rnd = Round.objects.filter(cycle=cycle, code=code, kind=Round.Kind.PRE).first()
         if rnd is None:
             raise CommandError(

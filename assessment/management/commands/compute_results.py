@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessment.models import Cycle
+from assessment.management.cycles import cycle_or_error
 from assessment.services.results import ResultsRefused, compute_results
 
 
@@ -15,9 +15,7 @@ class Command(BaseCommand):
     # English whatever the default language, like every command (see import_workbook).
     @no_translations
     def handle(self, *args, year: int, **options) -> None:
-        cycle = Cycle.objects.filter(year=year).first()
-        if cycle is None:
-            raise CommandError(_("no cycle for the year %(year)s") % {"year": year})
+        cycle = cycle_or_error(year)
         try:
             result = compute_results(cycle=cycle)
         except ResultsRefused as exc:

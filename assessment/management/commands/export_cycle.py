@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils.translation import gettext as _
 
-from assessment.models import Cycle
+from assessment.management.cycles import cycle_or_error
 from assessment.services.workbook_export import write_cycle_workbook
 
 
@@ -16,9 +16,7 @@ class Command(BaseCommand):
     # The web upload shows the same problems in the user's language.
     @no_translations
     def handle(self, *args, year: int, out: str, **options) -> None:
-        cycle = Cycle.objects.filter(year=year).first()
-        if cycle is None:
-            raise CommandError(_("no cycle for the year %(year)s") % {"year": year})
+        cycle = cycle_or_error(year)
         try:
             write_cycle_workbook(cycle, out)
         except OSError as exc:

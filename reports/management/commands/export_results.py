@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from django.utils.translation import gettext as _
 from xlsxwriter.exceptions import FileCreateError
 
-from assessment.models import Cycle
+from assessment.management.cycles import cycle_or_error
 from reports.services import ResultsNotComputed, write_results_workbook
 
 
@@ -16,9 +16,7 @@ class Command(BaseCommand):
     # English whatever the default language, like every command (see import_workbook).
     @no_translations
     def handle(self, *args, year: int, out: str, **options) -> None:
-        cycle = Cycle.objects.filter(year=year).first()
-        if cycle is None:
-            raise CommandError(_("no cycle for the year %(year)s") % {"year": year})
+        cycle = cycle_or_error(year)
         try:
             write_results_workbook(cycle=cycle, out=out)
         except ResultsNotComputed as exc:
