@@ -74,6 +74,13 @@ def current_cycle() -> Cycle | None:
     )
 
 
+def request_cycle(request: HttpRequest) -> Cycle | None:
+    """:func:`current_cycle`, looked up once per request: the page and its navigation share it."""
+    if not hasattr(request, "_current_cycle"):
+        request._current_cycle = current_cycle()
+    return request._current_cycle
+
+
 def get_cycle_or_404(year: int) -> Cycle:
     """The cycle of ``year``. Cycles are not secret: every signed-in role may name one."""
     return get_object_or_404(Cycle, year=year)

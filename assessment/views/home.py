@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from assessment.access import ALL_ROLES, current_cycle, require_role
+from assessment.access import ALL_ROLES, request_cycle, require_role
 from assessment.models import CountyResult, IndicatorResult, User
 from indicators.models import Indicator
 
@@ -25,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _lead_home(request: HttpRequest) -> HttpResponse:
-    cycle = current_cycle()
+    cycle = request_cycle(request)
     context: dict = {"cycle": cycle}
     if cycle is not None:
         figures = Indicator.objects.filter(cycle=cycle).aggregate(
@@ -45,7 +45,7 @@ def _lead_home(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_home(request: HttpRequest) -> HttpResponse:
-    cycle = current_cycle()
+    cycle = request_cycle(request)
     indicators = []
     if cycle is not None:
         indicators = list(

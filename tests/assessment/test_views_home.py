@@ -74,7 +74,7 @@ def test_home_lead_query_count_is_constant(
     for n in range(round_count):
         RoundFactory(cycle=computed, code=f"r{n}", name=f"第{n}轮")
     client.force_login(lead)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(HOME)
     assert len(response.context["rounds"]) == round_count
 
@@ -157,7 +157,7 @@ def test_home_unit_query_count_is_constant(
 ):
     build_manual_cycle([county], indicator_count, unit=unit_user.unit)
     client.force_login(unit_user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(HOME)
     assert len(response.context["indicators"]) == indicator_count
 
