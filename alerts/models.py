@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from assessment.models import County, Cycle, Round
+from indicators.models import Indicator
 from scoring.engine import warning_reasons
 from scoring.models import VALUE
 
@@ -21,10 +23,10 @@ class Warning(models.Model):
         ANSWERED = "answered", _("Answered")
         CLOSED = "closed", _("Closed")
 
-    cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="warnings")
-    round = models.ForeignKey("assessment.Round", models.CASCADE, related_name="warnings")
-    county = models.ForeignKey("assessment.County", models.PROTECT, related_name="warnings")
-    indicator = models.ForeignKey("indicators.Indicator", models.CASCADE, related_name="warnings")
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="warnings")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="warnings")
+    county = models.ForeignKey(County, models.PROTECT, related_name="warnings")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="warnings")
     bottom_three = models.BooleanField(_("bottom three"), default=False)
     behind_target = models.BooleanField(_("behind target"), default=False)
     not_reported = models.BooleanField(_("not reported"), default=False)
@@ -75,9 +77,9 @@ class Warning(models.Model):
 class DiagnosisFlag(models.Model):
     """A county with warnings on at least the round's threshold of indicators (专家会诊)."""
 
-    cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="diagnosis_flags")
-    round = models.ForeignKey("assessment.Round", models.CASCADE, related_name="diagnosis_flags")
-    county = models.ForeignKey("assessment.County", models.PROTECT, related_name="diagnosis_flags")
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="diagnosis_flags")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="diagnosis_flags")
+    county = models.ForeignKey(County, models.PROTECT, related_name="diagnosis_flags")
     warning_count = models.PositiveIntegerField(_("indicators warned"))
     flagged_at = models.DateTimeField(_("flagged at"), auto_now_add=True)
     replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.models import DiagnosisFlag, Warning
+from assessment.audit import record_event
 from assessment.models import Round
-from indicators.audit import record_event
 from indicators.models import Indicator
 from scoring.engine import RoundWarnings, WarningFigures, round_warnings
 from scoring.models import Exemption, Progress

@@ -13,7 +13,7 @@ import xlsxwriter
 
 from alerts.models import DiagnosisFlag, Warning
 from assessment.models import Round
-from assessment.services.spreadsheets import open_for_writing
+from scoring.workbook.spreadsheets import open_for_writing
 
 WARNINGS_SHEET = "预警"
 DIAGNOSIS_SHEET = "会诊"

@@ -3,7 +3,9 @@
 Views declare their roles with :func:`require_role` (functions) or :class:`RoleRequiredMixin`
 (classes); objects are fetched through one helper per type that returns the object or raises
 404 for an outsider (so that a page never confirms that someone else's object exists) and 403
-for a user who may read but not write it.
+for a user who may read but not write it. The helpers of the frame's objects (cycles,
+counties, units) are here; each higher app keeps those of its own objects in its
+``access.py``, built on these (``indicators.access.get_indicator_for_user``).
 """
 
 from collections.abc import Callable
@@ -15,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from assessment.models import County, Cycle, User
-from indicators.models import Indicator
 
 LEAD, UNIT, COUNTY = User.Role.LEAD, User.Role.UNIT, User.Role.COUNTY
 ALL_ROLES = (LEAD, UNIT, COUNTY)
@@ -84,25 +85,6 @@ def request_cycle(request: HttpRequest) -> Cycle | None:
 def get_cycle_or_404(year: int) -> Cycle:
     """The cycle of ``year``. Cycles are not secret: every signed-in role may name one."""
     return get_object_or_404(Cycle, year=year)
-
-
-def get_indicator_for_user(user: User, cycle: Cycle, code: str, *, write: bool = False):
-    """The indicator ``code`` of ``cycle`` as ``user`` may use it.
-
-    Reading: every role (the rules are public within the city and in the counties' booklet).
-    Writing: the lead department any indicator, a unit only its own — another unit's indicator
-    is 404, as if it did not exist — and a county none (403, it only reads the booklet).
-    """
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("unit", "category"), cycle=cycle, code=code
-    )
-    if not write or user.is_lead:
-        return indicator
-    if user.is_unit:
-        if indicator.unit_id != user.unit_id:
-            raise Http404
-        return indicator
-    raise PermissionDenied
 
 
 def get_county_for_user(user: User, code: str) -> County:

@@ -2,19 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import (
-    Adjustment,
-    County,
-    CountyResult,
-    Cycle,
-    IndicatorResult,
-    IndicatorStat,
-    ItemScore,
-    Round,
-    Unit,
-    User,
-    Veto,
-)
+from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
 
 
 @admin.register(County)
@@ -76,48 +64,3 @@ class VetoAdmin(admin.ModelAdmin):
     list_display = ["cycle", "county", "reason"]
     list_filter = ["cycle"]
     list_select_related = ["cycle", "county"]
-
-
-class ComputedAdmin(admin.ModelAdmin):
-    """Computed rows are written by the engine only; the admin shows them read-only."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(CountyResult)
-class CountyResultAdmin(admin.ModelAdmin):
-    list_display = ["cycle", "county", "total", "rank", "computed_grade", "grade_override"]
-    list_filter = ["cycle", "computed_grade"]
-    list_select_related = ["cycle", "county"]
-    readonly_fields = [
-        "cycle", "county", "indicator_points", "adjustment", "total", "rank", "vetoed",
-        "computed_grade", "override_by", "override_at",
-    ]  # fmt: skip
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(IndicatorResult)
-class IndicatorResultAdmin(ComputedAdmin):
-    list_display = ["cycle", "county", "indicator", "points", "rank", "exempt"]
-    list_filter = ["cycle"]
-    list_select_related = ["cycle", "county", "indicator"]
-
-
-@admin.register(ItemScore)
-class ItemScoreAdmin(ComputedAdmin):
-    list_display = ["cycle", "county", "item", "score"]
-    list_filter = ["cycle"]
-    list_select_related = ["cycle", "county", "item"]
-
-
-@admin.register(IndicatorStat)
-class IndicatorStatAdmin(ComputedAdmin):
-    list_display = ["cycle", "indicator", "highest", "lowest", "average"]
-    list_filter = ["cycle"]
-    list_select_related = ["cycle", "indicator"]

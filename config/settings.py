@@ -37,9 +37,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "auditlog",
+    # The project's apps, from the frame of the year up (imports and models point down).
+    "assessment",
     "indicators",
     "scoring",
-    "assessment",
     "alerts",
     "reports",
 ]

@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assessment.urls import indicator_urls
-from assessment.views.home import home
+from reports.views.home import home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -13,8 +12,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("assessment.urls")),
-    path("", include(indicator_urls)),
+    path("", include("indicators.urls")),
+    path("", include("scoring.urls")),
     path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

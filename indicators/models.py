@@ -1,7 +1,6 @@
 """The indicator system of a cycle: categories, indicators and their rule items.
 
-This is the lowest app: it imports no other app of the project. Cycles and units live in
-``assessment`` and are referred to by string label.
+Indicators point down at the year's frame (``assessment``: cycles and responsible units).
 """
 
 from decimal import Decimal
@@ -9,6 +8,8 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from assessment.models import Cycle, Unit
 
 
 class Direction(models.TextChoices):
@@ -32,7 +33,7 @@ class Method(models.TextChoices):
 class Category(models.Model):
     """A group of indicators (类别), e.g. economic development or ecology."""
 
-    cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="categories")
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="categories")
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -57,7 +58,7 @@ class Indicator(models.Model):
         RETURNED = "returned", _("Returned")
         APPROVED = "approved", _("Approved")
 
-    cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="indicators")
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="indicators")
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=200)
     category = models.ForeignKey(
@@ -75,7 +76,7 @@ class Indicator(models.Model):
         validators=[MinValueValidator(Decimal("0.0001"))],
     )
     unit = models.ForeignKey(
-        "assessment.Unit",
+        Unit,
         models.PROTECT,
         related_name="indicators",
         verbose_name=_("responsible unit"),
@@ -103,7 +104,7 @@ class Indicator(models.Model):
 class RuleItem(models.Model):
     """A rule item (考核项目) of an indicator: its share, scoring method and parameters."""
 
-    cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="rule_items")
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="rule_items")
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="items")
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=200)

@@ -23,12 +23,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.services import close_round
+from assessment.audit import record_event
 from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
-from assessment.services.results import compute_results
-from indicators.audit import record_event
 from indicators.models import Category, Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, parse_params
 from scoring.models import AnnualInput, Exemption, Progress
+from scoring.services.results import compute_results
 
 CITY = "江川市"
 PAST_YEARS = (2023, 2024, 2025)

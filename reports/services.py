@@ -17,9 +17,10 @@ from typing import BinaryIO
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from assessment.models import CountyResult, Cycle, Grade, IndicatorResult, IndicatorStat
-from assessment.services.spreadsheets import column_width, open_for_writing
+from assessment.models import Cycle
 from indicators.models import Indicator
+from scoring.models import CountyResult, Grade, IndicatorResult, IndicatorStat
+from scoring.workbook.spreadsheets import column_width, open_for_writing
 
 RESULTS_SHEET = "结果"
 STATS_SHEET = "指标统计"

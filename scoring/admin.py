@@ -1,7 +1,15 @@
 from django.contrib import admin
 
-from indicators.audit import record_change
-from scoring.models import AnnualInput, Exemption, Progress
+from assessment.audit import record_change
+from scoring.models import (
+    AnnualInput,
+    CountyResult,
+    Exemption,
+    IndicatorResult,
+    IndicatorStat,
+    ItemScore,
+    Progress,
+)
 
 
 class CellAuditAdmin(admin.ModelAdmin):
@@ -35,3 +43,48 @@ class ExemptionAdmin(admin.ModelAdmin):
     list_display = ["cycle", "county", "indicator", "reason"]
     list_filter = ["cycle"]
     list_select_related = ["cycle", "county", "indicator"]
+
+
+class ComputedAdmin(admin.ModelAdmin):
+    """Computed rows are written by the engine only; the admin shows them read-only."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CountyResult)
+class CountyResultAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "county", "total", "rank", "computed_grade", "grade_override"]
+    list_filter = ["cycle", "computed_grade"]
+    list_select_related = ["cycle", "county"]
+    readonly_fields = [
+        "cycle", "county", "indicator_points", "adjustment", "total", "rank", "vetoed",
+        "computed_grade", "override_by", "override_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(IndicatorResult)
+class IndicatorResultAdmin(ComputedAdmin):
+    list_display = ["cycle", "county", "indicator", "points", "rank", "exempt"]
+    list_filter = ["cycle"]
+    list_select_related = ["cycle", "county", "indicator"]
+
+
+@admin.register(ItemScore)
+class ItemScoreAdmin(ComputedAdmin):
+    list_display = ["cycle", "county", "item", "score"]
+    list_filter = ["cycle"]
+    list_select_related = ["cycle", "county", "item"]
+
+
+@admin.register(IndicatorStat)
+class IndicatorStatAdmin(ComputedAdmin):
+    list_display = ["cycle", "indicator", "highest", "lowest", "average"]
+    list_filter = ["cycle"]
+    list_select_related = ["cycle", "indicator"]

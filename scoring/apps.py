@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("Scoring")
+
+    def ready(self) -> None:
+        from assessment.audit import register
+        from scoring.models import CountyResult, Exemption
+
+        register(Exemption)
+        # Results are rewritten in bulk by each computation (one event per run); what a person
+        # changes on a result is the grade override, which is what the entries record.
+        register(
+            CountyResult,
+            include_fields=[
+                "grade_override", "override_reason", "override_by", "computed_grade", "total",
+            ],
+        )  # fmt: skip

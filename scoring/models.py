@@ -1,4 +1,5 @@
-"""The inputs of the engine: annual actuals and targets, pre-assessment progress, exemptions.
+"""The engine's inputs (annual actuals and targets, pre-assessment progress, exemptions) and
+the annual results it produces (county totals, indicator points, item scores, statistics).
 
 Rows are keyed by ids and carry their cycle so that a whole cycle loads with one indexed
 query per table and stores with bulk writes.
@@ -7,9 +8,17 @@ query per table and stores with bulk writes.
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from assessment.models import County, Cycle, Round
+from indicators.models import Indicator, RuleItem
+
+# Precision of stored figures. Inputs keep 6 decimals; points and totals are stored as the
+# round2 values the spec publishes; the exact values are recomputed by the engine on demand.
 VALUE = {"max_digits": 24, "decimal_places": 6}
+POINTS = {"max_digits": 14, "decimal_places": 2}
+RATE = {"max_digits": 9, "decimal_places": 4}
 
 
 class AnnualInput(models.Model):
@@ -19,9 +28,9 @@ class AnnualInput(models.Model):
     of the year, while the actual stays empty until the annual round.
     """
 
-    cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="annual_inputs")
-    county = models.ForeignKey("assessment.County", models.PROTECT, related_name="+")
-    item = models.ForeignKey("indicators.RuleItem", models.CASCADE, related_name="inputs")
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="annual_inputs")
+    county = models.ForeignKey(County, models.PROTECT, related_name="+")
+    item = models.ForeignKey(RuleItem, models.CASCADE, related_name="inputs")
     actual = models.DecimalField(
         _("actual"), **VALUE, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -48,10 +57,10 @@ class AnnualInput(models.Model):
 class Progress(models.Model):
     """Progress v (% of the year's task done) of a county on an indicator in a pre-assessment."""
 
-    cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="progress")
-    round = models.ForeignKey("assessment.Round", models.CASCADE, related_name="progress")
-    county = models.ForeignKey("assessment.County", models.PROTECT, related_name="+")
-    indicator = models.ForeignKey("indicators.Indicator", models.CASCADE, related_name="progress")
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="progress")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="progress")
+    county = models.ForeignKey(County, models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="progress")
     value = models.DecimalField(_("progress (%)"), **VALUE, validators=[MinValueValidator(0)])
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -72,9 +81,9 @@ class Progress(models.Model):
 class Exemption(models.Model):
     """An indicator declared not applicable to a county (免考)."""
 
-    cycle = models.ForeignKey("assessment.Cycle", models.CASCADE, related_name="exemptions")
-    county = models.ForeignKey("assessment.County", models.PROTECT, related_name="exemptions")
-    indicator = models.ForeignKey("indicators.Indicator", models.CASCADE, related_name="exemptions")
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="exemptions")
+    county = models.ForeignKey(County, models.PROTECT, related_name="exemptions")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="exemptions")
     reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
@@ -86,3 +95,118 @@ class Exemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id}/{self.indicator_id}"
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+
+
+class CountyResult(models.Model):
+    """A county's annual result: total, rank and grade (with the lead department's override)."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="county_results")
+    county = models.ForeignKey(County, models.PROTECT, related_name="results")
+    indicator_points = models.DecimalField(_("indicator points"), **POINTS)
+    adjustment = models.DecimalField(_("adjustments"), **POINTS)
+    total = models.DecimalField(_("total"), **POINTS)
+    rank = models.PositiveIntegerField(_("rank"))
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    computed_grade = models.CharField(_("computed grade"), max_length=16, choices=Grade.choices)
+    grade_override = models.CharField(
+        _("overridden grade"), max_length=16, choices=Grade.choices, blank=True
+    )
+    override_reason = models.TextField(_("reason for the override"), blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("county result")
+        verbose_name_plural = _("county results")
+        ordering = ["cycle", "rank", "county__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "county"], name="county_result_unique"),
+            models.CheckConstraint(
+                name="county_result_override_has_reason",
+                condition=Q(grade_override="") | ~Q(override_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.county}: {self.total}"
+
+    @property
+    def grade(self) -> str:
+        return self.grade_override or self.computed_grade
+
+    def get_grade_display(self) -> str:
+        return Grade(self.grade).label
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.grade_override)
+
+
+class IndicatorResult(models.Model):
+    """A county's points on one indicator (P_ci, stored as round2) and its place there."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="indicator_results")
+    county = models.ForeignKey(County, models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="results")
+    percent = models.DecimalField(_("score (%)"), **RATE)
+    points = models.DecimalField(_("points"), **POINTS)
+    exempt = models.BooleanField(_("exempt"), default=False)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("indicator result")
+        verbose_name_plural = _("indicator results")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "county"], name="indicator_result_unique")
+        ]
+        indexes = [models.Index(fields=["cycle", "county"])]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}/{self.indicator_id}: {self.points}"
+
+
+class ItemScore(models.Model):
+    """A county's score on one rule item (100-point scale, up to the item's cap)."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="item_scores")
+    county = models.ForeignKey(County, models.PROTECT, related_name="+")
+    item = models.ForeignKey(RuleItem, models.CASCADE, related_name="scores")
+    score = models.DecimalField(_("score"), **RATE)
+
+    class Meta:
+        verbose_name = _("item score")
+        verbose_name_plural = _("item scores")
+        constraints = [models.UniqueConstraint(fields=["item", "county"], name="item_score_unique")]
+        indexes = [models.Index(fields=["cycle", "county"])]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}/{self.item_id}: {self.score}"
+
+
+class IndicatorStat(models.Model):
+    """The published statistics of one indicator: highest, lowest, average, top and bottom."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="indicator_stats")
+    indicator = models.OneToOneField(Indicator, models.CASCADE, related_name="stat")
+    highest = models.DecimalField(_("highest"), **POINTS)
+    lowest = models.DecimalField(_("lowest"), **POINTS)
+    average = models.DecimalField(_("average"), **POINTS)
+    # County codes, best first (top) and worst first (bottom), ties ordered by code.
+    top = models.JSONField(_("top three"), default=list)
+    bottom = models.JSONField(_("bottom three"), default=list)
+
+    class Meta:
+        verbose_name = _("indicator statistics")
+        verbose_name_plural = _("indicator statistics")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.lowest}–{self.highest}"

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from assessment.models import User
-from tests.assessment.pages import build_cycle
 from tests.factories import CountyFactory, UnitFactory, UserFactory
+from tests.pages import build_cycle
 
 
 @pytest.fixture
@@ -67,5 +67,5 @@ def other_county_user(other_county):
 
 @pytest.fixture
 def computed(unit, other_unit, county, other_county):
-    """A computed 2024 cycle of ``county`` and ``other_county`` (tests/assessment/pages.py)."""
+    """A computed 2024 cycle of ``county`` and ``other_county`` (tests/pages.py)."""
     return build_cycle([county, other_county], [(90, 80), (70, 60)], units=(unit, other_unit))

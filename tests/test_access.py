@@ -18,12 +18,12 @@ from assessment.access import (
     current_cycle,
     get_county_for_user,
     get_cycle_or_404,
-    get_indicator_for_user,
     require_role,
 )
 from assessment.models import Cycle
-from tests.assessment.pages import build_cycle
+from indicators.access import get_indicator_for_user
 from tests.factories import CycleFactory
+from tests.pages import build_cycle
 
 LOGIN = "login"  # a redirect to the login page
 ROLES = ("anonymous", "lead", "unit", "county")
@@ -42,11 +42,11 @@ ACCESS = {
     "logout": {"method": "post", "anonymous": LOGIN, "lead": LOGIN, "unit": LOGIN, "county": LOGIN},
     "home": signed_in(),
     "indicators:system": signed_in(),
-    "assessment:results": lead_only(),
-    "assessment:compute_results": lead_only("post", lead=302),
-    "assessment:workbook": lead_only(),
-    "assessment:workbook_template": lead_only(),
-    "assessment:workbook_export": lead_only(),
+    "scoring:results": lead_only(),
+    "scoring:compute_results": lead_only("post", lead=302),
+    "scoring:workbook": lead_only(),
+    "scoring:workbook_template": lead_only(),
+    "scoring:workbook_export": lead_only(),
     "reports:results_xlsx": lead_only(),
 }
 
@@ -218,7 +218,7 @@ def test_get_county_for_user_lead_and_unit_see_every_county(lead, unit_user, oth
 
 def test_forbidden_page_explains_and_links_home(client, unit_user, computed):
     client.force_login(unit_user)
-    response = client.get(reverse("assessment:results", kwargs={"year": 2024}))
+    response = client.get(reverse("scoring:results", kwargs={"year": 2024}))
     body = response.content.decode()
     assert response.status_code == 403
     assert "<title>Access denied · " in body
@@ -240,7 +240,7 @@ def test_not_found_page_is_in_the_users_language(client, lead, computed):
 def test_expired_form_page_explains_what_to_do(lead, computed):
     client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
     client.force_login(lead)
-    response = client.post(reverse("assessment:compute_results", kwargs={"year": 2024}))
+    response = client.post(reverse("scoring:compute_results", kwargs={"year": 2024}))
     assert response.status_code == 403
     assert "<title>The form has expired · " in response.content.decode()
 
@@ -250,9 +250,9 @@ def test_read_only_pages_refuse_a_post(client, lead, computed):
     urls = [
         reverse("home"),
         reverse("indicators:system", kwargs={"year": 2024}),
-        reverse("assessment:results", kwargs={"year": 2024}),
-        reverse("assessment:workbook_template"),
-        reverse("assessment:workbook_export", kwargs={"year": 2024}),
+        reverse("scoring:results", kwargs={"year": 2024}),
+        reverse("scoring:workbook_template"),
+        reverse("scoring:workbook_export", kwargs={"year": 2024}),
         reverse("reports:results_xlsx", kwargs={"year": 2024}),
     ]
     assert [client.post(url).status_code for url in urls] == [405] * len(urls)

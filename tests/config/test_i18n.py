@@ -8,9 +8,16 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from assessment.models import Grade
+from scoring.models import Grade
 
-CATALOGUE = Path(__file__).resolve().parents[2] / "locale/zh_Hans/LC_MESSAGES/django.po"
+ROOT = Path(__file__).resolve().parents[2]
+# The project's catalogue (base templates, settings) and one per app.
+CATALOGUES = sorted(
+    [
+        ROOT / "locale/zh_Hans/LC_MESSAGES/django.po",
+        *ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"),
+    ]
+)
 
 
 def _entries(text: str) -> list[tuple[str, str, bool]]:
@@ -33,10 +40,21 @@ def _entries(text: str) -> list[tuple[str, str, bool]]:
     return entries
 
 
+def test_catalogue_zh_hans_one_per_app():
+    apps = sorted(path.relative_to(ROOT).parts[0] for path in CATALOGUES)
+    assert apps == ["alerts", "assessment", "indicators", "locale", "reports", "scoring"]
+
+
 def test_catalogue_zh_hans_every_entry_translated():
-    entries = _entries(CATALOGUE.read_text(encoding="utf-8"))
+    entries = [
+        (path.relative_to(ROOT).parts[0], *entry)
+        for path in CATALOGUES
+        for entry in _entries(path.read_text(encoding="utf-8"))
+    ]
     assert len(entries) > 300
-    untranslated = [msgid for msgid, msgstr, fuzzy in entries if msgid and (not msgstr or fuzzy)]
+    untranslated = [
+        (app, msgid) for app, msgid, msgstr, fuzzy in entries if msgid and (not msgstr or fuzzy)
+    ]
     assert untranslated == []
 
 

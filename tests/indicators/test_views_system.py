@@ -6,8 +6,8 @@ from django.utils import translation
 
 from indicators.describe import describe_rule
 from indicators.models import Indicator
-from tests.assessment.pages import build_manual_cycle
 from tests.factories import CycleFactory
+from tests.pages import build_manual_cycle
 
 URL = reverse("indicators:system", kwargs={"year": 2024})
 

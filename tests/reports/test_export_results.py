@@ -26,10 +26,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from assessment.models import CountyResult, Veto
-from assessment.services.results import compute_results
+from assessment.models import Veto
 from reports.services import ResultsNotComputed, write_results_workbook
-from scoring.models import Exemption
+from scoring.models import CountyResult, Exemption
+from scoring.services.results import compute_results
 from tests.factories import (
     AnnualInputFactory,
     CountyFactory,

@@ -8,11 +8,11 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from alerts.models import Warning
-from assessment.models import Adjustment, County, CountyResult, Cycle, Round, Unit, User, Veto
+from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
 from indicators.models import Indicator, Method, RuleItem
 from indicators.params import parse_params
 from reports.demo import LATE_UNIT_AUGUST, MISSING_APRIL
-from scoring.models import AnnualInput, Exemption, Progress
+from scoring.models import AnnualInput, CountyResult, Exemption, Progress
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import io
 import openpyxl
 from django.urls import reverse
 
-from tests.assessment.pages import build_cycle
+from tests.pages import build_cycle
 
 URL = reverse("reports:results_xlsx", kwargs={"year": 2024})
 
@@ -39,7 +39,7 @@ def test_results_xlsx_before_computing_redirects_with_a_message(client, lead, co
     build_cycle([county], [(90, 80)], compute=False)
     client.force_login(lead)
     response = client.get(URL, follow=True)
-    assert response.redirect_chain == [(reverse("assessment:results", kwargs={"year": 2024}), 302)]
+    assert response.redirect_chain == [(reverse("scoring:results", kwargs={"year": 2024}), 302)]
     assert [str(m) for m in response.context["messages"]] == [
         "The 2024 results have not been computed yet."
     ]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from alerts.services import close_round
 from assessment.models import Round
-from assessment.services.workbook_layout import ROUNDS
+from scoring.workbook.layout import ROUNDS
 
 
 class Command(BaseCommand):

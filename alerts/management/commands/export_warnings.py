@@ -5,7 +5,7 @@ from xlsxwriter.exceptions import FileCreateError
 from alerts.workbooks import write_warnings_workbook
 from assessment.management.cycles import cycle_or_error
 from assessment.models import Round
-from assessment.services.workbook_layout import ROUNDS
+from scoring.workbook.layout import ROUNDS
 
 
 class Command(BaseCommand):

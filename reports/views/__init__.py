@@ -1,0 +1,1 @@
+"""The pages of the reports app: the home page of each role, the results workbook."""

@@ -1,0 +1,44 @@
+from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from scoring.workbook.importer import WorkbookInvalid, import_workbook
+
+
+class Command(BaseCommand):
+    help = "Import a cycle from a workbook (spec/workbook.md); all or nothing."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", help="the .xlsx workbook to import")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="replace the year's definitions and data if the year exists",
+        )
+
+    # English whatever the default language: spec/workbook.md fixes these lines for scripts.
+    # The web upload shows the same problems in the user's language.
+    @no_translations
+    def handle(self, *args, path: str, replace: bool, **options) -> None:
+        try:
+            summary = import_workbook(path, replace=replace)
+        except WorkbookInvalid as exc:
+            for problem in exc.problems:
+                self.stderr.write(problem)
+            raise CommandError(
+                ngettext(
+                    "nothing imported: %(count)s problem listed above",
+                    "nothing imported: %(count)s problems listed above",
+                    len(exc.problems),
+                )
+                % {"count": len(exc.problems)}
+            ) from exc
+        self.stdout.write(
+            _(
+                "imported %(year)s: %(counties)s counties, %(units)s units, %(indicators)s "
+                "indicators, %(items)s rule items, %(annual_rows)s annual data rows, "
+                "%(progress_rows)s progress rows, %(exemptions)s exemptions, %(adjustments)s "
+                "adjustments, %(vetoes)s vetoes"
+            )
+            % vars(summary)
+        )

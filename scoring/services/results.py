@@ -1,0 +1,408 @@
+"""Computing and storing the annual results of a cycle.
+
+Loads the whole cycle with one query per table, hands plain values to the engine and writes
+what it returns in bulk. The management command ``compute_results``, the Celery task and the
+web button all call :func:`compute_results`.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessment.audit import record_event
+from assessment.models import Adjustment, County, Cycle, Veto
+from indicators.models import Indicator, RuleItem
+from indicators.params import ParamError, Params, parse_params
+from scoring.engine import (
+    CycleResult,
+    CycleSettings,
+    IncompleteInputs,
+    IndicatorSpec,
+    InputProblem,
+    ItemSpec,
+    check_inputs,
+    compute_cycle,
+    round2,
+)
+from scoring.models import (
+    AnnualInput,
+    CountyResult,
+    Exemption,
+    IndicatorResult,
+    IndicatorStat,
+    ItemScore,
+)
+
+BATCH = 5000
+
+PROBLEM_LABELS = {
+    "missing_actual": gettext_lazy("actual value missing"),
+    "missing_target": gettext_lazy("target missing"),
+    "negative_actual": gettext_lazy("actual value is negative"),
+    "negative_target": gettext_lazy("target is negative"),
+    "manual_range": gettext_lazy("direct score outside [0, 100]"),
+    "target_not_positive": gettext_lazy("target must be greater than 0"),
+}
+RATE_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class MissingInput:
+    """One (county, item) that blocks the computation, with what a person needs to fix it."""
+
+    county_code: str
+    county_name: str
+    indicator_code: str
+    indicator_name: str
+    item_code: str
+    item_name: str
+    unit_code: str
+    unit_name: str
+    problem: str  # a code of scoring.engine.input_problems
+
+    @property
+    def problem_label(self) -> str:
+        return str(PROBLEM_LABELS.get(self.problem, self.problem))
+
+    def __str__(self) -> str:
+        return _(
+            "county %(county)s %(county_name)s, indicator %(indicator)s %(indicator_name)s, "
+            "item %(item)s %(item_name)s, unit %(unit)s %(unit_name)s: %(problem)s"
+        ) % {
+            "county": self.county_code,
+            "county_name": self.county_name,
+            "indicator": self.indicator_code,
+            "indicator_name": self.indicator_name,
+            "item": self.item_code,
+            "item_name": self.item_name,
+            "unit": self.unit_code,
+            "unit_name": self.unit_name,
+            "problem": self.problem_label,
+        }
+
+
+class ResultsRefused(Exception):
+    """The results cannot be computed; ``problems`` lists every reason, one line each."""
+
+    def __init__(self, problems: list):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class CycleData:
+    """A cycle loaded for the engine, with the id ↔ code maps needed to store results."""
+
+    cycle: Cycle
+    counties: dict[int, County]
+    indicators: dict[int, Indicator]
+    items: dict[int, RuleItem]
+    specs: list[IndicatorSpec]
+    inputs: dict[tuple[str, str], tuple]
+    exempt: set[tuple[str, str]]
+    adjustments: dict[str, list]
+    vetoed: set[str]
+
+    @property
+    def settings(self) -> CycleSettings:
+        c = self.cycle
+        return CycleSettings(
+            total_points=c.total_points,
+            excellent_ratio=c.excellent_ratio,
+            excellent_line=c.excellent_line,
+            good_line=c.good_line,
+            fair_line=c.fair_line,
+            bonus_cap=c.bonus_cap,
+        )
+
+
+def load_cycle(cycle: Cycle) -> CycleData:
+    """Read everything the engine needs for ``cycle``: a fixed number of queries.
+
+    Raises :class:`ResultsRefused` listing every rule item whose stored parameters no longer
+    pass :func:`parse_params` for its indicator's direction.
+    """
+    counties = {c.id: c for c in cycle.counties.all()}
+    indicators = {
+        i.id: i
+        for i in Indicator.objects.filter(cycle=cycle)
+        .select_related("unit")
+        .order_by("order", "code")
+    }
+    items = {i.id: i for i in RuleItem.objects.filter(cycle=cycle).order_by("order", "code")}
+    items_by_indicator: dict[int, list[RuleItem]] = defaultdict(list)
+    params: dict[int, Params] = {}
+    invalid: list[str] = []
+    for item in items.values():
+        items_by_indicator[item.indicator_id].append(item)
+        ind = indicators[item.indicator_id]
+        # Checked when saved, but a later change (the indicator's direction) can break them.
+        try:
+            params[item.id] = parse_params(item.method, item.params, ind.direction)
+        except ParamError as exc:
+            invalid.append(
+                _(
+                    "indicator %(indicator)s %(indicator_name)s, "
+                    "item %(item)s %(item_name)s: %(error)s"
+                )
+                % {
+                    "indicator": ind.code,
+                    "indicator_name": ind.name,
+                    "item": item.code,
+                    "item_name": item.name,
+                    "error": exc,
+                }
+            )
+    if invalid:
+        raise ResultsRefused(invalid)
+    specs = [
+        IndicatorSpec(
+            code=ind.code,
+            weight=ind.weight,
+            direction=ind.direction,
+            items=tuple(
+                ItemSpec(
+                    code=item.code,
+                    share=item.share,
+                    method=item.method,
+                    params=params[item.id],
+                )
+                for item in items_by_indicator[ind.id]
+            ),
+        )
+        for ind in indicators.values()
+    ]
+    county_code = {cid: c.code for cid, c in counties.items()}
+    item_code = {iid: i.code for iid, i in items.items()}
+    indicator_code = {iid: i.code for iid, i in indicators.items()}
+    inputs = {
+        (county_code[c], item_code[i]): (actual, target)
+        for c, i, actual, target in AnnualInput.objects.filter(cycle=cycle).values_list(
+            "county_id", "item_id", "actual", "target"
+        )
+        if c in county_code
+    }
+    exempt = {
+        (county_code[c], indicator_code[i])
+        for c, i in Exemption.objects.filter(cycle=cycle).values_list("county_id", "indicator_id")
+        if c in county_code
+    }
+    adjustments: dict[str, list] = defaultdict(list)
+    for c, points in Adjustment.objects.filter(cycle=cycle).values_list("county_id", "points"):
+        if c in county_code:
+            adjustments[county_code[c]].append(points)
+    vetoed = {
+        county_code[c]
+        for c in Veto.objects.filter(cycle=cycle).values_list("county_id", flat=True)
+        if c in county_code
+    }
+    return CycleData(
+        cycle=cycle,
+        counties=counties,
+        indicators=indicators,
+        items=items,
+        specs=specs,
+        inputs=inputs,
+        exempt=exempt,
+        adjustments=dict(adjustments),
+        vetoed=vetoed,
+    )
+
+
+def _describe(data: CycleData, problems: list[InputProblem], all_exempt: list[str]) -> list:
+    county_by_code = {c.code: c for c in data.counties.values()}
+    indicator_by_code = {i.code: i for i in data.indicators.values()}
+    item_by_code = {i.code: i for i in data.items.values()}
+    described: list = []
+    for p in sorted(problems, key=lambda p: (p.county, p.indicator, p.item)):
+        county, ind, item = (
+            county_by_code[p.county],
+            indicator_by_code[p.indicator],
+            item_by_code[p.item],
+        )
+        described.append(
+            MissingInput(
+                county_code=county.code,
+                county_name=county.name,
+                indicator_code=ind.code,
+                indicator_name=ind.name,
+                item_code=item.code,
+                item_name=item.name,
+                unit_code=ind.unit.code,
+                unit_name=ind.unit.name,
+                problem=p.problem,
+            )
+        )
+    for code in all_exempt:
+        described.append(
+            _("county %(county)s %(name)s is exempt from every indicator")
+            % {"county": code, "name": county_by_code[code].name}
+        )
+    return described
+
+
+def _structure_problems(data: CycleData) -> list:
+    """What is wrong with the cycle itself: no counties, no indicators, empty indicators."""
+    if not data.counties:
+        return [_("the cycle has no counties")]
+    if not data.specs:
+        return [_("the cycle has no indicators")]
+    return [
+        _("indicator %(code)s has no rule items") % {"code": spec.code}
+        for spec in data.specs
+        if not spec.items
+    ]
+
+
+def missing_inputs(cycle: Cycle) -> list:
+    """Every reason the results of ``cycle`` cannot be computed now; empty when they can.
+
+    The checks :func:`compute_results` makes, without computing: the items are
+    :class:`MissingInput` rows or plain sentences. Reads only.
+    """
+    try:
+        data = load_cycle(cycle)
+    except ResultsRefused as exc:
+        return exc.problems
+    problems = _structure_problems(data)
+    if problems:
+        return problems
+    return _describe(
+        data,
+        *check_inputs(
+            counties=[c.code for c in data.counties.values()],
+            indicators=data.specs,
+            inputs=data.inputs,
+            exempt=data.exempt,
+        ),
+    )
+
+
+def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
+    """Compute and store the annual results of ``cycle``.
+
+    Side effects: replaces the cycle's item scores, indicator results and statistics, upserts
+    one CountyResult per county (keeping grade overrides), removes results of counties no
+    longer in the cycle, sets ``cycle.results_computed_at`` and writes one audit event.
+    Raises :class:`ResultsRefused` listing every missing input; then nothing is written.
+    """
+    data = load_cycle(cycle)
+    problems = _structure_problems(data)
+    if problems:
+        raise ResultsRefused(problems)
+    try:
+        result = compute_cycle(
+            counties=[c.code for c in data.counties.values()],
+            indicators=data.specs,
+            inputs=data.inputs,
+            exempt=data.exempt,
+            adjustments=data.adjustments,
+            vetoed=data.vetoed,
+            settings=data.settings,
+        )
+    except IncompleteInputs as exc:
+        raise ResultsRefused(_describe(data, exc.problems, exc.all_exempt)) from exc
+    _store(data, result)
+    record_event(
+        cycle,
+        summary="compute_results",
+        data={"counties": len(data.counties), "indicators": len(data.indicators)},
+        actor=actor,
+    )
+    return result
+
+
+def _store(data: CycleData, result: CycleResult) -> None:
+    cycle = data.cycle
+    county_id = {c.code: cid for cid, c in data.counties.items()}
+    indicator_id = {i.code: iid for iid, i in data.indicators.items()}
+    item_id = {i.code: iid for iid, i in data.items.items()}
+    exempt = data.exempt
+    weight = {i.code: i.weight for i in data.indicators.values()}
+
+    def rate(c: str, i: str) -> Decimal:
+        # An exempt indicator has no S_ci of its own; show the rate its imputed points imply.
+        value = (
+            result.points[(c, i)] * 100 / weight[i]
+            if (c, i) in exempt
+            else (result.percent[(c, i)])
+        )
+        return value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+    with transaction.atomic():
+        ItemScore.objects.filter(cycle=cycle).delete()
+        ItemScore.objects.bulk_create(
+            (
+                ItemScore(
+                    cycle=cycle,
+                    county_id=county_id[c],
+                    item_id=item_id[i],
+                    score=score.quantize(RATE_PLACES, rounding=ROUND_HALF_UP),
+                )
+                for (c, i), score in result.item_scores.items()
+            ),
+            batch_size=BATCH,
+        )
+        IndicatorResult.objects.filter(cycle=cycle).delete()
+        IndicatorResult.objects.bulk_create(
+            (
+                IndicatorResult(
+                    cycle=cycle,
+                    county_id=county_id[c],
+                    indicator_id=indicator_id[i],
+                    percent=rate(c, i),
+                    points=round2(points),
+                    exempt=(c, i) in exempt,
+                    rank=result.indicator_rank.get((c, i)),
+                )
+                for (c, i), points in result.points.items()
+            ),
+            batch_size=BATCH,
+        )
+        IndicatorStat.objects.filter(cycle=cycle).delete()
+        IndicatorStat.objects.bulk_create(
+            IndicatorStat(
+                cycle=cycle,
+                indicator_id=indicator_id[code],
+                highest=s.highest,
+                lowest=s.lowest,
+                average=s.average,
+                top=list(s.top),
+                bottom=list(s.bottom),
+            )
+            for code, s in result.stats.items()
+        )
+        CountyResult.objects.filter(cycle=cycle).exclude(county_id__in=county_id.values()).delete()
+        CountyResult.objects.bulk_create(
+            [
+                CountyResult(
+                    cycle=cycle,
+                    county_id=county_id[c],
+                    indicator_points=round2(result.indicator_points[c]),
+                    adjustment=round2(result.adjustment[c]),
+                    total=total,
+                    rank=result.rank[c],
+                    vetoed=c in data.vetoed,
+                    computed_grade=result.grade[c],
+                )
+                for c, total in result.total.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["cycle", "county"],
+            update_fields=[
+                "indicator_points",
+                "adjustment",
+                "total",
+                "rank",
+                "vetoed",
+                "computed_grade",
+            ],
+            batch_size=BATCH,
+        )
+        cycle.results_computed_at = timezone.now()
+        cycle.save(update_fields=["results_computed_at"])

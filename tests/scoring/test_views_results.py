@@ -1,0 +1,238 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from assessment.models import Cycle, Veto
+from scoring.models import AnnualInput, CountyResult, Exemption
+from scoring.services.results import compute_results, missing_inputs
+from scoring.views.results import REQUESTED_KEY
+from tests.factories import CountyFactory, CycleFactory
+from tests.pages import build_cycle
+
+URL = reverse("scoring:results", kwargs={"year": 2024})
+COMPUTE = reverse("scoring:compute_results", kwargs={"year": 2024})
+
+
+def test_results_anonymous_redirects_to_login(client, computed):
+    response = client.get(URL)
+    assert (response.status_code, response["Location"]) == (302, f"/accounts/login/?next={URL}")
+
+
+def test_results_unit_is_forbidden(client, unit_user, computed):
+    client.force_login(unit_user)
+    assert client.get(URL).status_code == 403
+
+
+def test_results_county_is_forbidden(client, county_user, computed):
+    client.force_login(county_user)
+    assert client.get(URL).status_code == 403
+
+
+def test_results_unknown_year_is_404(client, lead, computed):
+    client.force_login(lead)
+    assert client.get(reverse("scoring:results", kwargs={"year": 1999})).status_code == 404
+
+
+def test_results_lead_sees_rank_total_grade_and_points(client, lead, computed):
+    client.force_login(lead)
+    response = client.get(URL)
+    assert response.status_code == 200
+    rows = [
+        (r.rank, r.county.code, r.total, r.grade, r.cells)
+        for r in response.context["county_results"]
+    ]
+    assert rows == [
+        (
+            1,
+            "101",
+            Decimal("86.00"),
+            "good",
+            [(Decimal("54.00"), False), (Decimal("32.00"), False)],
+        ),
+        (
+            2,
+            "102",
+            Decimal("66.00"),
+            "fair",
+            [(Decimal("42.00"), False), (Decimal("24.00"), False)],
+        ),
+    ]
+    body = response.content.decode()
+    assert (
+        '<th scope="col" class="text-end indicator-col" title="地区生产总值增速">A01</th>' in body
+    )
+    assert reverse("reports:results_xlsx", kwargs={"year": 2024}) in body
+    assert response.context["problems"] == []
+
+
+def test_results_statistics_name_top_and_bottom_counties(client, lead, computed):
+    client.force_login(lead)
+    stats = client.get(URL).context["stats"]
+    ind, stat = stats[0]
+    assert (ind.code, stat.highest, stat.lowest, stat.average) == (
+        "A01",
+        Decimal("54.00"),
+        Decimal("42.00"),
+        Decimal("48.00"),
+    )
+    assert (stat.top_names, stat.bottom_names) == (["东城区", "西城区"], ["西城区", "东城区"])
+
+
+def test_results_override_is_marked_with_its_reason(client, lead, computed):
+    CountyResult.objects.filter(county__code="102").update(
+        grade_override="good", override_reason="抗洪抢险表现突出"
+    )
+    client.force_login(lead)
+    body = client.get(URL).content.decode()
+    assert 'class="badge text-bg-warning grade-override" title="抗洪抢险表现突出"' in body
+
+
+def test_results_vetoed_county_is_marked(
+    client, lead, computed, other_county, django_capture_on_commit_callbacks
+):
+    Veto.objects.create(cycle=computed, county=other_county, reason="安全生产事故")
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(COMPUTE)
+    response = client.get(URL)
+    vetoed = [r.county.code for r in response.context["county_results"] if r.vetoed]
+    assert vetoed == ["102"]
+    assert response.content.decode().count('<span class="badge text-bg-danger">') == 1
+
+
+@pytest.mark.parametrize("county_count", [1, 3])
+def test_results_query_count_is_constant(client, lead, county_count, django_assert_num_queries):
+    counties = [CountyFactory(code=f"1{n:02d}") for n in range(county_count)]
+    build_cycle(counties, [(90 - n, 80 - n) for n in range(county_count)])
+    client.force_login(lead)
+    with django_assert_num_queries(9):
+        response = client.get(URL)
+    assert len(response.context["county_results"]) == county_count
+
+
+def test_compute_get_is_not_allowed(client, lead, computed):
+    client.force_login(lead)
+    assert client.get(COMPUTE).status_code == 405
+
+
+def test_compute_unit_is_forbidden(client, unit_user, computed):
+    client.force_login(unit_user)
+    assert client.post(COMPUTE).status_code == 403
+
+
+def test_compute_lead_computes_and_shows_the_results(
+    client, lead, unit, county, other_county, django_capture_on_commit_callbacks
+):
+    cycle = build_cycle([county, other_county], [(90, 80), (70, 60)], compute=False)
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        posted = client.post(COMPUTE)
+    assert (posted.status_code, posted["Location"], len(callbacks)) == (302, URL, 1)
+    response = client.get(URL)
+    cycle.refresh_from_db()
+    assert cycle.results_computed_at is not None
+    assert [r.total for r in response.context["county_results"]] == [
+        Decimal("86.00"),
+        Decimal("66.00"),
+    ]
+    assert (response.context["pending"], response.context["problems"]) == (False, [])
+    assert [str(m) for m in response.context["messages"]] == [
+        "The computation of the 2024 results has been requested."
+    ]
+    assert REQUESTED_KEY in client.session
+    assert client.session[REQUESTED_KEY] == {}
+
+
+def test_compute_refused_lists_every_missing_input(
+    client, lead, county, other_county, django_capture_on_commit_callbacks
+):
+    build_cycle([county, other_county], [(90, 80)], compute=False)
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        posted = client.post(COMPUTE)
+    assert (posted.status_code, posted["Location"], len(callbacks)) == (302, URL, 1)
+    response = client.get(URL)
+    assert response.context["pending"] is True
+    assert Cycle.objects.get(year=2024).results_computed_at is None
+    problems = [
+        (p.county_code, p.indicator_code, p.item_code, p.problem)
+        for p in response.context["problems"]
+    ]
+    assert problems == [
+        ("102", "A01", "A01-1", "missing_actual"),
+        ("102", "A02", "A02-1", "missing_actual"),
+        ("102", "A02", "A02-1", "missing_target"),
+    ]
+    body = response.content.decode()
+    assert 'class="alert alert-danger" id="results-problems"' in body
+    assert "102 西城区" in body
+    assert response.context["county_results"] == []
+
+
+def test_compute_refused_after_earlier_results_still_explains(
+    client, lead, computed, django_capture_on_commit_callbacks
+):
+    AnnualInput.objects.filter(county__code="102", item__code="A01-1").update(actual=None)
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        posted = client.post(COMPUTE)
+    assert (posted.status_code, posted["Location"], len(callbacks)) == (302, URL, 1)
+    response = client.get(URL)
+    assert response.context["pending"] is True
+    assert [(p.county_code, p.item_code) for p in response.context["problems"]] == [
+        ("102", "A01-1")
+    ]
+    # The earlier results stay on the page below the explanation.
+    assert len(response.context["county_results"]) == 2
+
+
+def test_results_not_computed_yet_lists_missing_inputs_as_a_warning(client, lead, county):
+    build_cycle([county], [], compute=False)
+    client.force_login(lead)
+    response = client.get(URL)
+    assert (response.context["pending"], response.context["problem_count"]) == (False, 3)
+    assert 'class="alert alert-warning" id="results-problems"' in response.content.decode()
+
+
+def test_missing_inputs_of_an_empty_cycle(db):
+    cycle = CycleFactory(year=2030)
+    with translation.override("en"):
+        assert missing_inputs(cycle) == ["the cycle has no counties"]
+
+
+def test_missing_inputs_complete_cycle_is_empty(county, other_county):
+    cycle = build_cycle([county, other_county], [(90, 80), (70, 60)], compute=False)
+    assert missing_inputs(cycle) == []
+
+
+def test_results_exempt_points_carry_a_mark_outside_the_number(client, lead, county, other_county):
+    cycle = build_cycle([county, other_county], [(90, 80), (70, 60)], compute=False)
+    Exemption.objects.create(cycle=cycle, county=county, indicator=cycle.indicators.get(code="A02"))
+    compute_results(cycle=cycle)
+    client.force_login(lead)
+    body = client.get(URL).content.decode()
+    assert body.count('<span class="exempt-mark" title="Exempt">') == 1
+    assert '<span class="visually-hidden">Exempt</span>' in body
+
+
+def test_results_missing_inputs_are_counted_per_unit(client, lead, county, unit, other_unit):
+    build_cycle([county], [], units=(unit, other_unit), compute=False)
+    client.force_login(lead)
+    body = client.get(URL).content.decode()
+    assert "市统计局 (TJJ): 1 missing or invalid input\n" in body
+    assert "市财政局 (CZJ): 2 missing or invalid inputs\n" in body
+
+
+def test_results_statistics_keep_each_county_name_whole(client, lead, computed):
+    client.force_login(lead)
+    body = client.get(URL).content.decode()
+    assert (
+        '<span class="text-nowrap">东城区</span>, <span class="text-nowrap">西城区</span>' in body
+    )
+    chinese = client.get(URL, headers={"accept-language": "zh-hans"}).content.decode()
+    assert (
+        '<span class="text-nowrap">东城区</span>、<span class="text-nowrap">西城区</span>'
+        in chinese
+    )
