@@ -5,6 +5,8 @@ declaration fails :func:`test_every_url_has_a_declared_access`, so a new page ca
 without one. ``admin/`` (Django's own permissions) and ``i18n/`` (open by design) are skipped.
 """
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -22,33 +24,34 @@ from assessment.access import (
 )
 from assessment.models import Cycle
 from indicators.access import get_indicator_for_user
+from tests.access import LOGIN, ROLES, SHARED_KWARGS, access
 from tests.factories import CycleFactory
 from tests.pages import build_cycle
 
-LOGIN = "login"  # a redirect to the login page
-ROLES = ("anonymous", "lead", "unit", "county")
+# The apps whose tests declare the access of their URLs (tests/<app>/access.py).
+APPS = ("assessment", "indicators", "scoring", "alerts", "reports")
 
-
-def lead_only(method="get", lead=200):
-    return {"method": method, "anonymous": LOGIN, "lead": lead, "unit": 403, "county": 403}
-
-
-def signed_in(method="get"):
-    return {"method": method, "anonymous": LOGIN, "lead": 200, "unit": 200, "county": 200}
-
-
-ACCESS = {
-    "login": {"method": "get", "anonymous": 200, "lead": 302, "unit": 302, "county": 302},
-    "logout": {"method": "post", "anonymous": LOGIN, "lead": LOGIN, "unit": LOGIN, "county": LOGIN},
-    "home": signed_in(),
-    "indicators:system": signed_in(),
-    "scoring:results": lead_only(),
-    "scoring:compute_results": lead_only("post", lead=302),
-    "scoring:workbook": lead_only(),
-    "scoring:workbook_template": lead_only(),
-    "scoring:workbook_export": lead_only(),
-    "reports:results_xlsx": lead_only(),
+# The project's own URLs (config/urls.py); every app's are in tests/<app>/access.py.
+PROJECT_ACCESS = {
+    "login": access(anonymous=200, lead=302, unit=302, county=302),
+    "logout": access("post", anonymous=LOGIN, lead=LOGIN, unit=LOGIN, county=LOGIN),
 }
+
+
+def _app_tables() -> list:
+    tables = []
+    for app in APPS:
+        try:
+            tables.append(importlib.import_module(f"tests.{app}.access"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tests.{app}.access":
+                raise
+    return tables
+
+
+ACCESS = dict(PROJECT_ACCESS)
+for _table in _app_tables():
+    ACCESS.update(_table.ACCESS)
 
 SKIPPED_PREFIXES = ("admin/", "i18n/")
 
@@ -68,11 +71,26 @@ def url_patterns(patterns=None, namespace="", prefix=""):
 
 @pytest.fixture
 def world(lead, unit, other_unit, unit_user, county, other_county, county_user):
+    """The personas, a computed cycle, and the URL kwargs of their own objects ("own") and
+    of the other unit's and county's ("other"), from the base world and every app's table."""
     cycle = build_cycle([county, other_county], [(90, 80), (70, 60)], units=(unit, other_unit))
-    return {
+    world = {
+        "cycle": cycle,
         "users": {"anonymous": None, "lead": lead, "unit": unit_user, "county": county_user},
-        "kwargs": {"year": cycle.year},
+        "own": {"year": cycle.year, "county": county.code, "unit": unit.code, "indicator": "A01"},
+        "other": {
+            "year": cycle.year,
+            "county": other_county.code,
+            "unit": other_unit.code,
+            "indicator": "A02",
+        },
     }
+    for table in _app_tables():
+        if hasattr(table, "objects"):
+            extra = table.objects(world)
+            world["own"].update(extra["own"])
+            world["other"].update(extra["other"])
+    return world
 
 
 def outcome_of(response: HttpResponse):
@@ -87,20 +105,46 @@ def test_every_url_has_a_declared_access():
     assert sorted(set(ACCESS) - set(names)) == []
 
 
+def test_every_per_object_url_declares_its_outsiders():
+    """A URL that names a county's or a unit's object says what the other ones get."""
+    missing = [
+        name
+        for name, _route, kwarg_names in url_patterns()
+        if kwarg_names - SHARED_KWARGS
+        and not {"unit", "county"} <= set(ACCESS[name].get("outsider", {}))
+    ]
+    assert missing == []
+
+
+def _request(world, name, kwarg_names, scope, role):
+    declared = ACCESS[name]
+    url = reverse(name, kwargs={k: world[scope][k] for k in kwarg_names})
+    client = Client()
+    if world["users"][role] is not None:
+        client.force_login(world["users"][role])
+    return outcome_of(getattr(client, declared["method"])(url))
+
+
 def test_every_url_answers_each_role_as_declared(world):
     failures = []
     for name, route, kwarg_names in url_patterns():
-        declared = ACCESS[name]
-        unknown = kwarg_names - set(world["kwargs"])
+        unknown = kwarg_names - set(world["own"])
         assert not unknown, f"{route}: no test object for URL kwargs {sorted(unknown)}"
-        url = reverse(name, kwargs={k: world["kwargs"][k] for k in kwarg_names})
         for role in ROLES:
-            client = Client()
-            if world["users"][role] is not None:
-                client.force_login(world["users"][role])
-            response = getattr(client, declared["method"])(url)
-            if outcome_of(response) != declared[role]:
-                failures.append((name, role, declared[role], outcome_of(response)))
+            got = _request(world, name, kwarg_names, "own", role)
+            if got != ACCESS[name][role]:
+                failures.append((name, role, ACCESS[name][role], got))
+    assert failures == []
+
+
+def test_every_url_refuses_outsiders_as_declared(world):
+    """The same URLs naming the other unit's and county's objects: usually 404."""
+    failures = []
+    for name, _route, kwarg_names in url_patterns():
+        for role, expected in ACCESS[name].get("outsider", {}).items():
+            got = _request(world, name, kwarg_names, "other", role)
+            if got != expected:
+                failures.append((name, role, expected, got))
     assert failures == []
 
 

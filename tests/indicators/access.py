@@ -1,0 +1,5 @@
+from tests.access import signed_in
+
+ACCESS = {
+    "indicators:system": signed_in(),
+}

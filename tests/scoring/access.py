@@ -1,0 +1,9 @@
+from tests.access import lead_only
+
+ACCESS = {
+    "scoring:results": lead_only(),
+    "scoring:compute_results": lead_only("post", lead=302),
+    "scoring:workbook": lead_only(),
+    "scoring:workbook_template": lead_only(),
+    "scoring:workbook_export": lead_only(),
+}
