@@ -1,5 +1,7 @@
 """Test settings: the real settings with a fast hasher, eager Celery and in-memory email."""
 
+import tempfile
+
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -11,3 +13,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 LANGUAGE_CODE = "zh-hans"
 WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests; serve from the finders
+# Private uploads of a test run go to a temporary folder, never into the checkout.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="appraisal-private-"))  # noqa: F405
