@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from assessment.models import User
+from reports.publication import publish
 from tests.factories import CountyFactory, UnitFactory, UserFactory
 from tests.pages import build_cycle
 
@@ -69,3 +70,10 @@ def other_county_user(other_county):
 def computed(unit, other_unit, county, other_county):
     """A computed 2024 cycle of ``county`` and ``other_county`` (tests/pages.py)."""
     return build_cycle([county, other_county], [(90, 80), (70, 60)], units=(unit, other_unit))
+
+
+@pytest.fixture
+def published(computed, lead):
+    """``computed`` with its results published by the lead department."""
+    publish(cycle=computed, actor=lead)
+    return computed

@@ -37,6 +37,7 @@ from scoring.models import (
     IndicatorStat,
     ItemScore,
 )
+from scoring.signals import results_computed
 
 BATCH = 5000
 
@@ -307,7 +308,9 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
         )
     except IncompleteInputs as exc:
         raise ResultsRefused(_describe(data, exc.problems, exc.all_exempt)) from exc
-    _store(data, result)
+    with transaction.atomic():
+        _store(data, result)
+        results_computed.send(sender=Cycle, cycle=cycle, actor=actor)
     record_event(
         cycle,
         summary="compute_results",
