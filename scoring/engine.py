@@ -202,21 +202,42 @@ def clip_adjustment(entries: Iterable[Decimal], cap: Decimal | None) -> Decimal:
     return total if cap is None else _clip(total, -cap, cap)
 
 
+def excellence_quota(county_count: int, ratio: Decimal) -> int:
+    """q = floor(p × N), every county counted (vetoed ones too); p = 1 means no quota."""
+    if ratio >= 1:
+        return county_count
+    return int((ratio * county_count).to_integral_value(rounding=ROUND_FLOOR))
+
+
+@dataclass(frozen=True)
+class GradeLines:
+    """The lines of the grades in points: excellence (None when the cycle sets none), good
+    and fair, each round2(share × T)."""
+
+    excellent: Decimal | None
+    good: Decimal
+    fair: Decimal
+
+
+def grade_lines(settings: CycleSettings) -> GradeLines:
+    t = settings.total_points
+    return GradeLines(
+        excellent=round2(settings.excellent_line * t)
+        if settings.excellent_line is not None
+        else None,
+        good=round2(settings.good_line * t),
+        fair=round2(settings.fair_line * t),
+    )
+
+
 def assign_grades(
     totals: Mapping[str, Decimal], vetoed: Iterable[str], settings: CycleSettings
 ) -> dict[str, str]:
     """Grades by the rules of the spec: vetoes, the excellence quota by groups, then lines."""
     vetoed = set(vetoed)
-    n = len(totals)
-    ratio = settings.excellent_ratio
-    quota = n if ratio >= 1 else int((ratio * n).to_integral_value(rounding=ROUND_FLOOR))
-    line = (
-        round2(settings.excellent_line * settings.total_points)
-        if settings.excellent_line is not None
-        else None
-    )
-    good = round2(settings.good_line * settings.total_points)
-    fair = round2(settings.fair_line * settings.total_points)
+    quota = excellence_quota(len(totals), settings.excellent_ratio)
+    lines = grade_lines(settings)
+    line, good, fair = lines.excellent, lines.good, lines.fair
 
     candidates = sorted(
         (t, c) for c, t in totals.items() if c not in vetoed and (line is None or t >= line)

@@ -111,15 +111,19 @@ class CycleData:
 
     @property
     def settings(self) -> CycleSettings:
-        c = self.cycle
-        return CycleSettings(
-            total_points=c.total_points,
-            excellent_ratio=c.excellent_ratio,
-            excellent_line=c.excellent_line,
-            good_line=c.good_line,
-            fair_line=c.fair_line,
-            bonus_cap=c.bonus_cap,
-        )
+        return cycle_settings(self.cycle)
+
+
+def cycle_settings(cycle: Cycle) -> CycleSettings:
+    """The engine's settings of ``cycle`` (no query)."""
+    return CycleSettings(
+        total_points=cycle.total_points,
+        excellent_ratio=cycle.excellent_ratio,
+        excellent_line=cycle.excellent_line,
+        good_line=cycle.good_line,
+        fair_line=cycle.fair_line,
+        bonus_cap=cycle.bonus_cap,
+    )
 
 
 def load_cycle(cycle: Cycle) -> CycleData:

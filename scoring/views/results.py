@@ -9,6 +9,7 @@ every missing input, so a refusal is explained whether the task ran in-process o
 
 from collections import Counter
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.db import transaction
@@ -20,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
-from assessment.models import Cycle
+from assessment.models import Adjustment, Cycle, Veto
 from indicators.models import Indicator
-from scoring.models import CountyResult, IndicatorResult, IndicatorStat
-from scoring.services.results import MissingInput, missing_inputs
+from scoring.engine import excellence_quota, grade_lines
+from scoring.models import CountyResult, Grade, IndicatorResult, IndicatorStat
+from scoring.services.results import MissingInput, cycle_settings, missing_inputs
 from scoring.tasks import compute_results_task
 
 # Session key: {year: ISO time of the latest compute request} of this user.
@@ -43,6 +45,71 @@ def _forget_request(request: HttpRequest, cycle: Cycle) -> None:
     request.session[REQUESTED_KEY] = requested
 
 
+# Sortable columns of the results table besides the indicators ("i:<code>").
+SORT_KEYS = {
+    "rank": lambda row: (row.rank, row.county.code),
+    "county": lambda row: row.county.code,
+    "total": lambda row: (row.total, row.county.code),
+    "grade": lambda row: (GRADE_ORDER[row.grade], row.county.code),
+    "veto": lambda row: (not row.vetoed, row.rank),
+    "adjustment": lambda row: (row.adjustment, row.county.code),
+}
+GRADE_ORDER = {grade: n for n, grade in enumerate(Grade.values)}
+
+
+def _sort(rows: list, indicators: list, sort: str) -> tuple[list, str]:
+    """``rows`` ordered by the column ``sort`` ("-" first for descending); unknown → rank."""
+    descending = sort.startswith("-")
+    key_name = sort.lstrip("-")
+    position = {f"i:{ind.code}": n for n, ind in enumerate(indicators)}
+    if key_name in SORT_KEYS:
+        key = SORT_KEYS[key_name]
+    elif key_name in position:
+        n = position[key_name]
+        # Counties without points on the indicator sort last either way.
+        missing = Decimal("-Infinity") if descending else Decimal("Infinity")
+
+        def key(row):
+            value = row.cells[n][0]
+            return (missing if value is None else value, row.county.code)
+    else:
+        return rows, "rank"
+    return sorted(rows, key=key, reverse=descending), sort
+
+
+# Columns whose first click sorts from the largest figure down.
+DESCENDING_FIRST = {"total", "adjustment"}
+
+
+def _sort_links(sort: str, indicators: list) -> dict:
+    """For each column key: the ``sort`` value of its header link and its current state
+    ("ascending", "descending" or "none", for aria-sort). Indicators are set on each one."""
+
+    def link(key: str, descending_first: bool) -> tuple[str, str]:
+        if sort == key:
+            return f"-{key}", "ascending"
+        if sort == f"-{key}":
+            return key, "descending"
+        return (f"-{key}" if descending_first else key), "none"
+
+    for ind in indicators:
+        ind.sort_link, ind.sort_state = link(f"i:{ind.code}", True)
+    return {key: link(key, key in DESCENDING_FIRST) for key in SORT_KEYS}
+
+
+def grade_distribution(cycle: Cycle, county_results: list) -> dict:
+    """How many counties got each grade, against the quota and the lines of the cycle."""
+    settings = cycle_settings(cycle)
+    counts = Counter(row.grade for row in county_results)
+    return {
+        "grades": [(value, label, counts[value]) for value, label in Grade.choices],
+        "quota": excellence_quota(len(county_results), settings.excellent_ratio),
+        "ratio_percent": format((settings.excellent_ratio * 100).normalize(), "f"),
+        "lines": grade_lines(settings),
+        "overridden": sum(1 for row in county_results if row.is_overridden),
+    }
+
+
 @require_role(LEAD)
 @require_safe
 def results(request: HttpRequest, year: int) -> HttpResponse:
@@ -60,7 +127,7 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
     indicators = list(Indicator.objects.filter(cycle=cycle).order_by("order", "code"))
     county_results = list(
         CountyResult.objects.filter(cycle=cycle)
-        .select_related("county")
+        .select_related("county", "override_by")
         .order_by("rank", "county__code")
     )
     points = {
@@ -71,6 +138,8 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
     }
     for row in county_results:
         row.cells = [points.get((row.county_id, ind.id), (None, False)) for ind in indicators]
+    rows, sort = _sort(county_results, indicators, request.GET.get("sort", "rank"))
+    links = _sort_links(sort, indicators)
 
     names = {row.county.code: row.county.name for row in county_results}
     stats_by_indicator = {s.indicator_id: s for s in IndicatorStat.objects.filter(cycle=cycle)}
@@ -89,7 +158,12 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             "cycle": cycle,
             "years": list(Cycle.objects.order_by("-year").values_list("year", flat=True)),
             "indicators": indicators,
-            "county_results": county_results,
+            "county_results": rows,
+            "sort": sort,
+            "sort_links": links,
+            "distribution": grade_distribution(cycle, county_results) if rows else None,
+            "vetoes": list(Veto.objects.filter(cycle=cycle).select_related("county")),
+            "adjustments": list(Adjustment.objects.filter(cycle=cycle).select_related("county")),
             "stats": stats,
             "pending": pending,
             "problems": problems[:PROBLEMS_SHOWN],
