@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import feedback, results_xlsx, statistics
+from reports.views import charts, feedback, results_xlsx, statistics
 
 app_name = "reports"
 
@@ -16,4 +16,35 @@ urlpatterns = [
         feedback.feedback,
         name="feedback",
     ),
+    # Charts: each as SVG and as CSV (its data).
+    path("counties/<str:county>/trend.svg", charts.county_trend_svg, name="county_trend_svg"),
+    path("counties/<str:county>/trend.csv", charts.county_trend_csv, name="county_trend_csv"),
+    path(
+        "cycles/<int:year>/counties/<str:county>/profile.svg",
+        charts.county_profile_svg,
+        name="county_profile_svg",
+    ),
+    path(
+        "cycles/<int:year>/counties/<str:county>/profile.csv",
+        charts.county_profile_csv,
+        name="county_profile_csv",
+    ),
+    path("cycles/<int:year>/indicators/<str:indicator>/", charts.indicator_page, name="indicator"),
+    path(
+        "cycles/<int:year>/indicators/<str:indicator>/chart.svg",
+        charts.indicator_svg,
+        name="indicator_svg",
+    ),
+    path(
+        "cycles/<int:year>/indicators/<str:indicator>/chart.csv",
+        charts.indicator_csv,
+        name="indicator_csv",
+    ),
+    path("cycles/<int:year>/change.svg", charts.change_svg, name="change_svg"),
+    path("cycles/<int:year>/change.csv", charts.change_csv, name="change_csv"),
+    path("cycles/<int:year>/dashboard/", charts.dashboard, name="dashboard"),
+    path("cycles/<int:year>/distribution.svg", charts.distribution_svg, name="distribution_svg"),
+    path("cycles/<int:year>/distribution.csv", charts.distribution_csv, name="distribution_csv"),
+    path("trends.svg", charts.trends_svg, name="trends_svg"),
+    path("trends.csv", charts.trends_csv, name="trends_csv"),
 ]

@@ -9,8 +9,10 @@ from django.views.decorators.http import require_safe
 from alerts.models import Warning
 from assessment.access import COUNTY, LEAD, get_county_for_user, get_cycle_or_404, require_role
 from assessment.models import Cycle
+from reports.charts import data as charts
 from reports.feedback import county_feedback
 from reports.publication import published_cycle_ids
+from reports.views.charts import visible_cycle_ids
 
 
 @require_role(LEAD, COUNTY)
@@ -28,8 +30,19 @@ def feedback(request: HttpRequest, year: int, county: str) -> HttpResponse:
         visible = False  # nothing computed yet: say so like an unpublished year
     elif visible and data is None:
         raise Http404  # the county is not appraised in this year
-    warnings = []
+    warnings, chart_data = [], {}
     if data is not None:
+        visible_ids = visible_cycle_ids(request.user) if request.user.is_lead else published
+        chart_data = {
+            "trend": charts.county_trend(county=county_obj, cycle_ids=visible_ids),
+            "profile": charts.county_profile(cycle=cycle, county=county_obj),
+            "change": charts.total_change(
+                cycle=cycle,
+                last=last,
+                own=county_obj.code,
+                anonymous=request.user.is_county,
+            ),
+        }
         warnings = list(
             Warning.objects.filter(cycle=cycle, county=county_obj, replaced_at__isnull=True)
             .select_related("round", "indicator")
@@ -55,6 +68,7 @@ def feedback(request: HttpRequest, year: int, county: str) -> HttpResponse:
             "years": years,
             "last_cycle": last,
             "published": cycle.id in published,
+            "charts": chart_data,
         },
     )
 
