@@ -22,7 +22,7 @@ from assessment.audit import record_event
 from assessment.models import Adjustment, County, Cycle, Round, Unit, Veto
 from indicators.models import Category, Indicator, RuleItem
 from indicators.params import ParamError, parse_params
-from scoring.engine import input_problems
+from scoring.engine import value_messages
 from scoring.models import AnnualInput, Exemption, Progress
 from scoring.workbook.layout import (
     ADJUSTMENTS,
@@ -269,21 +269,6 @@ _REGISTERS = {
     "unit": (UNITS, "units", gettext_noop('unknown unit code "%(code)s"')),
     "indicator": (INDICATORS, "indicators", gettext_noop('unknown indicator code "%(code)s"')),
     "item": (RULE_ITEMS, "items", gettext_noop('unknown item code "%(code)s"')),
-}
-
-# input_problems() codes that are import errors, with the column they belong to. Missing
-# values are not: data sheets may be partial, and the results computation lists the gaps.
-_INPUT_MESSAGES = {
-    "negative_actual": ("actual", gettext_noop("must not be negative (%(value)s)")),
-    "negative_target": ("target", gettext_noop("must not be negative (%(value)s)")),
-    "manual_range": (
-        "actual",
-        gettext_noop("a direct score must be within [0, 100] (%(value)s)"),
-    ),
-    "target_not_positive": (
-        "target",
-        gettext_noop("the target of a completion-ratio item must be greater than 0 (%(value)s)"),
-    ),
 }
 
 
@@ -655,14 +640,12 @@ class _Reader:
                 )
                 continue
             if method and (actual is not None or target is not None):
-                problems = [
-                    p for p in input_problems(method, actual, target) if p in _INPUT_MESSAGES
-                ]
-                for problem in problems:
-                    key, text = _INPUT_MESSAGES[problem]
-                    value = actual if key == "actual" else target
-                    self.add(sheet.cell(key, number), _(text) % {"value": _show(value)})
-                if problems:
+                # Missing values are not import errors: data sheets may be partial, and the
+                # results computation lists the gaps.
+                errors = value_messages(method, actual, target)
+                for key, message in errors.items():
+                    self.add(sheet.cell(key, number), message)
+                if errors:
                     continue
             rows.append((county, item, actual, target))
 
