@@ -96,6 +96,8 @@ def value_errors(method: str, actual: Decimal | None, target: Decimal | None) ->
     of :data:`VALUE_ERRORS`, at most one per field. Blank values are not errors here."""
     problems = input_problems(method, actual, target)
     errors: dict[str, str] = {}
+    if not problems:
+        return errors  # the common case, on every row of a national import
     for code in problems:
         if code in VALUE_ERRORS and _SUPERSEDED.get(code) not in problems:
             errors.setdefault(VALUE_ERRORS[code][0], code)
@@ -113,10 +115,13 @@ def plain(value: Decimal) -> str:
 
 def value_messages(method: str, actual: Decimal | None, target: Decimal | None) -> dict[str, str]:
     """:func:`value_errors` as messages in the active language, by field."""
+    errors = value_errors(method, actual, target)
+    if not errors:
+        return errors
     values = {"actual": actual, "target": target}
     return {
         name: _(VALUE_ERRORS[code][1]) % {"value": plain(values[name])}
-        for name, code in value_errors(method, actual, target).items()
+        for name, code in errors.items()
     }
 
 
