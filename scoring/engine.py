@@ -4,6 +4,9 @@ No ORM, no settings: the services load a cycle in bulk, call :func:`compute_cycl
 :func:`round_warnings` and store what they return. Every figure is a ``Decimal``; the
 default decimal context is used throughout, as the spec's own arithmetic does. Keys are the
 codes of counties, indicators and items, so that ties sort by code.
+
+:func:`input_problems` is the one check of an input value against its item's method; only
+:func:`value_messages` turns its codes into words, in the active language.
 """
 
 from collections import defaultdict
