@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import charts, feedback, results_xlsx, statistics
+from reports.views import charts, explain, feedback, results_xlsx, statistics
 
 app_name = "reports"
 
@@ -15,6 +15,11 @@ urlpatterns = [
         "cycles/<int:year>/counties/<str:county>/feedback/",
         feedback.feedback,
         name="feedback",
+    ),
+    path(
+        "cycles/<int:year>/counties/<str:county>/explain/",
+        explain.explanation,
+        name="explain",
     ),
     # Charts: each as SVG and as CSV (its data).
     path("counties/<str:county>/trend.svg", charts.county_trend_svg, name="county_trend_svg"),

@@ -137,7 +137,10 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
         ).values_list("county_id", "indicator_id", "points", "exempt")
     }
     for row in county_results:
-        row.cells = [points.get((row.county_id, ind.id), (None, False)) for ind in indicators]
+        # (points, exempt, indicator code) per indicator column.
+        row.cells = [
+            (*points.get((row.county_id, ind.id), (None, False)), ind.code) for ind in indicators
+        ]
     rows, sort = _sort(county_results, indicators, request.GET.get("sort", "rank"))
     links = _sort_links(sort, indicators)
 

@@ -14,6 +14,7 @@ ACCESS = {
     "reports:publish": lead_only("post", lead=302),
     "reports:withdraw": lead_only("post", lead=302),
     "reports:feedback": OWN_COUNTY,
+    "reports:explain": OWN_COUNTY,
     "reports:county_trend_svg": OWN_COUNTY,
     "reports:county_trend_csv": OWN_COUNTY,
     "reports:county_profile_svg": OWN_COUNTY,

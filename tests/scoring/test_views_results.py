@@ -49,14 +49,14 @@ def test_results_lead_sees_rank_total_grade_and_points(client, lead, computed):
             "101",
             Decimal("86.00"),
             "good",
-            [(Decimal("54.00"), False), (Decimal("32.00"), False)],
+            [(Decimal("54.00"), False, "A01"), (Decimal("32.00"), False, "A02")],
         ),
         (
             2,
             "102",
             Decimal("66.00"),
             "fair",
-            [(Decimal("42.00"), False), (Decimal("24.00"), False)],
+            [(Decimal("42.00"), False, "A01"), (Decimal("24.00"), False, "A02")],
         ),
     ]
     body = response.content.decode()
