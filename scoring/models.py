@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.models import County, Cycle, Round
 from indicators.models import Indicator, RuleItem
-from scoring.engine import value_messages
+from scoring.values import value_messages
 
 # Precision of stored figures. Inputs keep 6 decimals; points and totals are stored as the
 # round2 values the spec publishes; the exact values are recomputed by the engine on demand.
