@@ -16,9 +16,9 @@ from scoring.engine import (
     IncompleteInputs,
     compute_cycle,
     explain_county,
-    plain,
 )
 from scoring.services.results import load_cycle
+from scoring.values import plain
 
 PLACES = Decimal("0.0001")
 
