@@ -15,7 +15,7 @@ its April round closed and its August round open with progress partly entered.
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -27,6 +27,8 @@ from assessment.audit import record_event
 from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
 from indicators.models import Category, Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, parse_params
+from reports.models import Publication
+from reports.publication import publish
 from scoring.models import AnnualInput, Exemption, Progress
 from scoring.services.results import compute_results
 
@@ -784,6 +786,11 @@ def _build_year(
         compute_results(cycle=cycle, actor=lead)
         cycle.results_computed_at = rounds["annual"].closed_at
         cycle.save(update_fields=["results_computed_at"])
+        # The past years are published, a fortnight after the annual round closed.
+        publication = publish(cycle=cycle, actor=lead)
+        Publication.objects.filter(pk=publication.pk).update(
+            published_at=_aware(rounds["annual"].closes_on + timedelta(days=14))
+        )
 
 
 def _progress_rows(

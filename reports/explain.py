@@ -79,6 +79,9 @@ FORMULAS = {
 }
 
 
+OTHERS = _("%(n)s other counties")
+
+
 def number(value) -> str:
     """A figure as shown in an explanation: exact when short, else ≈ four decimals."""
     if not isinstance(value, Decimal):
@@ -89,10 +92,16 @@ def number(value) -> str:
 
 def sentence(code: str, figures: dict, names: dict[str, str] | None = None) -> str:
     filled = {k: number(v) for k, v in figures.items() if k != "counties"}
+    if "total" in figures:
+        filled["total"] = str(figures["total"])  # a total is shown as the pages show it
     if code.startswith("rank_"):
         filled["before"] = number(figures["rank"] - 1)
     if "counties" in figures:
-        filled["counties"] = "、".join((names or {}).get(c, c) for c in figures["counties"])
+        named = [names[c] for c in figures["counties"] if c in (names or {})]
+        others = len(figures["counties"]) - len(named)
+        if others:
+            named.append(str(OTHERS) % {"n": others})
+        filled["counties"] = "、".join(named)
         filled["size"] = len(figures["counties"])
     return str(FORMULAS[code]) % filled
 
@@ -213,5 +222,11 @@ def blocks(explanation: Explanation) -> list[IndicatorBlock]:
     return out
 
 
-def walk_sentences(explanation: Explanation) -> list[str]:
-    return [sentence(code, figures, explanation.names) for code, figures in explanation.engine.walk]
+def walk_sentences(explanation: Explanation, *, name_others: bool) -> list[str]:
+    """The quota walk in words; other counties are named only when ``name_others`` (the lead
+    department), else counted: a county learns where the line fell, not who is above it."""
+    names = explanation.names
+    if not name_others:
+        own = explanation.county.code
+        names = {own: names[own]}
+    return [sentence(code, figures, names) for code, figures in explanation.engine.walk]

@@ -35,7 +35,7 @@ def explanation(request: HttpRequest, year: int, county: str) -> HttpResponse:
                 context.update(
                     explanation=data,
                     blocks=blocks(data),
-                    walk=walk_sentences(data),
+                    walk=walk_sentences(data, name_others=request.user.is_lead),
                     adjustments=list(
                         Adjustment.objects.filter(cycle=cycle, county=county_obj).order_by("id")
                     ),

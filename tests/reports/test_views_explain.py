@@ -3,8 +3,11 @@ from decimal import Decimal
 from django.urls import reverse
 
 from assessment.models import Adjustment
+from reports.publication import publish
 from scoring.models import AnnualInput, Exemption
 from scoring.services.results import compute_results
+from tests.factories import CountyFactory, UnitFactory
+from tests.pages import build_cycle
 
 
 def url(county="101"):
@@ -78,3 +81,31 @@ def test_feedback_points_link_to_their_explanation(client, county_user, publishe
     assert f'href="{url()}#ind-A01"' in body
     assert f'href="{url()}#total"' in body
     assert f'href="{url()}#grade"' in body
+
+
+def test_explain_quota_walk_names_other_counties_to_the_lead_only(
+    client, lead, county_user, published
+):
+    client.force_login(county_user)
+    walk = client.get(url()).context["walk"]
+    assert walk[0] == "excellence quota: floor(ratio × counties) = floor(0.3 × 2) = 0"
+    body = client.get(url()).content.decode()
+    assert "西城区" not in body
+    client.force_login(lead)
+    assert client.get(url()).context["walk"] == walk
+
+
+def test_explain_quota_walk_counts_other_counties_for_a_county(client, lead, county_user, unit):
+    counties = [county_user.county] + [CountyFactory(code=f"10{n}") for n in (2, 3, 4)]
+    cycle = build_cycle(
+        counties, [(90, 80), (95, 90), (95, 90), (70, 60)], units=(unit, UnitFactory())
+    )
+    cycle.excellent_ratio = Decimal("0.5")
+    cycle.save()
+    compute_results(cycle=cycle)
+    publish(cycle=cycle, actor=lead)
+    client.force_login(county_user)
+    assert client.get(url()).context["walk"][1:] == [
+        "total 93.00: 2 other counties — fits the quota, excellent; 0 places left",
+        "total 86.00: 东城区 — 1 counties do not fit the 0 places left; the walk stops here",
+    ]
