@@ -135,3 +135,17 @@ def test_feedback_query_count_is_constant(
 def test_my_feedback_goes_to_the_latest_published_year(client, county_user, published):
     client.force_login(county_user)
     assert client.get(reverse("reports:my_feedback"))["Location"] == url()
+
+
+def test_feedback_prints_on_a4_with_its_charts_and_data(client, county_user, published):
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    client.force_login(county_user)
+    body = client.get(url()).content.decode()
+    assert "data-print>" in body
+    assert body.count("data-print-open") == 3  # trend, change, profile: their data tables
+    css = Path(finders.find("css/app.css")).read_text(encoding="utf-8")
+    assert "@page { size: A4;" in css
+    assert ".app-navbar, .skip-link, .year-selector, .no-print" in css
