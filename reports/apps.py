@@ -9,6 +9,6 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from assessment.audit import register
         from reports import signals  # noqa: F401  (connects the receivers)
-        from reports.models import Publication
+        from reports.models import Objection, Publication
 
-        register(Publication)
+        register(Objection, Publication)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import charts, explain, feedback, results_xlsx, statistics
+from reports.views import charts, explain, feedback, objections, results_xlsx, statistics
 
 app_name = "reports"
 
@@ -20,6 +20,21 @@ urlpatterns = [
         "cycles/<int:year>/counties/<str:county>/explain/",
         explain.explanation,
         name="explain",
+    ),
+    path("objections/", objections.latest_objections, name="latest_objections"),
+    path("cycles/<int:year>/objections/", objections.objection_list, name="objections"),
+    path("cycles/<int:year>/objections/new/", objections.objection_new, name="objection_new"),
+    path("objections/<int:objection>/", objections.objection_detail, name="objection"),
+    path(
+        "objections/<int:objection>/answer/", objections.objection_answer, name="objection_answer"
+    ),
+    path(
+        "objections/<int:objection>/decide/", objections.objection_decide, name="objection_decide"
+    ),
+    path(
+        "objections/<int:objection>/evidence/",
+        objections.objection_evidence,
+        name="objection_evidence",
     ),
     # Charts: each as SVG and as CSV (its data).
     path("counties/<str:county>/trend.svg", charts.county_trend_svg, name="county_trend_svg"),

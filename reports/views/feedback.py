@@ -11,6 +11,7 @@ from assessment.access import COUNTY, LEAD, get_county_for_user, get_cycle_or_40
 from assessment.models import Cycle
 from reports.charts import data as charts
 from reports.feedback import county_feedback
+from reports.objections import may_object
 from reports.publication import published_cycle_ids
 from reports.views.charts import visible_cycle_ids
 
@@ -69,6 +70,7 @@ def feedback(request: HttpRequest, year: int, county: str) -> HttpResponse:
             "last_cycle": last,
             "published": cycle.id in published,
             "charts": chart_data,
+            "may_object": request.user.is_county and may_object(cycle),
         },
     )
 
