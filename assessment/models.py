@@ -8,6 +8,7 @@ other app's models point down at these, and nothing here refers to a higher app.
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -44,6 +45,20 @@ class Unit(models.Model):
         return f"{self.code} {self.name}"
 
 
+class UserManager(DjangoUserManager):
+    """Django's user manager, whose superusers belong to the lead department.
+
+    A superuser administers the whole appraisal, which only the lead department may do (the
+    admin site is open to it alone); ``manage.py createsuperuser`` creates the first one.
+    """
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", User.Role.LEAD)
+        if extra_fields["role"] != User.Role.LEAD:
+            raise ValueError("A superuser belongs to the lead department (role=lead).")
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """An account with one role: the lead department, a responsible unit or a county."""
 
@@ -64,6 +79,8 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("county"),
     )
+
+    objects = UserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
