@@ -7,6 +7,6 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
-        from assessment import audit
+        from assessment import audit, checks  # noqa: F401 (registers the system checks)
 
         audit.register_models()
