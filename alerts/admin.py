@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from alerts.models import DiagnosisFlag, Warning
+from alerts.services import set_warning_status
 
 
 @admin.register(Warning)
@@ -18,6 +19,10 @@ class WarningAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The status is the one editable field; the service saves and audits it.
+        set_warning_status(warning=obj, status=obj.status, actor=request.user)
 
 
 @admin.register(DiagnosisFlag)

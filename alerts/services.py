@@ -5,6 +5,7 @@ lead department's button. It is idempotent: closing again with the same data cha
 closing again after the data changed replaces exactly the warnings that no longer hold.
 """
 
+import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.models import DiagnosisFlag, Warning
-from assessment.audit import record_event
+from assessment.audit import record_change, record_event
 from assessment.models import Round
 from indicators.models import Indicator
 from scoring.engine import RoundWarnings, WarningFigures, round_warnings
@@ -194,3 +195,23 @@ def reopen_round(*, round: Round, reason: str, actor=None) -> None:
         rnd.save(update_fields=["status"])
         record_event(rnd, summary="reopen_round", data={"reason": reason}, actor=actor)
     round.refresh_from_db()
+
+
+def set_warning_status(*, warning: Warning, status: str, actor=None) -> Warning:
+    """Move ``warning`` to ``status`` (issued, read, answered, closed).
+
+    Side effects: saves the status and records who changed it, when, from what to what
+    (warnings are not in auditlog's registry: see ``assessment/audit.py``), in one
+    transaction. Nothing is written when the status does not change. Returns the warning.
+    """
+    status = Warning.Status(status)
+    with transaction.atomic():
+        old = Warning.objects.select_for_update().get(pk=warning.pk)
+        warning.status = status
+        if old.status == status:
+            return warning
+        new = copy.copy(old)
+        new.status = status
+        new.save(update_fields=["status"])
+        record_change(old, new, actor=actor)
+    return warning
