@@ -5,16 +5,19 @@ what it returns in bulk. The management command ``compute_results``, the Celery 
 web button all call :func:`compute_results`.
 """
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from auditlog.context import disable_auditlog
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessment.audit import record_event
+from assessment.audit import record_change, record_event
 from assessment.models import Adjustment, County, Cycle, Veto
 from indicators.models import Indicator, RuleItem
 from indicators.params import ParamError, Params, parse_params
@@ -33,6 +36,7 @@ from scoring.models import (
     AnnualInput,
     CountyResult,
     Exemption,
+    Grade,
     IndicatorResult,
     IndicatorStat,
     ItemScore,
@@ -406,3 +410,33 @@ def _store(data: CycleData, result: CycleResult) -> None:
         )
         cycle.results_computed_at = timezone.now()
         cycle.save(update_fields=["results_computed_at"])
+
+
+def override_grade(*, result: CountyResult, grade: str, reason: str, actor) -> CountyResult:
+    """Set (``grade``) or clear (``grade=""``) the lead department's override of a grade.
+
+    ``reason`` is required either way. Side effects: stores the override with who and when
+    (clearing it clears them too) and writes one audit entry with the reason, in one
+    transaction. A recomputation keeps the override. Raises ``ValidationError`` without a
+    reason or with an unknown grade. Returns ``result``, refreshed.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("A grade override needs a written reason."), code="override_reason")
+    if grade and grade not in Grade.values:
+        raise ValidationError(_("Unknown grade: %(grade)s") % {"grade": grade}, code="grade")
+    with transaction.atomic():
+        old = CountyResult.objects.select_for_update().get(pk=result.pk)
+        new = copy.copy(old)
+        new.grade_override = grade or ""
+        new.override_reason = reason if grade else ""
+        new.override_by = actor if grade else None
+        new.override_at = timezone.now() if grade else None
+        # auditlog would record the save without the reason; the explicit entry has both.
+        with disable_auditlog():
+            new.save(
+                update_fields=["grade_override", "override_reason", "override_by", "override_at"]
+            )
+        record_change(old, new, actor=actor, data={"reason": reason})
+    result.refresh_from_db()
+    return result
