@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from alerts.models import DiagnosisFlag, Warning
 from alerts.services import set_warning_status
+from assessment.admin import ArchivedReadOnlyMixin
 
 
 @admin.register(Warning)
-class WarningAdmin(admin.ModelAdmin):
+class WarningAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "round", "county", "indicator", "bottom_three", "behind_target", "not_reported",
         "progress", "status", "replaced_at",

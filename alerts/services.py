@@ -15,6 +15,7 @@ from django.utils import timezone
 from alerts.models import DiagnosisFlag, Warning
 from assessment.audit import record_change, record_event
 from assessment.models import Round
+from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator
 from scoring.engine import RoundWarnings, WarningFigures, round_warnings
 from scoring.models import Exemption, Progress
@@ -104,12 +105,14 @@ def close_round(*, round: Round, actor=None) -> CloseSummary:
     writes one audit event. Safe to run twice or concurrently: the round row is locked and a
     current warning is unique per (round, county, indicator). Raises
     :class:`NotAPreAssessment` for the annual round and :class:`NoExpectedProgress` for a
-    round with neither an expected progress nor a default for its code.
+    round with neither an expected progress nor a default for its code, and
+    :class:`~assessment.services.CycleReadOnly` when the round's cycle is archived.
     """
     if round.kind != Round.Kind.PRE:
         raise NotAPreAssessment(round.code)
     with transaction.atomic():
         rnd = Round.objects.select_for_update().select_related("cycle").get(pk=round.pk)
+        ensure_cycle_writable(rnd.cycle)
         figures, county_id, indicator_id = compute_round(rnd)
         expected = expected_progress(rnd)
         now = timezone.now()
@@ -187,10 +190,12 @@ def close_round(*, round: Round, actor=None) -> CloseSummary:
 def reopen_round(*, round: Round, reason: str, actor=None) -> None:
     """Reopen a closed round so that its data can change; its warnings stay until it closes.
 
-    Side effects: sets the round open and audits the change with ``reason``.
+    Side effects: sets the round open and audits the change with ``reason``. Raises
+    :class:`~assessment.services.CycleReadOnly` when the round's cycle is archived.
     """
     with transaction.atomic():
-        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        rnd = Round.objects.select_for_update().select_related("cycle").get(pk=round.pk)
+        ensure_cycle_writable(rnd.cycle)
         rnd.status = Round.Status.OPEN
         rnd.save(update_fields=["status"])
         record_event(rnd, summary="reopen_round", data={"reason": reason}, actor=actor)

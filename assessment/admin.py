@@ -1,8 +1,31 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
+
+
+def is_archived(obj) -> bool:
+    """Whether ``obj`` (a cycle, or an object with a ``cycle``) belongs to an archived year."""
+    cycle = obj if isinstance(obj, Cycle) else getattr(obj, "cycle", None)
+    return cycle is not None and cycle.status == Cycle.Status.ARCHIVED
+
+
+class ArchivedReadOnlyMixin:
+    """The objects of an archived cycle are shown read-only (assessment.services)."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not (obj and is_archived(obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj and is_archived(obj))
+
+
+class ArchivedReadOnlyInlineMixin(ArchivedReadOnlyMixin):
+    """An inline under an archived cycle (``obj`` is the parent) takes no new rows either."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and not (obj and is_archived(obj))
 
 
 @admin.register(County)
@@ -32,7 +55,7 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
-class RoundInline(admin.TabularInline):
+class RoundInline(ArchivedReadOnlyInlineMixin, admin.TabularInline):
     model = Round
     extra = 0
 
@@ -44,23 +67,40 @@ class CycleAdmin(admin.ModelAdmin):
     filter_horizontal = ["counties"]
     inlines = [RoundInline]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The cycle itself stays editable (that is where it is set back to active), but an
+        # archived one is not deleted (assessment.services.refuse_archived_delete).
+        return super().has_delete_permission(request, obj) and not (obj and is_archived(obj))
+
+    def delete_queryset(self, request, queryset) -> None:
+        archived = queryset.filter(status=Cycle.Status.ARCHIVED)
+        if archived.exists():
+            self.message_user(
+                request,
+                _("Archived cycles are not deleted: %(years)s.")
+                % {"years": ", ".join(str(c.year) for c in archived)},
+                level=messages.ERROR,
+            )
+            return
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = ["cycle", "code", "name", "kind", "status", "opens_on", "closes_on"]
     list_filter = ["kind", "status", "cycle"]
     list_select_related = ["cycle"]
 
 
 @admin.register(Adjustment)
-class AdjustmentAdmin(admin.ModelAdmin):
+class AdjustmentAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = ["cycle", "county", "points", "reason"]
     list_filter = ["cycle"]
     list_select_related = ["cycle", "county"]
 
 
 @admin.register(Veto)
-class VetoAdmin(admin.ModelAdmin):
+class VetoAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = ["cycle", "county", "reason"]
     list_filter = ["cycle"]
     list_select_related = ["cycle", "county"]

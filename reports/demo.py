@@ -529,6 +529,9 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
     with transaction.atomic():
         old = Cycle.objects.filter(year__in=YEARS)
         replaced = sorted(old.values_list("year", flat=True))
+        # The demo's own past years are archived, which refuses deletion: the demo city is
+        # replaced whole, so its years are opened first.
+        old.update(status=Cycle.Status.DRAFT)
         old.delete()
         counties = _upsert_counties()
         units = _upsert_units()
@@ -626,7 +629,8 @@ def _build_year(
     figures = year_figures(year)
     cycle = Cycle.objects.create(
         year=year,
-        status=Cycle.Status.ACTIVE if current else Cycle.Status.ARCHIVED,
+        # Past years are archived once their results are computed (below).
+        status=Cycle.Status.ACTIVE,
         bonus_cap=BONUS_CAP,
     )
     cycle.counties.set(counties.values())
@@ -781,7 +785,8 @@ def _build_year(
     if not current:
         compute_results(cycle=cycle, actor=lead)
         cycle.results_computed_at = rounds["annual"].closed_at
-        cycle.save(update_fields=["results_computed_at"])
+        cycle.status = Cycle.Status.ARCHIVED
+        cycle.save(update_fields=["results_computed_at", "status"])
 
 
 def _progress_rows(

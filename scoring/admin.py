@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from assessment.admin import ArchivedReadOnlyMixin
 from assessment.audit import record_change
 from scoring.models import (
     AnnualInput,
@@ -15,7 +16,7 @@ from scoring.models import (
 from scoring.services.results import override_grade
 
 
-class CellAuditAdmin(admin.ModelAdmin):
+class CellAuditAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     """Inputs are not in auditlog's registry (see assessment/audit.py); record edits here."""
 
     def save_model(self, request, obj, form, change) -> None:
@@ -42,7 +43,7 @@ class ProgressAdmin(CellAuditAdmin):
 
 
 @admin.register(Exemption)
-class ExemptionAdmin(admin.ModelAdmin):
+class ExemptionAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = ["cycle", "county", "indicator", "reason"]
     list_filter = ["cycle"]
     list_select_related = ["cycle", "county", "indicator"]
@@ -72,7 +73,7 @@ class CountyResultAdminForm(forms.ModelForm):
 
 
 @admin.register(CountyResult)
-class CountyResultAdmin(admin.ModelAdmin):
+class CountyResultAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     form = CountyResultAdminForm
     list_display = ["cycle", "county", "total", "rank", "computed_grade", "grade_override"]
     list_filter = ["cycle", "computed_grade"]

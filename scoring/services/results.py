@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from assessment.audit import record_change, record_event
 from assessment.models import Adjustment, County, Cycle, Veto
+from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator, RuleItem
 from indicators.params import ParamError, Params, parse_params
 from scoring.engine import (
@@ -293,8 +294,10 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
     Side effects: replaces the cycle's item scores, indicator results and statistics, upserts
     one CountyResult per county (keeping grade overrides), removes results of counties no
     longer in the cycle, sets ``cycle.results_computed_at`` and writes one audit event.
-    Raises :class:`ResultsRefused` listing every missing input; then nothing is written.
+    Raises :class:`ResultsRefused` listing every missing input, or
+    :class:`~assessment.services.CycleReadOnly` for an archived cycle; then nothing is written.
     """
+    ensure_cycle_writable(cycle)
     data = load_cycle(cycle)
     problems = _structure_problems(data)
     if problems:
