@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
+from assessment.services import set_cycle_status
 
 
 def is_archived(obj) -> bool:
@@ -66,6 +67,17 @@ class CycleAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     filter_horizontal = ["counties"]
     inlines = [RoundInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The form's clean (Cycle.clean) has run the activation checks; the status itself
+        # changes through the service, which audits it with its actor.
+        if not change or "status" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        status = obj.status
+        obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        set_cycle_status(cycle=obj, status=status, actor=request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # The cycle itself stays editable (that is where it is set back to active), but an

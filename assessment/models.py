@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -180,6 +181,20 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+    def clean(self) -> None:
+        """Becoming active needs the registered activation checks to pass (the weights sum
+        to the total points: ``assessment.services.set_cycle_status``)."""
+        super().clean()
+        if self.status != self.Status.ACTIVE:
+            return
+        was = Cycle.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if was != self.Status.ACTIVE:
+            from assessment.services import activation_problems
+
+            problems = activation_problems(self)
+            if problems:
+                raise ValidationError({"status": problems})
 
 
 class Round(models.Model):

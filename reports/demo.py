@@ -25,6 +25,7 @@ from django.utils import timezone
 from alerts.services import close_round
 from assessment.audit import record_event
 from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
+from assessment.services import set_cycle_status
 from indicators.models import Category, Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, parse_params
 from scoring.models import AnnualInput, Exemption, Progress
@@ -785,8 +786,8 @@ def _build_year(
     if not current:
         compute_results(cycle=cycle, actor=lead)
         cycle.results_computed_at = rounds["annual"].closed_at
-        cycle.status = Cycle.Status.ARCHIVED
-        cycle.save(update_fields=["results_computed_at", "status"])
+        cycle.save(update_fields=["results_computed_at"])
+        set_cycle_status(cycle=cycle, status=Cycle.Status.ARCHIVED, actor=lead)
 
 
 def _progress_rows(
