@@ -293,34 +293,41 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
 
     Side effects: replaces the cycle's item scores, indicator results and statistics, upserts
     one CountyResult per county (keeping grade overrides), removes results of counties no
-    longer in the cycle, sets ``cycle.results_computed_at`` and writes one audit event.
+    longer in the cycle, sets ``cycle.results_computed_at`` and writes one audit event, all in
+    one transaction that holds the cycle's row lock, so computations of a year run one at a time.
     Raises :class:`ResultsRefused` listing every missing input, or
     :class:`~assessment.services.CycleReadOnly` for an archived cycle; then nothing is written.
     """
-    ensure_cycle_writable(cycle)
-    data = load_cycle(cycle)
-    problems = _structure_problems(data)
-    if problems:
-        raise ResultsRefused(problems)
-    try:
-        result = compute_cycle(
-            counties=[c.code for c in data.counties.values()],
-            indicators=data.specs,
-            inputs=data.inputs,
-            exempt=data.exempt,
-            adjustments=data.adjustments,
-            vetoed=data.vetoed,
-            settings=data.settings,
+    # One computation of a cycle at a time (as close_round locks its round): a second one
+    # waits for the first to commit, then loads what it stored and computes again. Loading,
+    # computing, storing and the audit entry are one transaction.
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        ensure_cycle_writable(locked)
+        data = load_cycle(locked)
+        problems = _structure_problems(data)
+        if problems:
+            raise ResultsRefused(problems)
+        try:
+            result = compute_cycle(
+                counties=[c.code for c in data.counties.values()],
+                indicators=data.specs,
+                inputs=data.inputs,
+                exempt=data.exempt,
+                adjustments=data.adjustments,
+                vetoed=data.vetoed,
+                settings=data.settings,
+            )
+        except IncompleteInputs as exc:
+            raise ResultsRefused(_describe(data, exc.problems, exc.all_exempt)) from exc
+        _store(data, result)
+        record_event(
+            locked,
+            summary="compute_results",
+            data={"counties": len(data.counties), "indicators": len(data.indicators)},
+            actor=actor,
         )
-    except IncompleteInputs as exc:
-        raise ResultsRefused(_describe(data, exc.problems, exc.all_exempt)) from exc
-    _store(data, result)
-    record_event(
-        cycle,
-        summary="compute_results",
-        data={"counties": len(data.counties), "indicators": len(data.indicators)},
-        actor=actor,
-    )
+    cycle.results_computed_at = locked.results_computed_at
     return result
 
 
@@ -341,7 +348,7 @@ def _store(data: CycleData, result: CycleResult) -> None:
         )
         return value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
-    with transaction.atomic():
+    with transaction.atomic():  # within compute_results' transaction; atomic on its own too
         ItemScore.objects.filter(cycle=cycle).delete()
         ItemScore.objects.bulk_create(
             (

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from alerts.models import Warning
 from alerts.services import close_round
@@ -28,6 +29,13 @@ MESSAGE = (
     "The 2024 cycle is archived and therefore read-only. The lead department can set its "
     "status back to active in the administration to change it."
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assertions read the English source strings, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

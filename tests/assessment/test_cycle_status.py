@@ -14,6 +14,13 @@ from assessment.services import set_cycle_status
 from tests.factories import CycleFactory, IndicatorFactory
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Assertions read the English source strings, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def draft(db):
     cycle = CycleFactory(year=2027, status=Cycle.Status.DRAFT)

@@ -4,9 +4,17 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from scoring.models import CountyResult, Grade
 from scoring.services.results import compute_results, override_grade
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assertions read the English source strings, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
