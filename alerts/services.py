@@ -73,17 +73,19 @@ def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
     )
     county_code = {v: k for k, v in counties.items()}
     indicator_code = {v: k for k, v in indicators.items()}
+    # Rows pointing at another year's indicator (written past the models' checks) are not
+    # progress or exemptions of this round's indicators: they are skipped.
     progress = {
         (county_code[c], indicator_code[i]): v
         for c, i, v in Progress.objects.filter(round=rnd).values_list(
             "county_id", "indicator_id", "value"
         )
-        if c in county_code
+        if c in county_code and i in indicator_code
     }
     exempt = {
         (county_code[c], indicator_code[i])
         for c, i in Exemption.objects.filter(cycle=cycle).values_list("county_id", "indicator_id")
-        if c in county_code
+        if c in county_code and i in indicator_code
     }
     figures = round_warnings(
         counties=list(counties),

@@ -12,8 +12,30 @@ def is_archived(obj) -> bool:
     return cycle is not None and cycle.status == Cycle.Status.ARCHIVED
 
 
+def _year_label(obj) -> str:
+    label, year = str(obj), str(obj.cycle.year)
+    return label if label.startswith(year) else f"{year} · {label}"
+
+
 class ArchivedReadOnlyMixin:
-    """The objects of an archived cycle are shown read-only (assessment.services)."""
+    """The objects of an archived cycle are shown read-only (assessment.services), and the
+    choices of a year's objects (indicators, items, rounds, categories) show their year, so
+    that a row is not pointed at another year by mistake (the models refuse it anyway)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        year_bound = related is not Cycle and any(
+            f.name == "cycle" for f in related._meta.get_fields()
+        )
+        if year_bound and db_field.name not in getattr(self, "raw_id_fields", ()):
+            kwargs.setdefault(
+                "queryset",
+                related._default_manager.select_related("cycle").order_by("-cycle__year", "pk"),
+            )
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if year_bound and hasattr(formfield, "label_from_instance"):
+            formfield.label_from_instance = _year_label
+        return formfield
 
     def has_change_permission(self, request, obj=None) -> bool:
         return super().has_change_permission(request, obj) and not (obj and is_archived(obj))

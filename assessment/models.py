@@ -274,3 +274,22 @@ class Veto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county}: {self.reason}"
+
+
+def cross_year_errors(obj: models.Model, messages: dict[str, str]) -> dict[str, str]:
+    """The errors of ``obj``'s references to another year than its own cycle.
+
+    ``messages`` maps a foreign key (to a model with a ``cycle``) to its error message, with
+    ``%(other)s`` (the referenced object's year) and ``%(year)s`` (``obj``'s year). For the
+    ``clean()`` of every model that carries its cycle beside such references.
+    """
+    errors = {}
+    if obj.cycle_id is None:
+        return errors
+    for name, message in messages.items():
+        if getattr(obj, f"{name}_id") is None:
+            continue
+        related = getattr(obj, name)
+        if related.cycle_id != obj.cycle_id:
+            errors[name] = message % {"other": related.cycle.year, "year": obj.cycle.year}
+    return errors

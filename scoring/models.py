@@ -6,12 +6,13 @@ query per table and stores with bulk writes.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import County, Cycle, Round
+from assessment.models import County, Cycle, Round, cross_year_errors
 from indicators.models import Indicator, RuleItem
 
 # Precision of stored figures. Inputs keep 6 decimals; points and totals are stored as the
@@ -19,6 +20,18 @@ from indicators.models import Indicator, RuleItem
 VALUE = {"max_digits": 24, "decimal_places": 6}
 POINTS = {"max_digits": 14, "decimal_places": 2}
 RATE = {"max_digits": 9, "decimal_places": 4}
+
+OTHER_YEAR = {
+    "item": _("This rule item belongs to %(other)s, not to %(year)s: choose one of %(year)s."),
+    "indicator": _("This indicator belongs to %(other)s, not to %(year)s: choose one of %(year)s."),
+    "round": _("This round belongs to %(other)s, not to %(year)s: choose one of %(year)s."),
+}
+
+
+def _check_years(obj: models.Model, *fields: str) -> None:
+    errors = cross_year_errors(obj, {name: OTHER_YEAR[name] for name in fields})
+    if errors:
+        raise ValidationError(errors)
 
 
 class AnnualInput(models.Model):
@@ -53,6 +66,10 @@ class AnnualInput(models.Model):
     def __str__(self) -> str:
         return f"{self.county_id}/{self.item_id}: {self.actual} / {self.target}"
 
+    def clean(self) -> None:
+        super().clean()
+        _check_years(self, "item")
+
 
 class Progress(models.Model):
     """Progress v (% of the year's task done) of a county on an indicator in a pre-assessment."""
@@ -77,6 +94,10 @@ class Progress(models.Model):
     def __str__(self) -> str:
         return f"{self.county_id}/{self.indicator_id}: {self.value}%"
 
+    def clean(self) -> None:
+        super().clean()
+        _check_years(self, "round", "indicator")
+
 
 class Exemption(models.Model):
     """An indicator declared not applicable to a county (免考)."""
@@ -95,6 +116,10 @@ class Exemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id}/{self.indicator_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        _check_years(self, "indicator")
 
 
 class Grade(models.TextChoices):

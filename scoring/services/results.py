@@ -185,18 +185,23 @@ def load_cycle(cycle: Cycle) -> CycleData:
     county_code = {cid: c.code for cid, c in counties.items()}
     item_code = {iid: i.code for iid, i in items.items()}
     indicator_code = {iid: i.code for iid, i in indicators.items()}
-    inputs = {
-        (county_code[c], item_code[i]): (actual, target)
-        for c, i, actual, target in AnnualInput.objects.filter(cycle=cycle).values_list(
-            "county_id", "item_id", "actual", "target"
-        )
-        if c in county_code
-    }
-    exempt = {
-        (county_code[c], indicator_code[i])
-        for c, i in Exemption.objects.filter(cycle=cycle).values_list("county_id", "indicator_id")
-        if c in county_code
-    }
+    inputs, stray_inputs = {}, []
+    for row in AnnualInput.objects.filter(cycle=cycle).values_list(
+        "county_id", "item_id", "actual", "target"
+    ):
+        c, i, actual, target = row
+        if i not in item_code:  # an item of another year, written past the model's check
+            stray_inputs.append((c, i))
+        elif c in county_code:
+            inputs[(county_code[c], item_code[i])] = (actual, target)
+    exempt, stray_exemptions = set(), []
+    for c, i in Exemption.objects.filter(cycle=cycle).values_list("county_id", "indicator_id"):
+        if i not in indicator_code:
+            stray_exemptions.append((c, i))
+        elif c in county_code:
+            exempt.add((county_code[c], indicator_code[i]))
+    if stray_inputs or stray_exemptions:
+        raise ResultsRefused(_other_year_rows(cycle, stray_inputs, stray_exemptions))
     adjustments: dict[str, list] = defaultdict(list)
     for c, points in Adjustment.objects.filter(cycle=cycle).values_list("county_id", "points"):
         if c in county_code:
@@ -217,6 +222,43 @@ def load_cycle(cycle: Cycle) -> CycleData:
         adjustments=dict(adjustments),
         vetoed=vetoed,
     )
+
+
+def _other_year_rows(cycle: Cycle, inputs: list, exemptions: list) -> list[str]:
+    """Say which rows of ``cycle`` point at another year's item or indicator (one query per
+    kind of row; only when there are such rows)."""
+    counties = County.objects.in_bulk({c for c, _i in inputs + exemptions})
+    items = RuleItem.objects.select_related("cycle").in_bulk({i for _c, i in inputs})
+    indicators = Indicator.objects.select_related("cycle").in_bulk({i for _c, i in exemptions})
+    fix = _("correct or delete it in the administration")
+    lines = [
+        _("annual input of county %(county)s on item %(item)s of %(other)s, not of %(year)s")
+        % {
+            "county": counties[c],
+            "item": items[i],
+            "other": items[i].cycle.year,
+            "year": cycle.year,
+        }
+        + ": "
+        + fix
+        for c, i in sorted(inputs)
+    ]
+    lines += [
+        _(
+            "exemption of county %(county)s from indicator %(indicator)s of %(other)s, "
+            "not of %(year)s"
+        )
+        % {
+            "county": counties[c],
+            "indicator": indicators[i],
+            "other": indicators[i].cycle.year,
+            "year": cycle.year,
+        }
+        + ": "
+        + fix
+        for c, i in sorted(exemptions)
+    ]
+    return lines
 
 
 def _describe(data: CycleData, problems: list[InputProblem], all_exempt: list[str]) -> list:
