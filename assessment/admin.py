@@ -90,6 +90,20 @@ class CycleAdmin(admin.ModelAdmin):
     filter_horizontal = ["counties"]
     inlines = [RoundInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An archived year keeps its settings and counties; only its status can change back.
+        # The stored status decides: after a refused POST, ``obj`` holds the submitted one.
+        if (
+            obj is not None
+            and Cycle.objects.filter(pk=obj.pk, status=Cycle.Status.ARCHIVED).exists()
+        ):
+            return [
+                f.name
+                for f in Cycle._meta.fields
+                if f.editable and not f.primary_key and f.name != "status"
+            ] + ["counties"]
+        return super().get_readonly_fields(request, obj)
+
     def save_model(self, request, obj, form, change) -> None:
         # The form's clean (Cycle.clean) has run the activation checks; the status itself
         # changes through the service, which audits it with its actor.

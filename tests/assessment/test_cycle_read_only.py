@@ -2,6 +2,7 @@
 closing, replacing the year by import, deleting it, and its objects in the admin."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -154,6 +155,18 @@ def test_admin_objects_of_an_archived_cycle_are_read_only(client, lead, archived
     # The cycle itself stays editable: that is where the lead department un-archives it.
     url = reverse("admin:assessment_cycle_change", args=[archived.pk])
     assert client.get(url).context["has_change_permission"] is True
+    rounds = archived.rounds.count()
+    response = client.post(
+        url,
+        {
+            "status": "active", "total_points": "1000",
+            "rounds-TOTAL_FORMS": str(rounds), "rounds-INITIAL_FORMS": str(rounds),
+            "rounds-MIN_NUM_FORMS": "0", "rounds-MAX_NUM_FORMS": "1000",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    archived.refresh_from_db()
+    assert (archived.status, archived.total_points) == ("active", Decimal("100.00"))
 
 
 def test_archived_cycle_cannot_be_deleted(archived):
@@ -161,3 +174,23 @@ def test_archived_cycle_cannot_be_deleted(archived):
         archived.delete()
     assert Cycle.objects.filter(pk=archived.pk).exists()
     assert CountyResult.objects.filter(cycle=archived).count() == 2
+
+
+def test_admin_unarchiving_with_wrong_weights_shows_the_error(client, lead, archived):
+    Indicator.objects.filter(cycle=archived, code="A02").update(weight=Decimal("35"))
+    lead.is_staff = lead.is_superuser = True
+    lead.save()
+    client.force_login(lead)
+    rounds = archived.rounds.count()
+    response = client.post(
+        reverse("admin:assessment_cycle_change", args=[archived.pk]),
+        {
+            "status": "active",
+            "rounds-TOTAL_FORMS": str(rounds), "rounds-INITIAL_FORMS": str(rounds),
+            "rounds-MIN_NUM_FORMS": "0", "rounds-MAX_NUM_FORMS": "1000",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "status": ["The weights sum to 95.00, not the total points 100.00."]
+    }
