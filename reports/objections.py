@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from assessment.audit import record_change, record_event
 from assessment.models import County, Cycle, User
+from assessment.services import CycleReadOnly
 from indicators.models import Indicator, RuleItem
 from reports.models import Objection, Publication
 from scoring.models import AnnualInput
@@ -132,6 +133,8 @@ def decide(
         if objection.correction:
             try:
                 compute_results(cycle=objection.cycle, actor=actor)
+            except CycleReadOnly as exc:
+                raise ObjectionRefused(str(exc)) from exc
             except ResultsRefused as exc:
                 raise ObjectionRefused(
                     _("The corrected input cannot be computed: %(problems)s")

@@ -6,6 +6,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from assessment.models import Cycle, Round
+from assessment.services import CycleReadOnly
 from scoring.services.results import ResultsRefused, compute_results
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,9 @@ def compute_results_task(*, cycle_id: int) -> dict:
         return {"status": "gone"}
     try:
         result = compute_results(cycle=cycle)
+    except CycleReadOnly as exc:
+        logger.warning("compute_results %s refused: the cycle is archived", cycle.year)
+        return {"status": "read_only", "problems": [str(exc)]}
     except ResultsRefused as exc:
         logger.warning("compute_results %s refused: %s problems", cycle.year, len(exc.problems))
         return {"status": "refused", "problems": [str(p) for p in exc.problems]}
