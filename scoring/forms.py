@@ -4,6 +4,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from scoring.models import Grade
+
 # The first bytes of every .xlsx file: it is a ZIP archive.
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -51,3 +53,24 @@ class WorkbookUploadForm(forms.Form):
                 % {"name": upload.name}
             )
         return upload
+
+
+class GradeOverrideForm(forms.Form):
+    """The lead department's override of a computed grade, with its written reason."""
+
+    grade = forms.ChoiceField(label=gettext_lazy("Grade"))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Required; shown with the grade wherever it appears."),
+    )
+
+    def __init__(self, *args, computed_grade: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        computed = Grade(computed_grade).label
+        self.fields["grade"].choices = [
+            ("", _("As computed (%(grade)s)") % {"grade": computed}),
+            *Grade.choices,
+        ]
+        self.fields["grade"].required = False

@@ -12,21 +12,28 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.models import Adjustment, Cycle, Veto
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 from indicators.models import Indicator
 from scoring.engine import excellence_quota, grade_lines
+from scoring.forms import GradeOverrideForm
 from scoring.models import CountyResult, Grade, IndicatorResult, IndicatorStat
-from scoring.services.results import MissingInput, cycle_settings, missing_inputs
+from scoring.services.results import (
+    MissingInput,
+    cycle_settings,
+    missing_inputs,
+    override_grade,
+)
 from scoring.tasks import compute_results_task
 
 # Session key: {year: ISO time of the latest compute request} of this user.
@@ -207,3 +214,39 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
         _("The computation of the %(year)s results has been requested.") % {"year": cycle.year},
     )
     return redirect("scoring:results", year=cycle.year)
+
+
+@require_role(LEAD)
+@require_http_methods(["GET", "POST"])
+def override(request: HttpRequest, year: int, county: str) -> HttpResponse:
+    """Override (or restore) a county's grade with a written reason; audited by the service."""
+    cycle = get_cycle_or_404(year)
+    result = get_object_or_404(
+        CountyResult.objects.select_related("county", "override_by"),
+        cycle=cycle,
+        county__code=county,
+    )
+    form = GradeOverrideForm(
+        request.POST or None,
+        computed_grade=result.computed_grade,
+        initial={"grade": result.grade_override},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            override_grade(
+                result=result,
+                grade=form.cleaned_data["grade"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("The grade of %(county)s has been saved.") % {"county": result.county.name},
+            )
+            return redirect("scoring:results", year=cycle.year)
+    return render(
+        request, "scoring/override.html", {"cycle": cycle, "result": result, "form": form}
+    )
