@@ -28,10 +28,11 @@ from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
 from assessment.services import set_cycle_status
 from indicators.models import Category, Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, parse_params
-from reports.models import Publication
+from reports.models import Objection, Publication
+from reports.objections import answer, decide, lodge
 from reports.publication import publish
-from scoring.models import AnnualInput, Exemption, Progress
-from scoring.services.results import compute_results
+from scoring.models import AnnualInput, CountyResult, Exemption, Progress
+from scoring.services.results import compute_results, override_grade
 
 CITY = "江川市"
 PAST_YEARS = (2023, 2024, 2025)
@@ -793,10 +794,63 @@ def _build_year(
         cycle.save(update_fields=["results_computed_at"])
         # The past years are published, a fortnight after the annual round closed.
         publication = publish(cycle=cycle, actor=lead)
+        published_on = rounds["annual"].closes_on + timedelta(days=14)
+        if year == PAST_YEARS[-1]:
+            _review(cycle, counties=counties, lead=lead, published_on=published_on)
         Publication.objects.filter(pk=publication.pk).update(
-            published_at=_aware(rounds["annual"].closes_on + timedelta(days=14))
+            published_at=_aware(published_on),
+            corrected_at=_aware(published_on + timedelta(days=9))
+            if year == PAST_YEARS[-1]
+            else None,
         )
         set_cycle_status(cycle=cycle, status=Cycle.Status.ARCHIVED, actor=lead)
+
+
+# The lead department's review of the last past year: a grade override and two objections.
+OVERRIDE = ("112", "good", "在防汛抢险重大专项任务中表现突出，经考核委员会研究，等次调整为良好")
+OBJECTIONS = (
+    # county, indicator, item, reasons, unit's answer, upheld, decision, corrected actual
+    ("106", "E02", "E02-1", "本区一般公共预算收入未计入12月下旬入库的土地相关税收，完成率偏低。",
+     "经核对国库入库数据，确有一笔入库数据漏报，情况属实。", True,
+     "予以采纳：按市财政局核实后的入库数据重新计分。", "0.8"),
+    ("110", "S01", "S01-1", "一起事故系上级直管企业所致，不应计入本县。",
+     "经核查，该企业属地管理责任在县，按规定应计入。", False,
+     "不予采纳：事故按属地管理原则计入，市应急局答复依据充分。", None),
+)  # fmt: skip
+
+
+def _review(cycle: Cycle, *, counties, lead: User, published_on: date) -> None:
+    """The override and the objections of the last past year, through the real services."""
+    code, grade, reason = OVERRIDE
+    override_grade(
+        result=cycle.county_results.get(county=counties[code]), grade=grade, reason=reason,
+        actor=lead,
+    )  # fmt: skip
+    users = {u.county_id or u.unit_id: u for u in User.objects.exclude(role=User.Role.LEAD)}
+    for county, ind_code, item_code, reasons, reply, upheld, decision, delta in OBJECTIONS:
+        indicator = cycle.indicators.get(code=ind_code)
+        objection = lodge(
+            cycle=cycle, county=counties[county], indicator=indicator, reasons=reasons,
+            actor=users.get(counties[county].pk),
+        )  # fmt: skip
+        objection = answer(objection=objection, text=reply, actor=users.get(indicator.unit_id))
+        item = indicator.items.get(code=item_code) if delta else None
+        actual = None
+        if item is not None:
+            row = AnnualInput.objects.get(cycle=cycle, county=counties[county], item=item)
+            actual = row.actual + Decimal(delta)
+        decide(
+            objection=objection, upheld=upheld, reason=decision, actor=lead, item=item,
+            actual=actual,
+        )  # fmt: skip
+        Objection.objects.filter(pk=objection.pk).update(
+            lodged_at=_aware(published_on + timedelta(days=3)),
+            answered_at=_aware(published_on + timedelta(days=6)),
+            decided_at=_aware(published_on + timedelta(days=9)),
+        )
+    CountyResult.objects.filter(cycle=cycle, county=counties[code]).update(
+        override_at=_aware(published_on - timedelta(days=2))
+    )
 
 
 def _progress_rows(
