@@ -1,6 +1,14 @@
 from django.urls import path
 
-from reports.views import charts, explain, feedback, objections, results_xlsx, statistics
+from reports.views import (
+    charts,
+    explain,
+    feedback,
+    objections,
+    results_xlsx,
+    statistics,
+    years,
+)
 
 app_name = "reports"
 
@@ -36,6 +44,8 @@ urlpatterns = [
         objections.objection_evidence,
         name="objection_evidence",
     ),
+    path("counties/<str:county>/years/", years.county_years_page, name="county_years"),
+    path("indicators/<str:indicator>/years/", years.indicator_years_page, name="indicator_years"),
     # Charts: each as SVG and as CSV (its data).
     path("counties/<str:county>/trend.svg", charts.county_trend_svg, name="county_trend_svg"),
     path("counties/<str:county>/trend.csv", charts.county_trend_csv, name="county_trend_csv"),

@@ -18,6 +18,8 @@ ACCESS = {
     "reports:withdraw": lead_only("post", lead=302),
     "reports:feedback": OWN_COUNTY,
     "reports:explain": OWN_COUNTY,
+    "reports:county_years": OWN_COUNTY,
+    "reports:indicator_years": ANY_INDICATOR,
     "reports:county_trend_svg": OWN_COUNTY,
     "reports:county_trend_csv": OWN_COUNTY,
     "reports:county_profile_svg": OWN_COUNTY,
