@@ -155,6 +155,23 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# Cache (charts are drawn once per change of their data and served from here): Redis when
+# REDIS_URL is set, shared by the web processes; else each process's memory.
+REDIS_URL = env("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "appraisal"),
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# The font of the charts' Chinese labels: a .ttf/.otf/.ttc path; empty = an installed CJK font.
+CHART_FONT = env("CHART_FONT", "")
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "appraisal@localhost")
 
