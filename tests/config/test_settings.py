@@ -132,7 +132,8 @@ def test_check_deploy_without_broker_warns_that_tasks_run_in_the_request():
 
 
 def test_settings_cache_is_redis_when_redis_url_is_set_else_memory():
-    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'].rsplit('.', 1)[1])"
+    backend = "s.CACHES['default']['BACKEND'].rsplit('.', 1)[1]"
+    code = f"from django.conf import settings as s; print({backend})"
     memory = _run_manage("shell", "--no-imports", "-c", code)
     redis = _run_manage("shell", "--no-imports", "-c", code, REDIS_URL="redis://127.0.0.1:6379/1")
     assert (memory.stdout.strip(), redis.stdout.strip()) == ("LocMemCache", "RedisCache")
