@@ -31,7 +31,6 @@ def _leaks(world, role) -> list:
             url = reverse(name, kwargs={k: world[scope][k] for k in kwarg_names})
             response = client.get(url, follow=True)
             body = b"".join(response.streaming_content) if response.streaming else response.content
-            response.close()
             text = body.decode("utf-8", errors="replace")
             leaks += [(route, scope, figure) for figure in FIGURES if figure in text]
     return leaks

@@ -117,7 +117,6 @@ def test_county_lodges_through_the_page_with_evidence(client, county_user, publi
     assert objection.evidence_name == "证明.pdf"
     download = client.get(reverse("reports:objection_evidence", kwargs={"objection": objection.pk}))
     assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
-    download.close()
 
 
 def test_county_form_refuses_a_fake_evidence_file_and_keeps_the_reasons(
