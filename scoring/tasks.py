@@ -37,12 +37,14 @@ def compute_results_task(*, cycle_id: int) -> dict:
 
 
 def due_cycle_ids(today: date) -> list[int]:
-    """Cycles whose annual round closes on or before ``today`` and whose results were not
-    computed since that day began: the annual ranking the schedule owes."""
+    """Cycles (not archived) whose annual round closes on or before ``today`` and whose
+    results were not computed since that day began: the annual ranking the schedule owes."""
     due = []
-    rounds = Round.objects.filter(
-        kind=Round.Kind.ANNUAL, closes_on__isnull=False, closes_on__lte=today
-    ).select_related("cycle")
+    rounds = (
+        Round.objects.filter(kind=Round.Kind.ANNUAL, closes_on__isnull=False, closes_on__lte=today)
+        .exclude(cycle__status=Cycle.Status.ARCHIVED)  # read-only: never recomputed
+        .select_related("cycle")
+    )
     for rnd in rounds:
         since = timezone.make_aware(datetime.combine(rnd.closes_on, time.min))
         computed = rnd.cycle.results_computed_at

@@ -249,3 +249,12 @@ def test_home_county_shows_weights_with_two_decimals(client, county_user, publis
     body = client.get(HOME).content.decode()
     assert '<td class="text-end">60.00</td>' in body
     assert '<td class="text-end">54.00</td>' in body
+
+
+def test_home_county_marks_an_overridden_grade(client, county_user, published):
+    published.county_results.filter(county=county_user.county).update(
+        grade_override="excellent", override_reason="专项考核表现突出"
+    )
+    client.force_login(county_user)
+    body = client.get(HOME).content.decode()
+    assert 'grade-override" title="专项考核表现突出"' in body

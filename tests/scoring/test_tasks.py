@@ -84,6 +84,8 @@ def test_compute_due_results_computes_cycles_whose_annual_round_has_closed(db, s
     RoundFactory(cycle=cycle, code="annual", kind=Round.Kind.ANNUAL, closes_on=today)
     later = CycleFactory(year=2031)
     RoundFactory(cycle=later, code="annual", kind=Round.Kind.ANNUAL, closes_on=date(2999, 1, 1))
+    archived = CycleFactory(year=2019, status="archived")
+    RoundFactory(cycle=archived, code="annual", kind=Round.Kind.ANNUAL, closes_on=date(2020, 2, 1))
 
     assert compute_due_results_task.delay().get() == {"queued": [cycle.pk]}
     assert CountyResult.objects.filter(cycle=cycle).count() == 2
