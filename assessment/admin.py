@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
+from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto, VetoItem
 
 
 @admin.register(County)
@@ -59,8 +59,13 @@ class AdjustmentAdmin(admin.ModelAdmin):
     list_select_related = ["cycle", "county"]
 
 
+@admin.register(VetoItem)
+class VetoItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "first_year", "last_year", "basis"]
+
+
 @admin.register(Veto)
 class VetoAdmin(admin.ModelAdmin):
-    list_display = ["cycle", "county", "reason"]
+    list_display = ["cycle", "county", "item", "reason"]
     list_filter = ["cycle"]
     list_select_related = ["cycle", "county"]

@@ -14,6 +14,9 @@ makes them (:func:`record_change`), and as one event per bulk operation.
 These helpers live in the lowest app so that every app may call them.
 """
 
+from contextlib import AbstractContextManager, nullcontext
+
+from auditlog.context import set_actor
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -30,9 +33,9 @@ def register(*models: type[Model], **options) -> None:
 def register_models() -> None:
     """Track the frame of the year: counties, units, cycles, rounds, adjustments, vetoes and
     every field of a user that grants or withdraws a permission."""
-    from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
+    from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto, VetoItem
 
-    register(Adjustment, County, Cycle, Round, Unit, Veto)
+    register(Adjustment, County, Cycle, Round, Unit, Veto, VetoItem)
     # Everything that grants or withdraws a permission: the role and its binding, the
     # account's state, admin access, and Django's groups and permissions.
     register(
@@ -86,3 +89,9 @@ def record_change(
     if actor is not None:
         kwargs["actor"] = actor
     return LogEntry.objects.log_create(new, **kwargs)
+
+
+def acting(actor) -> AbstractContextManager:
+    """Attribute the auditlog entries written inside the block to ``actor`` (a service called
+    outside a request, or by a command); no change when ``actor`` is None."""
+    return set_actor(actor) if actor is not None else nullcontext()

@@ -13,6 +13,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from assessment.uploads import private_storage
+
+
+def private_files():
+    """The storage of private attachments (a callable, so that migrations name it)."""
+    return private_storage
+
 
 class County(models.Model):
     """An appraised county or district leadership team (被考核对象). Kept across years."""
@@ -227,12 +234,92 @@ class Adjustment(models.Model):
         return f"{self.county} {self.points:+}"
 
 
+class VetoItem(models.Model):
+    """An item of the veto list (一票否决事项): what vetoes a county, on which basis (the
+    document and article that ground it), in which years."""
+
+    name = models.CharField(_("name"), max_length=200)
+    basis = models.TextField(
+        _("basis"),
+        blank=True,
+        help_text=_("The document and article that ground the item; an item without one is "
+                    "flagged by the yearly review."),
+    )  # fmt: skip
+    first_year = models.PositiveIntegerField(_("from year"))
+    last_year = models.PositiveIntegerField(
+        _("to year"), null=True, blank=True, help_text=_("Blank: until further notice.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("veto item")
+        verbose_name_plural = _("veto items")
+        ordering = ["first_year", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="veto_item_years_in_order",
+                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def applies_to(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    @classmethod
+    def for_year(cls, year: int) -> models.QuerySet:
+        return cls.objects.filter(first_year__lte=year).filter(
+            Q(last_year__isnull=True) | Q(last_year__gte=year)
+        )
+
+
+class VetoReview(models.Model):
+    """The lead department's yearly review of the veto list: when, by whom, what it found."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    flagged = models.JSONField(_("flagged items"), default=list)
+    note = models.TextField(_("note"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now=True)
+    reviewed_by = models.ForeignKey(
+        "User", models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewed by"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("veto list review")
+        verbose_name_plural = _("veto list reviews")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class Veto(models.Model):
-    """A one-vote veto (一票否决): the county is graded poor whatever its total."""
+    """A one-vote veto (一票否决): the county is graded poor whatever its total.
+
+    Recorded in the browser against an item of the veto list with its evidence; rows read
+    from a workbook's optional sheet carry only a reason.
+    """
 
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="vetoes")
     county = models.ForeignKey(County, models.PROTECT, related_name="vetoes")
     reason = models.CharField(_("reason"), max_length=500)
+    item = models.ForeignKey(
+        VetoItem, models.PROTECT, null=True, blank=True, related_name="vetoes",
+        verbose_name=_("veto item"),
+    )  # fmt: skip
+    evidence = models.TextField(_("evidence"), blank=True)
+    attachment = models.FileField(
+        _("attachment"), storage=private_files, upload_to="vetoes/%Y/", blank=True
+    )
+    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        "User", models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

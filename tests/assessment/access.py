@@ -1,0 +1,31 @@
+from assessment.models import Veto, VetoItem
+from tests.access import lead_only, signed_in
+
+# The lead department's per-object pages: a unit or county is refused whatever it names.
+REFUSED = {"unit": 403, "county": 403}
+
+ACCESS = {
+    "assessment:veto_items": signed_in(),
+    "assessment:veto_item_edit": lead_only(outsider=REFUSED),
+    "assessment:veto_review": lead_only("post", lead=302),
+    "assessment:cycle_vetoes": lead_only(),
+    "assessment:veto_withdraw": lead_only("post", lead=302, outsider=REFUSED),
+    "assessment:veto_attachment": lead_only(lead=404, outsider=REFUSED),
+}
+
+
+def objects(world):
+    cycle = world["cycle"]
+    own_item = VetoItem.objects.create(
+        name="安全生产", basis="《安全生产责任制规定》", first_year=2020
+    )
+    other_item = VetoItem.objects.create(name="生态环境", basis="", first_year=2020)
+    own_county, other_county = (
+        cycle.counties.get(code=world[scope]["county"]) for scope in ("own", "other")
+    )
+    own = Veto.objects.create(cycle=cycle, county=own_county, item=own_item, reason="安全生产")
+    other = Veto.objects.create(cycle=cycle, county=other_county, item=other_item, reason="生态")
+    return {
+        "own": {"veto_item": own_item.pk, "veto": own.pk},
+        "other": {"veto_item": other_item.pk, "veto": other.pk},
+    }
