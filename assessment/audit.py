@@ -33,9 +33,20 @@ def register(*models: type[Model], **options) -> None:
 def register_models() -> None:
     """Track the frame of the year: counties, units, cycles, rounds, adjustments, vetoes and
     every field of a user that grants or withdraws a permission."""
-    from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto, VetoItem
+    from assessment.models import (
+        Adjustment,
+        County,
+        Cycle,
+        Round,
+        SpecialScore,
+        SpecialTask,
+        Unit,
+        User,
+        Veto,
+        VetoItem,
+    )
 
-    register(Adjustment, County, Cycle, Round, Unit, Veto, VetoItem)
+    register(Adjustment, County, Cycle, Round, SpecialScore, SpecialTask, Unit, Veto, VetoItem)
     # Everything that grants or withdraws a permission: the role and its binding, the
     # account's state, admin access, and Django's groups and permissions.
     register(

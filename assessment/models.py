@@ -329,3 +329,65 @@ class Veto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county}: {self.reason}"
+
+
+class SpecialTask(models.Model):
+    """A special assessment (专项考核): a major task or emergency of the year, the counties it
+    involves, and the limits of the bonus and penalty it may carry."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="special_tasks")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    counties = models.ManyToManyField(
+        County, related_name="special_tasks", verbose_name=_("counties involved")
+    )
+    max_bonus = models.DecimalField(
+        _("largest bonus"), max_digits=10, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )  # fmt: skip
+    max_penalty = models.DecimalField(
+        _("largest penalty"), max_digits=10, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("As a positive number: a penalty of 2 points is written 2."),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("special assessment")
+        verbose_name_plural = _("special assessments")
+        ordering = ["cycle", "starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="special_task_period_in_order", condition=Q(ends_on__gte=models.F("starts_on"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpecialScore(models.Model):
+    """An involved county's evaluation and points in a special assessment. Its points are the
+    county's adjustment of the cycle (``adjustment``), which the engine sums and caps."""
+
+    task = models.ForeignKey(SpecialTask, models.CASCADE, related_name="scores")
+    county = models.ForeignKey(County, models.PROTECT, related_name="special_scores")
+    evaluation = models.TextField(_("evaluation"))
+    points = models.DecimalField(_("points"), max_digits=10, decimal_places=2)
+    adjustment = models.OneToOneField(
+        Adjustment, models.SET_NULL, null=True, blank=True, related_name="special_score"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("special assessment score")
+        verbose_name_plural = _("special assessment scores")
+        ordering = ["task", "county"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "county"], name="special_score_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.county} {self.points:+}"

@@ -1,9 +1,10 @@
 """Forms of the assessments around the annual one."""
 
 from django import forms
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessment.models import Cycle, VetoItem
+from assessment.models import Cycle, SpecialTask, VetoItem
 from assessment.uploads import validate_upload
 
 
@@ -54,4 +55,66 @@ class ReviewForm(forms.Form):
         label=gettext_lazy("Note of the review"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SpecialTaskForm(forms.ModelForm):
+    """A special assessment of the year: name, period, counties involved, limits."""
+
+    class Meta:
+        model = SpecialTask
+        fields = [
+            "name", "description", "starts_on", "ends_on", "counties", "max_bonus", "max_penalty",
+        ]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "counties": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cycle = cycle
+        self.fields["counties"].queryset = cycle.counties.order_by("code")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The task ends before it starts."))
+        if self.instance.pk:
+            self._check_recorded(cleaned)
+        return cleaned
+
+    def _check_recorded(self, cleaned) -> None:
+        """Limits and counties may not leave a recorded score outside them."""
+        bonus, penalty = cleaned.get("max_bonus"), cleaned.get("max_penalty")
+        counties = cleaned.get("counties")
+        for score in self.instance.scores.select_related("county"):
+            if bonus is not None and score.points > bonus:
+                self.add_error("max_bonus", _("%(county)s already has %(points)s points.") % {
+                    "county": score.county.name, "points": score.points,
+                })  # fmt: skip
+            if penalty is not None and score.points < -penalty:
+                self.add_error("max_penalty", _("%(county)s already has %(points)s points.") % {
+                    "county": score.county.name, "points": score.points,
+                })  # fmt: skip
+            if counties is not None and score.county not in counties:
+                self.add_error("counties", _("%(county)s already has a score.") % {
+                    "county": score.county.name,
+                })  # fmt: skip
+
+
+class SpecialScoreForm(forms.Form):
+    """One involved county's evaluation and points (signed: a penalty is negative)."""
+
+    evaluation = forms.CharField(
+        label=gettext_lazy("Evaluation"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    points = forms.DecimalField(
+        label=gettext_lazy("Points"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=gettext_lazy("A bonus is positive, a penalty negative."),
     )

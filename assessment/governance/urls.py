@@ -1,20 +1,32 @@
 from django.urls import path
 
-from assessment.governance import views
+from assessment.governance.views import special, vetoes
 
 app_name = "assessment"
 
 urlpatterns = [
-    path("veto-items/", views.veto_items, name="veto_items"),
-    path("veto-items/<int:veto_item>/", views.veto_item_edit, name="veto_item_edit"),
-    path("veto-items/review/<int:year>/", views.veto_review, name="veto_review"),
-    path("cycles/<int:year>/vetoes/", views.cycle_vetoes, name="cycle_vetoes"),
+    path("veto-items/", vetoes.veto_items, name="veto_items"),
+    path("veto-items/<int:veto_item>/", vetoes.veto_item_edit, name="veto_item_edit"),
+    path("veto-items/review/<int:year>/", vetoes.veto_review, name="veto_review"),
+    path("cycles/<int:year>/vetoes/", vetoes.cycle_vetoes, name="cycle_vetoes"),
     path(
-        "cycles/<int:year>/vetoes/<int:veto>/withdraw/", views.veto_withdraw, name="veto_withdraw"
+        "cycles/<int:year>/vetoes/<int:veto>/withdraw/", vetoes.veto_withdraw, name="veto_withdraw"
     ),
     path(
         "cycles/<int:year>/vetoes/<int:veto>/attachment/",
-        views.veto_attachment,
+        vetoes.veto_attachment,
         name="veto_attachment",
+    ),
+    path("cycles/<int:year>/special/", special.special_tasks, name="special_tasks"),
+    path("cycles/<int:year>/special/<int:task>/", special.special_task, name="special_task"),
+    path(
+        "cycles/<int:year>/special/<int:task>/edit/",
+        special.special_task_edit,
+        name="special_task_edit",
+    ),
+    path(
+        "cycles/<int:year>/special/<int:task>/counties/<str:county>/",
+        special.special_score,
+        name="special_score",
     ),
 ]

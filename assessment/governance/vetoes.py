@@ -15,7 +15,7 @@ from assessment.models import County, Cycle, Veto, VetoItem, VetoReview
 from assessment.uploads import safe_name
 
 
-def _check_writable(cycle: Cycle) -> None:
+def check_writable(cycle: Cycle) -> None:
     if cycle.status == Cycle.Status.ARCHIVED:
         raise ValidationError(
             _("The year %(year)s is archived: nothing in it can change.") % {"year": cycle.year}
@@ -31,7 +31,7 @@ def record_veto(
     audit entry. Raises ValidationError when the year is archived, the county is not in it,
     the item does not apply to the year, or the evidence is empty.
     """
-    _check_writable(cycle)
+    check_writable(cycle)
     if not cycle.counties.filter(pk=county.pk).exists():
         raise ValidationError(_("%(county)s is not appraised in %(year)s.") % {
             "county": county, "year": cycle.year,
@@ -60,7 +60,7 @@ def record_veto(
 
 def withdraw_veto(*, veto: Veto, actor=None) -> None:
     """Delete a veto (a mistaken record); audited with what it was."""
-    _check_writable(veto.cycle)
+    check_writable(veto.cycle)
     with transaction.atomic(), acting(actor):
         attachment = veto.attachment.name
         veto.delete()

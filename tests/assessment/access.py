@@ -1,4 +1,6 @@
-from assessment.models import Veto, VetoItem
+from datetime import date
+
+from assessment.models import SpecialTask, Veto, VetoItem
 from tests.access import lead_only, signed_in
 
 # The lead department's per-object pages: a unit or county is refused whatever it names.
@@ -11,6 +13,10 @@ ACCESS = {
     "assessment:cycle_vetoes": lead_only(),
     "assessment:veto_withdraw": lead_only("post", lead=302, outsider=REFUSED),
     "assessment:veto_attachment": lead_only(lead=404, outsider=REFUSED),
+    "assessment:special_tasks": lead_only(),
+    "assessment:special_task": lead_only(outsider=REFUSED),
+    "assessment:special_task_edit": lead_only("post", lead=302, outsider=REFUSED),
+    "assessment:special_score": lead_only("post", lead=302, outsider=REFUSED),
 }
 
 
@@ -25,7 +31,11 @@ def objects(world):
     )
     own = Veto.objects.create(cycle=cycle, county=own_county, item=own_item, reason="安全生产")
     other = Veto.objects.create(cycle=cycle, county=other_county, item=other_item, reason="生态")
+    task = SpecialTask.objects.create(
+        cycle=cycle, name="防汛", starts_on=date(2024, 6, 1), ends_on=date(2024, 8, 31)
+    )
+    task.counties.set([own_county, other_county])
     return {
-        "own": {"veto_item": own_item.pk, "veto": own.pk},
-        "other": {"veto_item": other_item.pk, "veto": other.pk},
+        "own": {"veto_item": own_item.pk, "veto": own.pk, "task": task.pk},
+        "other": {"veto_item": other_item.pk, "veto": other.pk, "task": task.pk},
     }

@@ -1,0 +1,1 @@
+"""Pages of the assessments around the annual one, by topic."""
