@@ -38,6 +38,7 @@ def register_models() -> None:
         County,
         Cycle,
         Round,
+        RoutineRecord,
         SpecialScore,
         SpecialTask,
         Unit,
@@ -46,7 +47,8 @@ def register_models() -> None:
         VetoItem,
     )
 
-    register(Adjustment, County, Cycle, Round, SpecialScore, SpecialTask, Unit, Veto, VetoItem)
+    register(Adjustment, County, Cycle, Round, RoutineRecord, SpecialScore, SpecialTask)
+    register(Unit, Veto, VetoItem)
     # Everything that grants or withdraws a permission: the role and its binding, the
     # account's state, admin access, and Django's groups and permissions.
     register(

@@ -391,3 +391,46 @@ class SpecialScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.county} {self.points:+}"
+
+
+class RoutineRecord(models.Model):
+    """An observation of a county team in the routine assessment archive (平时考核): what the
+    lead department learned, from where, positive or negative. Never shown to counties."""
+
+    class Source(models.TextChoices):
+        DEMOCRATIC_LIFE = "democratic_life", _("Democratic life meeting")
+        CADRE_TALKS = "cadre_talks", _("Talks with cadres")
+        FIELD_VISIT = "field_visit", _("Field visit")
+        INSPECTION = "inspection", _("Inspection")
+        AUDIT = "audit", _("Audit")
+        PETITIONS = "petitions", _("Petitions")
+        OTHER = "other", _("Other")
+
+    class Polarity(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEGATIVE = "negative", _("Negative")
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="routine_records")
+    county = models.ForeignKey(County, models.PROTECT, related_name="routine_records")
+    observed_on = models.DateField(_("date"))
+    source = models.CharField(_("source"), max_length=32, choices=Source.choices)
+    polarity = models.CharField(_("positive or negative"), max_length=16, choices=Polarity.choices)
+    text = models.TextField(_("observation"))
+    attachment = models.FileField(
+        _("attachment"), storage=private_files, upload_to="routine/%Y/", blank=True
+    )
+    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        "User", models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("routine assessment record")
+        verbose_name_plural = _("routine assessment records")
+        ordering = ["-observed_on", "-id"]
+        indexes = [models.Index(fields=["cycle", "county"])]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.observed_on} {self.get_polarity_display()}"

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessment.models import Cycle, SpecialTask, VetoItem
+from assessment.models import Cycle, RoutineRecord, SpecialTask, VetoItem
 from assessment.uploads import validate_upload
 
 
@@ -118,3 +118,26 @@ class SpecialScoreForm(forms.Form):
         decimal_places=2,
         help_text=gettext_lazy("A bonus is positive, a penalty negative."),
     )
+
+
+class RoutineRecordForm(forms.Form):
+    """An observation of a county team for the routine assessment archive."""
+
+    county = forms.ModelChoiceField(label=gettext_lazy("County"), queryset=None)
+    observed_on = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source = forms.ChoiceField(label=gettext_lazy("Source"), choices=RoutineRecord.Source.choices)
+    polarity = forms.ChoiceField(
+        label=gettext_lazy("Positive or negative"),
+        choices=RoutineRecord.Polarity.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Observation"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachment = PrivateFileField(label=gettext_lazy("Attachment"), required=False)
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = cycle.counties.order_by("code")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.governance.views import special, vetoes
+from assessment.governance.views import routine, special, vetoes
 
 app_name = "assessment"
 
@@ -29,4 +29,7 @@ urlpatterns = [
         special.special_score,
         name="special_score",
     ),
+    path("cycles/<int:year>/routine/", routine.routine_records, name="routine_records"),
+    path("counties/<str:county>/routine/", routine.routine_timeline, name="routine_timeline"),
+    path("routine/<int:record>/attachment/", routine.routine_attachment, name="routine_attachment"),
 ]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
+from assessment.governance.routine import counts_by_county as routine_counts
 from assessment.models import Adjustment, Cycle
 from indicators.models import Indicator
 from scoring.models import CountyResult, IndicatorResult, IndicatorStat
@@ -74,7 +75,9 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
         "county_id", "points", "reason"
     ):
         reasons[county_id].append(f"{value:+} {reason}")
+    routine = routine_counts(cycle)
     for row in county_results:
+        row.routine = routine.get(row.county_id, (0, 0))
         row.cells = [points.get((row.county_id, ind.id), (None, False)) for ind in indicators]
         row.adjustment_reasons = "\n".join(reasons[row.county_id])
 

@@ -1,6 +1,6 @@
 from datetime import date
 
-from assessment.models import SpecialTask, Veto, VetoItem
+from assessment.models import RoutineRecord, SpecialTask, Veto, VetoItem
 from tests.access import lead_only, signed_in
 
 # The lead department's per-object pages: a unit or county is refused whatever it names.
@@ -13,6 +13,9 @@ ACCESS = {
     "assessment:cycle_vetoes": lead_only(),
     "assessment:veto_withdraw": lead_only("post", lead=302, outsider=REFUSED),
     "assessment:veto_attachment": lead_only(lead=404, outsider=REFUSED),
+    "assessment:routine_records": lead_only(),
+    "assessment:routine_timeline": lead_only(outsider=REFUSED),
+    "assessment:routine_attachment": lead_only(lead=404, outsider=REFUSED),
     "assessment:special_tasks": lead_only(),
     "assessment:special_task": lead_only(outsider=REFUSED),
     "assessment:special_task_edit": lead_only("post", lead=302, outsider=REFUSED),
@@ -35,7 +38,23 @@ def objects(world):
         cycle=cycle, name="防汛", starts_on=date(2024, 6, 1), ends_on=date(2024, 8, 31)
     )
     task.counties.set([own_county, other_county])
+    records = [
+        RoutineRecord.objects.create(
+            cycle=cycle,
+            county=c,
+            observed_on=date(2024, 5, 1),
+            source="other",
+            polarity="positive",
+            text="记录",
+        )
+        for c in (own_county, other_county)
+    ]
     return {
-        "own": {"veto_item": own_item.pk, "veto": own.pk, "task": task.pk},
-        "other": {"veto_item": other_item.pk, "veto": other.pk, "task": task.pk},
+        "own": {"veto_item": own_item.pk, "veto": own.pk, "task": task.pk, "record": records[0].pk},
+        "other": {
+            "veto_item": other_item.pk,
+            "veto": other.pk,
+            "task": task.pk,
+            "record": records[1].pk,
+        },
     }
