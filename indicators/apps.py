@@ -8,6 +8,6 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from assessment.audit import register
-        from indicators.models import Category, Indicator, RuleItem
+        from indicators.models import Category, Indicator, IndicatorProposal, RuleItem
 
-        register(Category, Indicator, RuleItem)
+        register(Category, Indicator, IndicatorProposal, RuleItem)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessment.models import County, Cycle
-from indicators.models import Category, Indicator
+from indicators.models import Category, Indicator, IndicatorProposal
 from indicators.params import ParamError, parse_params
 from indicators.services.yearcopy import SETTINGS_FIELDS
 
@@ -112,3 +112,50 @@ class CompareForm(forms.Form):
     def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["against"].queryset = Cycle.objects.exclude(pk=cycle.pk).order_by("-year")
+
+
+class ProposalForm(forms.ModelForm):
+    """A unit's proposal of a new indicator."""
+
+    class Meta:
+        model = IndicatorProposal
+        fields = ["name", "rationale", "suggested_weight", "direction", "draft_rules"]
+        widgets = {
+            "rationale": forms.Textarea(attrs={"rows": 3}),
+            "draft_rules": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ProposalReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Opinion of the review"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (the reasons, for a rejection)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AddToCycleForm(forms.Form):
+    """Where an approved proposal joins: a category of a draft year, under a new code."""
+
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Draft year and category"),
+        queryset=Category.objects.filter(cycle__status=Cycle.Status.DRAFT)
+        .select_related("cycle")
+        .order_by("-cycle__year", "order"),
+    )
+    code = forms.CharField(label=gettext_lazy("Indicator code"), max_length=32)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label_from_instance = lambda c: f"{c.cycle.year} · {c.name}"

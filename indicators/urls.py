@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import views, views_years
+from indicators import views, views_admission, views_years
 
 app_name = "indicators"
 
@@ -25,4 +25,13 @@ urlpatterns = [
         views_years.indicator_delete,
         name="indicator_delete",
     ),
+    path("proposals/", views_admission.proposals, name="proposals"),
+    path("proposals/<int:proposal>/", views_admission.proposal, name="proposal"),
+    path(
+        "proposals/<int:proposal>/review/", views_admission.proposal_review, name="proposal_review"
+    ),
+    path(
+        "proposals/<int:proposal>/decide/", views_admission.proposal_decide, name="proposal_decide"
+    ),
+    path("proposals/<int:proposal>/add/", views_admission.proposal_add, name="proposal_add"),
 ]
