@@ -37,6 +37,7 @@ def register_models() -> None:
         Adjustment,
         County,
         Cycle,
+        PlannedActivity,
         Round,
         RoutineRecord,
         SpecialScore,
@@ -49,6 +50,8 @@ def register_models() -> None:
 
     register(Adjustment, County, Cycle, Round, RoutineRecord, SpecialScore, SpecialTask)
     register(Unit, Veto, VetoItem)
+    # The plan's counties are what the duplicate check and the counties' view depend on.
+    register(PlannedActivity, m2m_fields={"counties"})
     # Everything that grants or withdraws a permission: the role and its binding, the
     # account's state, admin access, and Django's groups and permissions.
     register(

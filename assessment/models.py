@@ -434,3 +434,44 @@ class RoutineRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county} {self.observed_on} {self.get_polarity_display()}"
+
+
+class PlannedActivity(models.Model):
+    """An assessment, inspection or check that a department plans to run on counties in the
+    year (the assessment plan, 多考合一). Several can be merged into one combined activity:
+    the originals then point at it."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("Assessment")
+        INSPECTION = "inspection", _("Inspection")
+        CHECK = "check", _("Check")
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="planned_activities")
+    topic = models.CharField(_("topic"), max_length=200)
+    organizer = models.CharField(_("organizer"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CHECK)
+    counties = models.ManyToManyField(
+        County, related_name="planned_activities", verbose_name=_("counties")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    combined = models.BooleanField(_("combined activity"), default=False)
+    merged_into = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="merged",
+        verbose_name=_("merged into"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("planned activity")
+        verbose_name_plural = _("planned activities")
+        ordering = ["cycle", "starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="planned_activity_period_in_order",
+                condition=Q(ends_on__gte=models.F("starts_on")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.topic

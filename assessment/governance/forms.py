@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessment.models import Cycle, RoutineRecord, SpecialTask, VetoItem
+from assessment.models import Cycle, PlannedActivity, RoutineRecord, SpecialTask, VetoItem
 from assessment.uploads import validate_upload
 
 
@@ -141,3 +141,53 @@ class RoutineRecordForm(forms.Form):
     def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = cycle.counties.order_by("code")
+
+
+class PlannedActivityForm(forms.ModelForm):
+    """An activity of the assessment plan."""
+
+    class Meta:
+        model = PlannedActivity
+        fields = ["topic", "organizer", "kind", "counties", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "counties": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cycle = cycle
+        self.fields["counties"].queryset = cycle.counties.order_by("code")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The activity ends before it starts."))
+        return cleaned
+
+
+class MergeForm(forms.Form):
+    """Merge several planned activities into one combined activity."""
+
+    activities = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Activities to merge"),
+        queryset=PlannedActivity.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topic = forms.CharField(label=gettext_lazy("Topic of the combined activity"), max_length=200)
+    organizer = forms.CharField(label=gettext_lazy("Organizers"), max_length=200)
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].queryset = PlannedActivity.objects.filter(
+            cycle=cycle, merged_into__isnull=True
+        ).order_by("starts_on", "id")
+        self.fields["activities"].label_from_instance = lambda a: f"{a.topic}（{a.organizer}）"
+
+    def clean_activities(self):
+        chosen = list(self.cleaned_data["activities"])
+        if len(chosen) < 2:
+            raise forms.ValidationError(_("Choose at least two activities to merge."))
+        return chosen

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.governance.views import routine, special, vetoes
+from assessment.governance.views import plan, routine, special, vetoes
 
 app_name = "assessment"
 
@@ -32,4 +32,7 @@ urlpatterns = [
     path("cycles/<int:year>/routine/", routine.routine_records, name="routine_records"),
     path("counties/<str:county>/routine/", routine.routine_timeline, name="routine_timeline"),
     path("routine/<int:record>/attachment/", routine.routine_attachment, name="routine_attachment"),
+    path("cycles/<int:year>/plan/", plan.plan, name="plan"),
+    path("cycles/<int:year>/plan/merge/", plan.plan_merge, name="plan_merge"),
+    path("cycles/<int:year>/plan/<int:activity>/", plan.plan_activity, name="plan_activity"),
 ]

@@ -1,6 +1,6 @@
 from datetime import date
 
-from assessment.models import RoutineRecord, SpecialTask, Veto, VetoItem
+from assessment.models import PlannedActivity, RoutineRecord, SpecialTask, Veto, VetoItem
 from tests.access import lead_only, signed_in
 
 # The lead department's per-object pages: a unit or county is refused whatever it names.
@@ -16,6 +16,10 @@ ACCESS = {
     "assessment:routine_records": lead_only(),
     "assessment:routine_timeline": lead_only(outsider=REFUSED),
     "assessment:routine_attachment": lead_only(lead=404, outsider=REFUSED),
+    "assessment:plan": signed_in(),
+    "assessment:plan_merge": lead_only("post", lead=302),
+    # Units read the whole plan; a county reads only the activities that concern it.
+    "assessment:plan_activity": signed_in(outsider={"unit": 200, "county": 404}),
     "assessment:special_tasks": lead_only(),
     "assessment:special_task": lead_only(outsider=REFUSED),
     "assessment:special_task_edit": lead_only("post", lead=302, outsider=REFUSED),
@@ -49,12 +53,27 @@ def objects(world):
         )
         for c in (own_county, other_county)
     ]
+    activities = []
+    for c in (own_county, other_county):
+        activity = PlannedActivity.objects.create(
+            cycle=cycle, topic="安全生产检查", organizer="市应急管理局",
+            starts_on=date(2024, 5, 1), ends_on=date(2024, 5, 9),
+        )  # fmt: skip
+        activity.counties.set([c])
+        activities.append(activity.pk)
     return {
-        "own": {"veto_item": own_item.pk, "veto": own.pk, "task": task.pk, "record": records[0].pk},
+        "own": {
+            "veto_item": own_item.pk,
+            "veto": own.pk,
+            "task": task.pk,
+            "record": records[0].pk,
+            "activity": activities[0],
+        },
         "other": {
             "veto_item": other_item.pk,
             "veto": other.pk,
             "task": task.pk,
             "record": records[1].pk,
+            "activity": activities[1],
         },
     }
