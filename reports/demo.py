@@ -27,6 +27,7 @@ from assessment.audit import record_event
 from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
 from indicators.models import Category, Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, parse_params
+from reports.demo_governance import DRAFT_YEAR, build_governance, reset_governance
 from scoring.models import AnnualInput, Exemption, Progress
 from scoring.services.results import compute_results
 
@@ -527,14 +528,16 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
     """
     check_plan()
     with transaction.atomic():
-        old = Cycle.objects.filter(year__in=YEARS)
+        old = Cycle.objects.filter(year__in=(*YEARS, DRAFT_YEAR))
         replaced = sorted(old.values_list("year", flat=True))
         old.delete()
+        reset_governance()
         counties = _upsert_counties()
         units = _upsert_units()
         accounts, lead = _upsert_accounts(password=password, counties=counties, units=units)
         for year in YEARS:
             _build_year(year, counties=counties, units=units, lead=lead)
+        build_governance(counties=counties, units=units, lead=lead)
     return DemoReport(
         city=CITY,
         replaced_years=replaced,
