@@ -11,6 +11,7 @@ from assessment.models import (
     County,
     Cycle,
     PlannedActivity,
+    RoutineRecord,
     SpecialTask,
     Unit,
     User,
@@ -65,6 +66,17 @@ ROUTINE = (
      "班子对照检查深入，问题清单与整改措施对应。"),
 )  # fmt: skip
 
+# Last year's archive, beside the 2025 totals on the results page.
+ROUTINE_2025 = (
+    ("101", date(2025, 3, 12), "democratic_life", "positive", "民主生活会查摆问题具体，整改有力。"),
+    ("102", date(2025, 6, 20), "field_visit", "positive", "产业园区建设推进快，群众认可。"),
+    ("102", date(2025, 9, 9), "inspection", "positive", "巡查反馈问题整改全部按期完成。"),
+    ("106", date(2025, 4, 2), "petitions", "negative", "重复信访件较多，包案化解不到位。"),
+    ("108", date(2025, 7, 15), "audit", "negative", "审计发现政府投资项目超概算。"),
+    ("108", date(2025, 10, 28), "cadre_talks", "negative", "干部反映班子沟通协调不够。"),
+    ("113", date(2025, 5, 6), "field_visit", "positive", "乡村振兴示范片建设成效明显。"),
+)  # fmt: skip
+
 PLAN = (
     # topic, organizer, kind, counties, start, end
     ("安全生产大检查", "市安委办", "check", ("101", "102", "103", "104", "105"),
@@ -104,15 +116,26 @@ def build_governance(*, counties: dict[str, County], units: dict[str, Unit], lea
         past_veto.save()
     vetoes.record_review(year=2026, note="生态环境一项待补充设立依据。", actor=lead)
     _special_tasks(current, counties, lead)
-    for code, day, source, polarity, text in ROUTINE:
-        routine.record_observation(
-            cycle=current, county=counties[code], observed_on=day, source=source,
-            polarity=polarity, text=text, actor=lead,
-        )  # fmt: skip
+    past = Cycle.objects.get(year=2025)
+    for cycle, rows in ((past, ROUTINE_2025), (current, ROUTINE)):
+        _routine(cycle, rows, counties, lead)
     _plan(current, counties, lead)
     draft = copy_cycle(source=current, year=DRAFT_YEAR, actor=lead)
     _proposals(units, lead, draft)
     _plant_changes(draft, units)
+
+
+def _routine(cycle: Cycle, rows, counties: dict[str, County], lead: User) -> None:
+    for code, day, source, polarity, text in rows:
+        fields = {
+            "cycle": cycle, "county": counties[code], "observed_on": day, "source": source,
+            "polarity": polarity, "text": text,
+        }  # fmt: skip
+        if cycle.status == Cycle.Status.ARCHIVED:
+            # An archived year is read-only; its archive is written as it was before closing.
+            RoutineRecord.objects.create(recorded_by=lead, **fields)
+        else:
+            routine.record_observation(actor=lead, **fields)
 
 
 def _veto_list(lead: User) -> list[VetoItem]:

@@ -133,6 +133,16 @@ def _indicator_diff(old: Indicator, new: Indicator) -> IndicatorDiff | None:
     return IndicatorDiff(new.code, new.name, kinds, changes, items)
 
 
+def _summary(indicator: Indicator) -> list[FieldChange]:
+    """What an added or removed indicator is: its weight, unit and category."""
+    return [
+        FieldChange(
+            name, str(indicator._meta.get_field(name).verbose_name), "", _shown(indicator, name)
+        )
+        for name in ("weight", "unit", "category")
+    ]
+
+
 def diff_cycles(old: Cycle, new: Cycle) -> CycleDiff:
     """What changed from ``old`` to ``new`` (any two years; usually an earlier one first)."""
     old_inds, new_inds = _indicators(old), _indicators(new)
@@ -140,9 +150,9 @@ def diff_cycles(old: Cycle, new: Cycle) -> CycleDiff:
     for code in sorted(old_inds.keys() | new_inds.keys()):
         before, after = old_inds.get(code), new_inds.get(code)
         if before is None:
-            indicators.append(IndicatorDiff(code, after.name, ["added"]))
+            indicators.append(IndicatorDiff(code, after.name, ["added"], _summary(after)))
         elif after is None:
-            indicators.append(IndicatorDiff(code, before.name, ["removed"]))
+            indicators.append(IndicatorDiff(code, before.name, ["removed"], _summary(before)))
         else:
             diff = _indicator_diff(before, after)
             if diff is not None:

@@ -174,6 +174,9 @@ def test_diff_lists_each_planted_change(source, other_county):
         ("A01-2", "added", []),
     ]
     assert diff.codes("added") == [b01.code]
+    assert [(c.field, c.after) for c in diff.indicators[2].changes] == [
+        ("weight", "50"), ("unit", str(b01.unit)), ("category", "经济发展"),
+    ]  # fmt: skip
 
 
 def test_diff_sees_direction_and_category_changes(source):
