@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 
 from assessment.access import ALL_ROLES, LEAD, get_cycle_or_404, require_role
 from assessment.models import Cycle
+from assessment.services import set_cycle_status
 from indicators.forms_years import CompareForm, CycleSettingsForm, IndicatorForm, NewCycleForm
 from indicators.models import Indicator
 from indicators.services.diff import diff_cycles
-from indicators.services.yearcopy import activate_cycle, copy_cycle, weights_problem
+from indicators.services.weights import weight_problems
+from indicators.services.yearcopy import copy_cycle
 
 
 @require_role(LEAD)
@@ -80,7 +82,7 @@ def setup(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "indicators": indicators,
             "weights": sum((i.weight for i in indicators), Decimal(0)),
-            "weights_problem": weights_problem(cycle),
+            "weights_problems": weight_problems(cycle),
             "earlier": Cycle.objects.filter(year__lt=cycle.year).order_by("-year").first(),
         },
     )
@@ -121,9 +123,13 @@ def indicator_delete(request: HttpRequest, year: int, indicator: str) -> HttpRes
 @require_role(LEAD)
 @require_POST
 def activate(request: HttpRequest, year: int) -> HttpResponse:
+    """Activate a draft year: set_cycle_status runs the activation checks (the weights)."""
     cycle = get_cycle_or_404(year)
+    if cycle.status != Cycle.Status.DRAFT:
+        messages.error(request, _("Only a draft year can be activated."))
+        return redirect("indicators:setup", year=year)
     try:
-        activate_cycle(cycle=cycle, actor=request.user)
+        set_cycle_status(cycle=cycle, status=Cycle.Status.ACTIVE, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from alerts.services import close_round
 from assessment.audit import record_event
 from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
+from assessment.services import set_cycle_status
 from indicators.models import Category, Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, parse_params
 from reports.demo_governance import DRAFT_YEAR, build_governance, reset_governance
@@ -162,7 +163,9 @@ CATEGORIES: tuple[tuple[str, tuple[IndicatorPlan, ...]], ...] = (
                      "以年度目标为基准，每高（低）1个百分点加（减）8分，最高120分，最低60分。"),
         )),
         IndicatorPlan("E04", "固定资产投资", "FGW", "3.5", H, (
-            ItemPlan("固定资产投资增速（%）", "rank", "step=4;floor=60", level(6.0, 2.5),
+            # Investment can fall: the weakest counties have negative growth some years.
+            ItemPlan("固定资产投资增速（%）", "rank", "step=4;floor=60",
+                     level(4.0, 4.0, low=-15.0),
                      "按增速排名，第1名100分，每后移1位减4分，最低60分。", 60),
             ItemPlan("市重点项目年度投资完成率", "ratio", "cap=110;floor=50",
                      scaled(45.0, 0.08, growth=0.06),
@@ -530,6 +533,9 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
     with transaction.atomic():
         old = Cycle.objects.filter(year__in=(*YEARS, DRAFT_YEAR))
         replaced = sorted(old.values_list("year", flat=True))
+        # The demo's own past years are archived, which refuses deletion: the demo city is
+        # replaced whole, so its years are opened first.
+        old.update(status=Cycle.Status.DRAFT)
         old.delete()
         reset_governance()
         counties = _upsert_counties()
@@ -629,7 +635,8 @@ def _build_year(
     figures = year_figures(year)
     cycle = Cycle.objects.create(
         year=year,
-        status=Cycle.Status.ACTIVE if current else Cycle.Status.ARCHIVED,
+        # Past years are archived once their results are computed (below).
+        status=Cycle.Status.ACTIVE,
         bonus_cap=BONUS_CAP,
     )
     cycle.counties.set(counties.values())
@@ -785,6 +792,7 @@ def _build_year(
         compute_results(cycle=cycle, actor=lead)
         cycle.results_computed_at = rounds["annual"].closed_at
         cycle.save(update_fields=["results_computed_at"])
+        set_cycle_status(cycle=cycle, status=Cycle.Status.ARCHIVED, actor=lead)
 
 
 def _progress_rows(

@@ -6,19 +6,33 @@ query per table and stores with bulk writes.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import County, Cycle, Round
+from assessment.models import County, Cycle, Round, cross_year_errors
 from indicators.models import Indicator, RuleItem
+from scoring.values import value_messages
 
 # Precision of stored figures. Inputs keep 6 decimals; points and totals are stored as the
 # round2 values the spec publishes; the exact values are recomputed by the engine on demand.
 VALUE = {"max_digits": 24, "decimal_places": 6}
 POINTS = {"max_digits": 14, "decimal_places": 2}
 RATE = {"max_digits": 9, "decimal_places": 4}
+
+OTHER_YEAR = {
+    "item": _("This rule item belongs to %(other)s, not to %(year)s: choose one of %(year)s."),
+    "indicator": _("This indicator belongs to %(other)s, not to %(year)s: choose one of %(year)s."),
+    "round": _("This round belongs to %(other)s, not to %(year)s: choose one of %(year)s."),
+}
+
+
+def _check_years(obj: models.Model, *fields: str) -> None:
+    errors = cross_year_errors(obj, {name: OTHER_YEAR[name] for name in fields})
+    if errors:
+        raise ValidationError(errors)
 
 
 class AnnualInput(models.Model):
@@ -31,12 +45,9 @@ class AnnualInput(models.Model):
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="annual_inputs")
     county = models.ForeignKey(County, models.PROTECT, related_name="+")
     item = models.ForeignKey(RuleItem, models.CASCADE, related_name="inputs")
-    actual = models.DecimalField(
-        _("actual"), **VALUE, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    target = models.DecimalField(
-        _("target"), **VALUE, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    # Whether a value may be negative depends on the item's method: see clean().
+    actual = models.DecimalField(_("actual"), **VALUE, null=True, blank=True)
+    target = models.DecimalField(_("target"), **VALUE, null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -52,6 +63,18 @@ class AnnualInput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id}/{self.item_id}: {self.actual} / {self.target}"
+
+    def clean(self) -> None:
+        """Refuse a rule item of another year, and values the item's method cannot take
+        (scoring.engine.input_problems): negatives for ratio, relative, deduction and manual,
+        a manual score outside [0, 100], a ratio target of 0 or less. Blank values are
+        allowed (entered later)."""
+        super().clean()
+        _check_years(self, "item")
+        if self.item_id is not None:
+            errors = value_messages(self.item.method, self.actual, self.target)
+            if errors:
+                raise ValidationError(errors)
 
 
 class Progress(models.Model):
@@ -77,6 +100,10 @@ class Progress(models.Model):
     def __str__(self) -> str:
         return f"{self.county_id}/{self.indicator_id}: {self.value}%"
 
+    def clean(self) -> None:
+        super().clean()
+        _check_years(self, "round", "indicator")
+
 
 class Exemption(models.Model):
     """An indicator declared not applicable to a county (免考)."""
@@ -95,6 +122,10 @@ class Exemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id}/{self.indicator_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        _check_years(self, "indicator")
 
 
 class Grade(models.TextChoices):

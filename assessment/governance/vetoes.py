@@ -12,14 +12,16 @@ from django.utils.translation import gettext as _
 
 from assessment.audit import acting, record_event
 from assessment.models import County, Cycle, Veto, VetoItem, VetoReview
+from assessment.services import CycleReadOnly, ensure_cycle_writable
 from assessment.uploads import safe_name
 
 
 def check_writable(cycle: Cycle) -> None:
-    if cycle.status == Cycle.Status.ARCHIVED:
-        raise ValidationError(
-            _("The year %(year)s is archived: nothing in it can change.") % {"year": cycle.year}
-        )
+    """The frame's guard (an archived year is read-only), as a ValidationError for forms."""
+    try:
+        ensure_cycle_writable(cycle)
+    except CycleReadOnly as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def record_veto(

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0004_routine_archive'),
+        ('assessment', '0005_routine_archive'),
         ('indicators', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -2,7 +2,6 @@
 rule items and (through a signal, by scoring) per-county targets — never its data."""
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -95,37 +94,3 @@ def copy_cycle(*, source: Cycle, year: int, actor=None) -> Cycle:
             actor=actor,
         )
     return cycle
-
-
-def weights_problem(cycle: Cycle) -> str | None:
-    """The spec's weights check: None when the weights sum to the total points, else the
-    message naming the sum."""
-    weights = sum(
-        Indicator.objects.filter(cycle=cycle).values_list("weight", flat=True), Decimal(0)
-    )
-    if weights == cycle.total_points:
-        return None
-    return _(
-        "The weights of the indicators sum to %(sum)s, not to the total points %(total)s; "
-        "the year cannot be activated."
-    ) % {
-        "sum": format(weights.normalize(), "f"),
-        "total": format(cycle.total_points.normalize(), "f"),
-    }
-
-
-def activate_cycle(*, cycle: Cycle, actor=None) -> None:
-    """Make a draft year active once its weights pass the spec's check.
-
-    Side effects: saves the status (audited by auditlog). Raises ValidationError naming the
-    sum when the weights do not add up, or when the year is not a draft.
-    """
-    with transaction.atomic():
-        cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-        if cycle.status != Cycle.Status.DRAFT:
-            raise ValidationError(_("Only a draft year can be activated."))
-        problem = weights_problem(cycle)
-        if problem:
-            raise ValidationError(problem)
-        cycle.status = Cycle.Status.ACTIVE
-        cycle.save(update_fields=["status"])

@@ -112,8 +112,7 @@ def test_activate_shows_the_sum_when_the_weights_do_not_add_up(client, lead, dra
     Indicator.objects.filter(cycle=draft, code="A02").update(weight=Decimal("30"))
     response = client.post(reverse("indicators:activate", kwargs={"year": 2025}), follow=True)
     assert [str(m) for m in response.context["messages"]] == [
-        "The weights of the indicators sum to 90, not to the total points 100; "
-        "the year cannot be activated."
+        "The weights sum to 90.00, not the total points 100.00."
     ]
     draft.refresh_from_db()
     assert draft.status == "draft"

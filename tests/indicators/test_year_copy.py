@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from assessment.models import Adjustment, Cycle, Round, Veto
+from assessment.services import set_cycle_status
 from indicators.models import Category, Indicator, RuleItem
 from indicators.services.diff import diff_cycles
-from indicators.services.yearcopy import activate_cycle, copy_cycle
+from indicators.services.yearcopy import copy_cycle
 from scoring.models import AnnualInput, CountyResult
 from tests.factories import (
     CountyFactory,
@@ -192,19 +193,16 @@ def test_diff_sees_direction_and_category_changes(source):
 def test_activate_cycle_refuses_naming_the_sum(source):
     copy = copy_cycle(source=source, year=2025)
     Indicator.objects.filter(cycle=copy, code="A01").update(weight=Decimal("55.5"))
-    with pytest.raises(ValidationError) as exc:
-        activate_cycle(cycle=copy)
-    assert exc.value.messages == [
-        "The weights of the indicators sum to 95.5, not to the total points 100; "
-        "the year cannot be activated."
-    ]
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        set_cycle_status(cycle=copy, status="active")
+    assert exc.value.messages == ["The weights sum to 95.50, not the total points 100.00."]
     copy.refresh_from_db()
     assert copy.status == Cycle.Status.DRAFT
 
 
 def test_activate_cycle_when_the_weights_add_up(source, lead):
     copy = copy_cycle(source=source, year=2025)
-    activate_cycle(cycle=copy, actor=lead)
+    set_cycle_status(cycle=copy, status="active", actor=lead)
     copy.refresh_from_db()
     assert copy.status == Cycle.Status.ACTIVE
 

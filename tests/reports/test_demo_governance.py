@@ -10,8 +10,8 @@ from assessment.governance.plan import likely_duplicates, open_activities
 from assessment.governance.vetoes import flagged_items
 from assessment.models import Adjustment, Cycle, RoutineRecord, SpecialTask, Veto
 from indicators.models import IndicatorProposal
+from indicators.services import weight_problems
 from indicators.services.diff import diff_cycles
-from indicators.services.yearcopy import weights_problem
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_demo_governance(demo):
         ("E10", ["unit"]),
         ("E11", ["added"]),
     ]
-    assert weights_problem(draft) is None
+    assert weight_problems(draft) == []
     assert [i.name for i in flagged_items(2026)] == ["生态环境保护工作严重失职失责、被上级通报问责"]
     assert Veto.objects.get().item.name == "发生较大及以上生产安全责任事故"
     assert SpecialTask.objects.filter(cycle=current).count() == 2

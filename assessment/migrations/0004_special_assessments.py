@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0002_veto_list'),
+        ('assessment', '0003_veto_list'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0003_special_assessments'),
+        ('assessment', '0004_special_assessments'),
     ]
 
     operations = [

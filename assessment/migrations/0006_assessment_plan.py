@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0004_routine_archive'),
+        ('assessment', '0005_routine_archive'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0001_initial'),
+        ('assessment', '0002_user_manager'),
     ]
 
     operations = [
