@@ -64,6 +64,7 @@ class IndicatorForm(forms.ModelForm):
         if self.instance.pk:
             # The code follows the indicator across years: the diff matches by it.
             self.fields["code"].disabled = True
+            self.initial["weight"] = format(self.instance.weight.normalize(), "f")
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()

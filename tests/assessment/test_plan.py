@@ -139,11 +139,11 @@ def test_plan_query_count_is_constant(client, lead, computed, county, django_ass
     url = reverse("assessment:plan", kwargs={"year": 2024})
     _activity(computed, "教育督导评估", [county], date(2024, 10, 1), date(2024, 10, 31))
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["activities"]) == 1
     for n in range(2):
         _activity(computed, f"专题{n}", [county], date(2024, 10, 1), date(2024, 10, 31))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["activities"]) == 3

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from assessment.access import ALL_ROLES, LEAD, get_cycle_or_404, require_role
 from assessment.governance import plan as plan_service
 from assessment.governance.forms import MergeForm, PlannedActivityForm
+from assessment.governance.views import all_years
 from assessment.models import PlannedActivity
 
 
@@ -45,6 +46,7 @@ def plan(request: HttpRequest, year: int) -> HttpResponse:
         "assessment/plan.html",
         {
             "cycle": cycle,
+            "years": all_years(),
             "form": form,
             "activities": activities,
             "duplicates": plan_service.likely_duplicates(activities) if user.is_lead else [],

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.governance import routine
 from assessment.governance.forms import RoutineRecordForm
+from assessment.governance.views import all_years
 from assessment.models import County, RoutineRecord
 from assessment.uploads import file_response
 
@@ -44,7 +45,13 @@ def routine_records(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "assessment/routine_records.html",
-        {"cycle": cycle, "form": form, "counties": counties, "records": records},
+        {
+            "cycle": cycle,
+            "years": all_years(),
+            "form": form,
+            "counties": counties,
+            "records": records,
+        },
     )
 
 

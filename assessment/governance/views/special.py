@@ -11,6 +11,7 @@ from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.governance import special
 from assessment.governance.forms import SpecialScoreForm, SpecialTaskForm
 from assessment.governance.vetoes import check_writable
+from assessment.governance.views import all_years
 from assessment.models import SpecialTask
 
 
@@ -35,6 +36,7 @@ def special_tasks(request: HttpRequest, year: int) -> HttpResponse:
         "assessment/special_tasks.html",
         {
             "cycle": cycle,
+            "years": all_years(),
             "form": form,
             "tasks": tasks,
             "adjustments": special.county_adjustments(cycle, cycle.counties.order_by("code")),

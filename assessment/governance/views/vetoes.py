@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from assessment.access import ALL_ROLES, LEAD, get_cycle_or_404, request_cycle, require_role
 from assessment.governance import vetoes
 from assessment.governance.forms import ReviewForm, VetoForm, VetoItemForm
+from assessment.governance.views import all_years
 from assessment.models import Veto, VetoItem, VetoReview
 from assessment.uploads import file_response
 
@@ -89,7 +90,12 @@ def cycle_vetoes(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "assessment/cycle_vetoes.html",
-        {"cycle": cycle, "form": form, "vetoes": rows.order_by("county__code", "id")},
+        {
+            "cycle": cycle,
+            "years": all_years(),
+            "form": form,
+            "vetoes": rows.order_by("county__code", "id"),
+        },
     )
 
 
