@@ -10,8 +10,10 @@ cap (spec/scoring.md), so the points show in the total. Every change is audited 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessment.audit import acting
@@ -22,10 +24,13 @@ REASON_MAX = 500
 
 
 def adjustment_reason(task: SpecialTask, evaluation: str) -> str:
-    reason = _("Special assessment “%(task)s”: %(evaluation)s") % {
-        "task": task.name,
-        "evaluation": " ".join(evaluation.split()),
-    }
+    """The stored reason of a score's adjustment, in the site's language (not the language of
+    whoever saved it: the reason is data that every reader sees alike)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Special assessment “%(task)s”: %(evaluation)s") % {
+            "task": task.name,
+            "evaluation": " ".join(evaluation.split()),
+        }
     return reason if len(reason) <= REASON_MAX else reason[: REASON_MAX - 1] + "…"
 
 
@@ -108,3 +113,20 @@ def county_adjustments(cycle: Cycle, counties) -> list[CountyAdjustments]:
         counted = total if cap is None else max(-cap, min(cap, total))
         rows.append(CountyAdjustments(county, total, counted))
     return rows
+
+
+def refresh_reasons(*, task: SpecialTask, actor=None) -> int:
+    """Rewrite the reasons of ``task``'s adjustments after the task changed (its name), so
+    that totals keep showing where their points come from. Audited; returns how many."""
+    changed = 0
+    with transaction.atomic(), acting(actor):
+        for score in task.scores.select_related("adjustment"):
+            adjustment = score.adjustment
+            if adjustment is None:
+                continue
+            reason = adjustment_reason(task, score.evaluation)
+            if adjustment.reason != reason:
+                adjustment.reason = reason
+                adjustment.save(update_fields=["reason"])
+                changed += 1
+    return changed

@@ -39,9 +39,10 @@ def copy_cycle(*, source: Cycle, year: int, actor=None) -> Cycle:
     Side effects, in one transaction: a new Cycle with the source's settings and counties,
     its rounds (pending, dates moved by the years between), categories, indicators and rule
     items with the same codes, orders and rules status (kept as in the source until the
-    units' rules workflow exists; then the copy's rules should start as drafts for them); sends ``cycle_copied`` so that the
-    per-county targets follow; writes one audit event. Inputs, progress, exemptions, results,
-    adjustments and vetoes are not copied. Raises ValidationError if ``year`` exists.
+    units' rules workflow exists; then the copy's rules should start as drafts for them);
+    sends ``cycle_copied`` so that the per-county targets follow; writes one audit event.
+    Inputs, progress, exemptions, results, adjustments and vetoes are not copied. Raises
+    ValidationError if ``year`` exists.
     """
     if Cycle.objects.filter(year=year).exists():
         raise ValidationError(_("The year %(year)s already exists.") % {"year": year})

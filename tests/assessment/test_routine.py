@@ -102,3 +102,13 @@ def test_counties_never_see_the_archive(client, county_user, computed, county):
         ).status_code
         == 403
     )
+
+
+def test_record_observation_refuses_an_archived_year(computed, county):
+    from assessment.models import Cycle
+
+    Cycle.objects.filter(pk=computed.pk).update(status=Cycle.Status.ARCHIVED)
+    computed.refresh_from_db()
+    with pytest.raises(ValidationError):
+        _record(computed, county, "positive")
+    assert RoutineRecord.objects.count() == 0

@@ -32,7 +32,7 @@ def test_record_score_becomes_an_adjustment_in_the_total(task, computed, county,
                      actor=lead)  # fmt: skip
     adjustment = Adjustment.objects.get(cycle=computed, county=county)
     assert (adjustment.points, adjustment.reason) == (
-        Decimal("1.50"), "Special assessment “防汛抗旱”: 转移群众及时",
+        Decimal("1.50"), "专项考核“防汛抗旱”：转移群众及时",
     )  # fmt: skip
     compute_results(cycle=computed)
     result = CountyResult.objects.get(county=county)
@@ -142,7 +142,7 @@ def test_task_limits_cannot_drop_below_recorded_points(client, lead, task, count
 
 
 def test_results_page_shows_the_adjustment_reason(client, lead, task, computed, county):
-    with translation.override("zh-hans"):
+    with translation.override("en"):
         record_score(task=task, county=county, evaluation="表现突出", points=Decimal("1"))
     compute_results(cycle=computed)
     client.force_login(lead)
@@ -151,3 +151,22 @@ def test_results_page_shows_the_adjustment_reason(client, lead, task, computed, 
         "+1.00 专项考核“防汛抗旱”：表现突出" in body
         or "+1.00 Special assessment “防汛抗旱”: 表现突出" in body
     )
+
+
+def test_renaming_a_task_rewrites_its_adjustment_reasons(client, lead, task, county):
+    record_score(task=task, county=county, evaluation="好", points=Decimal("1"))
+    client.force_login(lead)
+    client.post(
+        reverse("assessment:special_task_edit", kwargs={"year": 2024, "task": task.pk}),
+        {"name": "防汛救灾", "starts_on": "2024-06-01", "ends_on": "2024-08-31",
+         "counties": [county.pk], "max_bonus": "2", "max_penalty": "3"},
+    )  # fmt: skip
+    assert Adjustment.objects.get().reason == "专项考核“防汛救灾”：好"
+
+
+def test_special_assessments_of_an_archived_year_are_refused(task, computed, county):
+    Cycle.objects.filter(pk=computed.pk).update(status=Cycle.Status.ARCHIVED)
+    task.cycle.refresh_from_db()
+    with pytest.raises(ValidationError):
+        record_score(task=task, county=county, evaluation="好", points=Decimal("1"))
+    assert SpecialScore.objects.count() == 0

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -88,7 +89,9 @@ def special_task_edit(request: HttpRequest, year: int, task: int) -> HttpRespons
     form = SpecialTaskForm(request.POST, instance=task, cycle=task.cycle)
     if _writable(request, task.cycle):
         if form.is_valid():
-            form.save()
+            with transaction.atomic():
+                form.save()
+                special.refresh_reasons(task=task, actor=request.user)
             messages.success(
                 request, _("Special assessment “%(name)s” saved.") % {"name": task.name}
             )
