@@ -147,3 +147,23 @@ def test_veto_items_page_adds_an_item(client, lead):
     assert list(VetoItem.objects.values_list("name", "last_year")) == [
         ("意识形态工作责任制落实不力", None)
     ]
+
+
+def test_veto_item_edit_gives_an_item_its_basis(client, lead):
+    bare = VetoItem.objects.create(name="信访维稳", basis="", first_year=2024)
+    client.force_login(lead)
+    response = client.post(
+        reverse("assessment:veto_item_edit", kwargs={"veto_item": bare.pk}),
+        {"name": "信访维稳", "basis": "《信访工作条例》第三十条", "first_year": 2024,
+         "last_year": 2023},
+    )  # fmt: skip
+    assert response.context["form"].errors == {
+        "last_year": ["The last year comes before the first."]
+    }
+    client.post(
+        reverse("assessment:veto_item_edit", kwargs={"veto_item": bare.pk}),
+        {"name": "信访维稳", "basis": "《信访工作条例》第三十条", "first_year": 2024},
+    )
+    assert flagged_items(2024) == []
+    entry = LogEntry.objects.get_for_object(bare).order_by("-id").first()
+    assert (entry.actor, entry.changes_dict["basis"]) == (lead, ["", "《信访工作条例》第三十条"])

@@ -134,7 +134,10 @@ def test_diff_of_a_copy_is_empty(source):
 
 
 def test_diff_lists_each_planted_change(source, other_county):
+    RuleItemFactory(indicator=Indicator.objects.get(cycle=source, code="A01"), code="A01-9",
+                    name="旧项目", share=Decimal("10"))  # fmt: skip
     copy = copy_cycle(source=source, year=2025)
+    RuleItem.objects.get(cycle=copy, code="A01-9").delete()
     Cycle.objects.filter(pk=copy.pk).update(bonus_cap=Decimal("5"))
     copy.refresh_from_db()
     copy.counties.remove(other_county)
@@ -173,6 +176,7 @@ def test_diff_lists_each_planted_change(source, other_county):
     ] == [
         ("A01-1", "changed", [("method", "Direct score", "Rank steps"), ("params", "", "step=4")]),
         ("A01-2", "added", []),
+        ("A01-9", "removed", []),
     ]
     assert diff.codes("added") == [b01.code]
     assert [(c.field, c.after) for c in diff.indicators[2].changes] == [
