@@ -3,10 +3,12 @@ exactly what differs, and activation needs the spec's weights check."""
 
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from assessment.models import Adjustment, Cycle, Round, Veto
@@ -217,3 +219,12 @@ def test_copy_keeps_only_the_targets_of_counties_in_the_year(source):
     AnnualInput.objects.create(cycle=source, county=outsider, item=item, target=Decimal(5))
     copy = copy_cycle(source=source, year=2025)
     assert AnnualInput.objects.filter(cycle=copy, county=outsider).count() == 0
+
+
+def test_copy_cycle_command(source):
+    out = StringIO()
+    call_command("copy_cycle", "2024", "2025", stdout=out)
+    assert out.getvalue() == "Created the draft cycle 2025 from 2024: 2 indicators.\n"
+    with pytest.raises(CommandError) as exc:
+        call_command("copy_cycle", "2024", "2025", stdout=out)
+    assert str(exc.value) == "The year 2025 already exists."
