@@ -55,6 +55,10 @@ def _writable(request: HttpRequest, cycle) -> bool:
     return True
 
 
+def _county_says(county, problems) -> str:
+    return _("%(county)s: %(problems)s") % {"county": county.name, "problems": " ".join(problems)}
+
+
 def _task(year: int, pk: int) -> SpecialTask:
     return get_object_or_404(SpecialTask.objects.select_related("cycle"), pk=pk, cycle__year=year)
 
@@ -114,12 +118,12 @@ def special_score(request: HttpRequest, year: int, task: int, county: str) -> Ht
                 task=task, county=county_obj, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            messages.error(request, f"{county_obj.name}: " + " ".join(exc.messages))
+            messages.error(request, _county_says(county_obj, exc.messages))
         else:
             messages.success(request, _("%(county)s: %(points)s points recorded.") % {
                 "county": county_obj.name, "points": form.cleaned_data["points"],
             })  # fmt: skip
     else:
         for errors in form.errors.values():
-            messages.error(request, f"{county_obj.name}: " + " ".join(errors))
+            messages.error(request, _county_says(county_obj, errors))
     return redirect("assessment:special_task", year=year, task=task.pk)
