@@ -10,7 +10,7 @@ one query per table and cycle.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from assessment.models import Cycle
+from assessment.models import Cycle, Round
 from indicators.models import Indicator, RuleItem
 from indicators.services.yearcopy import SETTINGS_FIELDS
 
@@ -143,6 +143,25 @@ def _summary(indicator: Indicator) -> list[FieldChange]:
     ]
 
 
+ROUND_SETTINGS = ("expected_progress", "tolerance", "diagnosis_threshold")
+
+
+def _round_settings(old: Cycle, new: Cycle) -> list[FieldChange]:
+    """The warning settings of the rounds both years have (spec: expected progress,
+    tolerance, diagnosis threshold), each labelled with its round."""
+    before = {r.code: r for r in Round.objects.filter(cycle=old)}
+    changes = []
+    for after in Round.objects.filter(cycle=new).order_by("closes_on", "code"):
+        if after.code not in before:
+            continue
+        for change in _field_changes(before[after.code], after, ROUND_SETTINGS):
+            label = f"{after.name} · {change.label}"
+            changes.append(
+                FieldChange(f"{after.code}.{change.field}", label, change.before, change.after)
+            )
+    return changes
+
+
 def diff_cycles(old: Cycle, new: Cycle) -> CycleDiff:
     """What changed from ``old`` to ``new`` (any two years; usually an earlier one first)."""
     old_inds, new_inds = _indicators(old), _indicators(new)
@@ -162,7 +181,7 @@ def diff_cycles(old: Cycle, new: Cycle) -> CycleDiff:
     return CycleDiff(
         old=old,
         new=new,
-        settings=_field_changes(old, new, SETTINGS_FIELDS),
+        settings=_field_changes(old, new, SETTINGS_FIELDS) + _round_settings(old, new),
         counties_added=[
             f"{c} {new_counties[c]}" for c in sorted(new_counties.keys() - old_counties.keys())
         ],

@@ -141,6 +141,7 @@ def test_diff_lists_each_planted_change(source, other_county):
     copy = copy_cycle(source=source, year=2025)
     RuleItem.objects.get(cycle=copy, code="A01-9").delete()
     Cycle.objects.filter(pk=copy.pk).update(bonus_cap=Decimal("5"))
+    Round.objects.filter(cycle=copy, code="april").update(tolerance=Decimal("8"))
     copy.refresh_from_db()
     copy.counties.remove(other_county)
     a01 = Indicator.objects.get(cycle=copy, code="A01")
@@ -159,7 +160,10 @@ def test_diff_lists_each_planted_change(source, other_county):
     with translation.override("en"):
         diff = diff_cycles(source, copy)
 
-    assert [(c.field, c.before, c.after) for c in diff.settings] == [("bonus_cap", "3", "5")]
+    assert [(c.field, c.label, c.before, c.after) for c in diff.settings] == [
+        ("bonus_cap", "adjustment cap", "3", "5"),
+        ("april.tolerance", "4月预考核 · tolerance (percentage points)", "10", "8"),
+    ]
     assert (diff.counties_added, diff.counties_removed) == ([], ["102 西城区"])
     assert [(d.code, d.kinds) for d in diff.indicators] == [
         ("A01", ["renamed", "reweighted", "unit", "rules"]),
