@@ -7,7 +7,7 @@ runs the service's own check (:func:`scoring.services.results.missing_inputs`) a
 every missing input, so a refusal is explained whether the task ran in-process or on a worker.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime
 from decimal import Decimal
 
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
+from assessment.governance.routine import counts_by_county as routine_counts
 from assessment.models import Adjustment, Cycle, Veto
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 from indicators.models import Indicator
@@ -153,11 +154,18 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             cycle=cycle
         ).values_list("county_id", "indicator_id", "points", "exempt")
     }
+    adjustments = list(Adjustment.objects.filter(cycle=cycle).select_related("county"))
+    reasons = defaultdict(list)
+    for adjustment in adjustments:
+        reasons[adjustment.county_id].append(f"{adjustment.points:+} {adjustment.reason}")
+    routine = routine_counts(cycle)
     for row in county_results:
+        row.routine = routine.get(row.county_id, (0, 0))
         # (points, exempt, indicator code) per indicator column.
         row.cells = [
             (*points.get((row.county_id, ind.id), (None, False)), ind.code) for ind in indicators
         ]
+        row.adjustment_reasons = "\n".join(reasons[row.county_id])
     rows, sort = _sort(county_results, indicators, request.GET.get("sort", "rank"))
     links = _sort_links(sort, indicators)
 
@@ -184,7 +192,7 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             "sort_links": links,
             "distribution": grade_distribution(cycle, county_results) if rows else None,
             "vetoes": list(Veto.objects.filter(cycle=cycle).select_related("county")),
-            "adjustments": list(Adjustment.objects.filter(cycle=cycle).select_related("county")),
+            "adjustments": adjustments,
             "stats": stats,
             "pending": pending,
             "problems": problems[:PROBLEMS_SHOWN],
