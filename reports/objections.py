@@ -23,6 +23,7 @@ from indicators.models import Indicator, RuleItem
 from reports.models import Objection, Publication
 from scoring.models import AnnualInput
 from scoring.services.results import ResultsRefused, compute_results
+from scoring.values import plain
 
 
 class ObjectionRefused(Exception):
@@ -170,4 +171,4 @@ def _correct(objection, item, actual, target, actor, reason) -> dict:
 
 
 def _text(value) -> str | None:
-    return None if value is None else str(value)
+    return None if value is None else plain(Decimal(value))

@@ -72,8 +72,8 @@ def test_upheld_objection_corrects_the_input_and_recomputes(objection, other_uni
     assert AnnualInput.objects.get(county__code="101", item=item).actual == Decimal("50")
     assert decided.correction == {
         "item": "A02-1",
-        "actual": ["80.000000", "50"],
-        "target": ["100.000000", "100.000000"],
+        "actual": ["80", "50"],
+        "target": ["100", "100"],
     }
     publication = Publication.objects.get(cycle=cycle)
     assert (publication.published, publication.corrected_at is not None) == (True, True)
@@ -142,7 +142,7 @@ def test_lead_decides_on_the_page_and_the_county_sees_it(client, lead, county_us
     client.force_login(county_user)
     body = client.get(reverse("reports:objection", kwargs={"objection": objection.pk})).content
     assert "予以采纳" in body.decode()
-    assert "actual 80.000000 → 90" in body.decode()
+    assert "actual 80 → 90" in body.decode()
     assert CountyResult.objects.get(county__code="101").total == Decimal("90.00")
 
 
