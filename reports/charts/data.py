@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from assessment.models import County, Cycle
 from indicators.models import Indicator
@@ -102,7 +103,7 @@ def county_profile(*, cycle: Cycle, county: County) -> ChartData:
             _("Code"),
             _("Indicator"),
             _("Weight"),
-            _("Points"),
+            pgettext("indicator points", "Points"),
             _("City average"),
             _("Score rate (%)"),
             _("City average rate (%)"),
@@ -148,7 +149,7 @@ def indicator_across(
         kind="indicator",
         title=_("%(code)s %(name)s %(year)s: points of every county")
         % {"code": indicator.code, "name": indicator.name, "year": cycle.year},
-        headers=[_("County"), _("Points"), _("Rank")],
+        headers=[_("County"), pgettext("indicator points", "Points"), _("Rank")],
         rows=rows,
         series={
             "labels": [row[0] for row in rows],
@@ -156,7 +157,7 @@ def indicator_across(
             "highlight": [r.county.code == own for r in results],
             "average": None if stat is None else float(stat.average),
             "average_label": _("Average %(value)s") % {"value": stat.average} if stat else "",
-            "axis_label": _("Points"),
+            "axis_label": pgettext("indicator points", "Points"),
         },
         filename=f"indicator-{cycle.year}-{indicator.code}",
     )
