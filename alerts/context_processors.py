@@ -1,0 +1,15 @@
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from alerts.delivery import unread_count
+
+
+def warnings(request: HttpRequest) -> dict:
+    """The number of unread warnings of a county user, for the navigation.
+
+    Lazy: it costs one query, on pages whose navigation shows it (a county user's).
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_county:
+        return {"nav_unread_warnings": 0}
+    return {"nav_unread_warnings": SimpleLazyObject(lambda: unread_count(user))}

@@ -1,0 +1,99 @@
+"""Expert diagnosis (专家会诊 / 定点解剖) of the counties flagged in a round: services.
+
+The lead department opens a case for a county flagged in a round, assigns experts, records
+findings and causes, and sends recommendations; the county reads them and answers with a
+rectification (:func:`alerts.rectifications.submit_plan`). Every change is audited.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alerts.audit import audit_actor
+from alerts.models import DiagnosisCase, DiagnosisFlag
+from assessment.models import County, Round, User
+
+
+class CaseRefused(ValueError):
+    """A step the case's state does not allow; the message says why."""
+
+
+def open_case(*, round: Round, county: County, actor: User) -> DiagnosisCase:
+    """Open the diagnosis case of ``county`` flagged in ``round`` (or return the open one).
+
+    Side effects: creates the case and audits it. Refused when the county is not flagged.
+    """
+    flagged = DiagnosisFlag.objects.filter(
+        round=round, county=county, replaced_at__isnull=True
+    ).exists()
+    if not flagged:
+        raise CaseRefused(_("This county is not flagged for diagnosis in this round."))
+    existing = DiagnosisCase.objects.filter(round=round, county=county).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic(), audit_actor(actor):
+            case = DiagnosisCase.objects.create(
+                cycle_id=round.cycle_id, round=round, county=county, opened_by=actor
+            )
+    except IntegrityError:  # opened at the same moment by someone else
+        return DiagnosisCase.objects.get(round=round, county=county)
+    return case
+
+
+def update_case(*, case: DiagnosisCase, actor: User, experts, **texts: str) -> None:
+    """Save the experts, findings, causes and recommendations of an open or sent case.
+
+    Side effects: saves and audits (auditlog tracks the texts and the experts).
+    """
+    if case.status == DiagnosisCase.Status.CLOSED:
+        raise CaseRefused(_("A closed case cannot change."))
+    with transaction.atomic(), audit_actor(actor):
+        DiagnosisCase.objects.select_for_update().get(pk=case.pk)
+        for name, value in texts.items():
+            setattr(case, name, value)
+        case.save()
+        case.experts.set(experts)
+
+
+def send_recommendations(*, case: DiagnosisCase, actor: User) -> None:
+    """Send the recommendations to the county. Side effects: status sent, date, audit."""
+    with transaction.atomic(), audit_actor(actor):
+        before = DiagnosisCase.objects.select_for_update().get(pk=case.pk)
+        if not before.recommendations.strip():
+            raise CaseRefused(_("Write the recommendations before sending them."))
+        if before.status == DiagnosisCase.Status.CLOSED:
+            raise CaseRefused(_("A closed case cannot change."))
+        case.status = DiagnosisCase.Status.SENT
+        case.sent_at = timezone.now()
+        case.read_at = None
+        case.save(update_fields=["status", "sent_at", "read_at"])
+
+
+def mark_case_read(*, case: DiagnosisCase, user: User) -> None:
+    """The county opened the recommendations sent to it (the first time). Audited."""
+    if not user.is_county or case.status != DiagnosisCase.Status.SENT or case.read_at:
+        return
+    with audit_actor(user):
+        case.read_at = timezone.now()
+        case.save(update_fields=["read_at"])
+
+
+def visible_cases(user: User) -> QuerySet[DiagnosisCase]:
+    """The lead department sees every case; a county its own; anyone assigned as an expert
+    the cases they are assigned to."""
+    qs = DiagnosisCase.objects.select_related("round__cycle", "county", "opened_by")
+    if user.is_lead:
+        return qs
+    if user.is_county:
+        return qs.filter(county_id=user.county_id)
+    return qs.filter(experts=user)
+
+
+def get_case_for_user(user: User, pk: int) -> DiagnosisCase:
+    case = visible_cases(user).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
