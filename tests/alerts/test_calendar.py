@@ -117,4 +117,3 @@ def test_beat_schedule_runs_the_calendar_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["alerts-round-calendar"]
     assert entry["task"] == run_round_calendar_task.name == "alerts.run_round_calendar"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {10})
-
