@@ -87,7 +87,7 @@ class Warning(models.Model):
 
     @property
     def reason_labels(self) -> list[str]:
-        return [REASON_LABELS[code] for code in self.reasons]
+        return [str(REASON_LABELS[code]) for code in self.reasons]
 
     @property
     def gap(self):
