@@ -52,12 +52,13 @@ def get_warning_for_user(user: User, pk: int) -> Warning:
     return warning
 
 
-def unread_count(user: User) -> int:
-    """Current warnings of a county user's county that nobody of the county has opened."""
-    if not user.is_county:
+def unread_count(user: User, cycle: Cycle | None) -> int:
+    """Current warnings of ``cycle`` to a county user's county that nobody of the county has
+    opened (the inbox shows the same cycle)."""
+    if not user.is_county or cycle is None:
         return 0
     return Warning.objects.filter(
-        county_id=user.county_id, replaced_at__isnull=True, read_at__isnull=True
+        cycle=cycle, county_id=user.county_id, replaced_at__isnull=True, read_at__isnull=True
     ).count()
 
 

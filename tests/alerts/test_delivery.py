@@ -77,12 +77,12 @@ def test_mark_read_counts_down_the_unread_once_and_is_audited(april):
     close_round(round=april, notify=False)
     user = User.objects.get(username="county-103")
     warning = Warning.objects.get(county__code="103", indicator__code="I1")
-    assert unread_count(user) == 3
+    assert unread_count(user, april.cycle) == 3
     assert mark_read(warning=warning, user=user) is True
     assert mark_read(warning=warning, user=user) is False
     warning.refresh_from_db()
     entry = LogEntry.objects.get_for_object(warning).get()
-    assert (unread_count(user), warning.status, entry.actor) == (2, "read", user)
+    assert (unread_count(user, april.cycle), warning.status, entry.actor) == (2, "read", user)
     assert entry.additional_data["status"] == ["issued", "read"]
 
 
