@@ -162,6 +162,13 @@ class CaseForm(forms.ModelForm):
             .select_related("unit")
             .order_by("role", "username")
         )
-        self.fields["experts"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username}" + (f" · {u.unit.name}" if u.unit else "")
-        )
+        self.fields["experts"].label_from_instance = expert_label
+
+
+def expert_label(user: User) -> str:
+    """The user's name, and their unit's when it is not the same (unit accounts are often
+    named after their unit)."""
+    name = user.get_full_name() or user.username
+    if user.unit and user.unit.name != name:
+        return f"{name} · {user.unit.name}"
+    return name

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.models import County, Cycle, Round
 from assessment.uploads import private_storage
@@ -183,7 +184,7 @@ class Rectification(models.Model):
         PLANNED = "planned", _("In progress")
         SUBMITTED = "submitted", _("Completion reported")
         RETURNED = "returned", _("Sent back")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("rectification", "Closed")
 
     OPEN_STATUSES = (Status.PLANNED, Status.RETURNED)
 

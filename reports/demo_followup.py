@@ -66,11 +66,13 @@ def _answer(warning: Warning, state: str, *, n: int, county_user: User, lead: Us
             comment="佐证材料不足，请补充项目推进台账后重新报送。",
         )  # fmt: skip
     # Date the history back to the weeks after the closing, a few days apart.
+    day = closed + timedelta(days=7)
     for k, step in enumerate(rect.steps.order_by("pk")):
-        RectificationStep.objects.filter(pk=step.pk).update(
-            at=_aware(closed + timedelta(7 + 9 * k))
-        )
-    Rectification.objects.filter(pk=rect.pk).update(created_at=_aware(closed + timedelta(7)))
+        day = closed + timedelta(days=7 + 9 * k)
+        RectificationStep.objects.filter(pk=step.pk).update(at=_aware(day))
+    Rectification.objects.filter(pk=rect.pk).update(
+        created_at=_aware(closed + timedelta(days=7)), updated_at=_aware(day)
+    )
 
 
 def build_follow_up(*, round: Round, lead: User) -> None:

@@ -16,7 +16,7 @@ from alerts.diagnosis import (
     send_recommendations,
     update_case,
 )
-from alerts.forms import CaseForm, PlanForm
+from alerts.forms import CaseForm, PlanForm, expert_label
 from alerts.models import DiagnosisCase, DiagnosisFlag, Rectification, Warning
 from alerts.rectifications import RectificationRefused, submit_plan
 from alerts.views.rounds import get_round_or_404
@@ -29,7 +29,9 @@ def _page(request, case: DiagnosisCase, case_form=None, plan_form=None) -> HttpR
     sent = case.status != DiagnosisCase.Status.OPEN
     context = {
         "case": case,
-        "experts": list(case.experts.select_related("unit")),
+        "experts": [
+            {"label": expert_label(u)} for u in case.experts.select_related("unit").order_by("pk")
+        ],
         "flag": DiagnosisFlag.objects.filter(
             round_id=case.round_id, county_id=case.county_id, replaced_at__isnull=True
         ).first(),

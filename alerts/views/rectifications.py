@@ -45,7 +45,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rects, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = [
         ("", _("All")),
-        ("open", _("Open")),
+        ("open", _("Not yet closed")),
         ("overdue", _("Overdue")),
         *Rectification.Status.choices,
     ]

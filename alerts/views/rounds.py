@@ -2,13 +2,14 @@
 close and reopen by hand."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alerts.forms import ReopenForm, RoundAddForm, RoundForm
+from alerts.models import DiagnosisFlag, Warning
 from alerts.rounds import (
     RoundRefused,
     check_cycle_writable,
@@ -32,16 +33,12 @@ def get_round_or_404(year: int, code: str) -> Round:
 @require_safe
 def rounds(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle_or_404(year)
-    rows = list(
-        cycle.rounds.filter(kind=Round.Kind.PRE)
-        .annotate(
-            warning_count=Count("warnings", filter=Q(warnings__replaced_at__isnull=True)),
-            flag_count=Count(
-                "diagnosis_flags", filter=Q(diagnosis_flags__replaced_at__isnull=True)
-            ),
-        )
-        .order_by("closes_on", "code")
-    )
+    rows = list(cycle.rounds.filter(kind=Round.Kind.PRE).order_by("closes_on", "code"))
+    # Counted apart: one join of both would multiply the warnings by the flags.
+    warnings = _count_by_round(Warning, cycle)
+    flags = _count_by_round(DiagnosisFlag, cycle)
+    for rnd in rows:
+        rnd.warning_count, rnd.flag_count = warnings.get(rnd.pk, 0), flags.get(rnd.pk, 0)
     return render(
         request,
         "alerts/rounds.html",
@@ -51,6 +48,15 @@ def rounds(request: HttpRequest, year: int) -> HttpResponse:
             "years": list(Cycle.objects.order_by("-year").values_list("year", flat=True)),
             "writable": cycle.status != Cycle.Status.ARCHIVED,
         },
+    )
+
+
+def _count_by_round(model, cycle: Cycle) -> dict[int, int]:
+    return dict(
+        model.objects.filter(cycle=cycle, replaced_at__isnull=True)
+        .values("round_id")
+        .annotate(n=Count("id"))
+        .values_list("round_id", "n")
     )
 
 

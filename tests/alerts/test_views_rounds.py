@@ -167,3 +167,11 @@ def test_summary_query_count_is_constant(client, lead, size, django_assert_num_q
     with django_assert_num_queries(13):
         response = client.get(reverse("alerts:round_summary", kwargs=kw(rnd)))
     assert len(response.context["rows"]) == size
+
+
+def test_rounds_page_counts_warnings_and_flags_of_each_round(client, lead, april):
+    close_round(round=april, notify=False)
+    client.force_login(lead)
+    response = client.get(reverse("alerts:rounds", kwargs={"year": april.cycle.year}))
+    rows = [(r.code, r.warning_count, r.flag_count) for r in response.context["rounds"]]
+    assert rows == [("april", 9, 2)]
