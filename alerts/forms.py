@@ -79,7 +79,11 @@ class InboxFilterForm(forms.Form):
 
     round = forms.ChoiceField(label=_("Round"), required=False)
     county = forms.ModelChoiceField(
-        label=_("County"), queryset=County.objects.none(), required=False, to_field_name="code"
+        label=_("County"),
+        queryset=County.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All counties"),
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *Warning.Status.choices]

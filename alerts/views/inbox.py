@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from alerts.delivery import get_warning_for_user, mark_read, visible_warnings
+from alerts.diagnosis import visible_cases
 from alerts.forms import InboxFilterForm, PlanForm
 from alerts.models import Rectification, Warning
 from alerts.rectifications import RectificationRefused, submit_plan
@@ -43,6 +44,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "-round__closes_on", "round__code", "county__code", "indicator__order", "indicator__code"
     )
     page = Paginator(warnings, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A county's diagnosis cases, and those a unit's people are experts of (the lead
+    # department finds them on each round's summary).
+    cases = [] if user.is_lead else list(visible_cases(user).filter(cycle=cycle))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -52,6 +56,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "cycle": cycle,
             "form": form,
             "page": page,
+            "cases": cases,
             "query": query.urlencode(),
             "today": timezone.localdate(),
         },

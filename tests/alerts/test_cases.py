@@ -108,3 +108,12 @@ def test_case_page_query_count_is_constant(
     with django_assert_num_queries(10):
         response = client.get(reverse("alerts:case", kwargs={"case": case.pk}))
     assert len(response.context["experts"]) == expert_count
+
+
+def test_county_inbox_links_to_its_case(client, lead, april):
+    case = open_case(round=april, county=County.objects.get(code="103"), actor=lead)
+    client.force_login(User.objects.get(username="county-103"))
+    response = client.get(reverse("alerts:inbox"))
+    assert response.context["cases"] == [case]
+    client.force_login(User.objects.get(username="county-104"))
+    assert client.get(reverse("alerts:inbox")).context["cases"] == []
