@@ -65,8 +65,9 @@ def unread_count(user: User, cycle: Cycle | None) -> int:
 def mark_read(*, warning: Warning, user: User) -> bool:
     """Record that the county opened ``warning`` (the first time only).
 
-    Side effects: sets ``read_at`` and, for an issued warning, the status read; audits the
-    change. Returns whether anything changed. Only the county's own users mark it read.
+    Side effects: sets ``read_at`` (an audit event) and, for an issued warning, the status
+    read (:func:`alerts.services.set_warning_status`). Returns whether anything changed.
+    Only the county's own users mark it read.
     """
     if not user.is_county or warning.read_at is not None:
         return False
@@ -77,12 +78,14 @@ def mark_read(*, warning: Warning, user: User) -> bool:
         if not claimed:
             return False
         warning.refresh_from_db(fields=["read_at"])
-        data = {"read_at": warning.read_at.isoformat()}
+        record_event(
+            warning, summary="read", data={"read_at": warning.read_at.isoformat()}, actor=user
+        )
         if warning.status == Warning.Status.ISSUED:
-            warning.status = Warning.Status.READ
-            warning.save(update_fields=["status"])
-            data["status"] = [Warning.Status.ISSUED, Warning.Status.READ]
-        record_event(warning, summary="read", data=data, actor=user)
+            # Imported here: the services import this module (close_round notifies).
+            from alerts.services import set_warning_status
+
+            set_warning_status(warning=warning, status=Warning.Status.READ, actor=user)
     return True
 
 

@@ -14,10 +14,18 @@ from django.utils.translation import gettext as _
 from alerts.audit import audit_actor
 from alerts.models import DiagnosisCase, DiagnosisFlag
 from assessment.models import County, Round, User
+from assessment.services import CycleReadOnly, ensure_cycle_writable
 
 
 class CaseRefused(ValueError):
     """A step the case's state does not allow; the message says why."""
+
+
+def _writable(cycle) -> None:
+    try:
+        ensure_cycle_writable(cycle)
+    except CycleReadOnly as exc:
+        raise CaseRefused(str(exc)) from exc
 
 
 def open_case(*, round: Round, county: County, actor: User) -> DiagnosisCase:
@@ -25,6 +33,7 @@ def open_case(*, round: Round, county: County, actor: User) -> DiagnosisCase:
 
     Side effects: creates the case and audits it. Refused when the county is not flagged.
     """
+    _writable(round.cycle)
     flagged = DiagnosisFlag.objects.filter(
         round=round, county=county, replaced_at__isnull=True
     ).exists()
@@ -48,6 +57,7 @@ def update_case(*, case: DiagnosisCase, actor: User, experts, **texts: str) -> N
 
     Side effects: saves and audits (auditlog tracks the texts and the experts).
     """
+    _writable(case.cycle)
     if case.status == DiagnosisCase.Status.CLOSED:
         raise CaseRefused(_("A closed case cannot change."))
     with transaction.atomic(), audit_actor(actor):
@@ -60,6 +70,7 @@ def update_case(*, case: DiagnosisCase, actor: User, experts, **texts: str) -> N
 
 def send_recommendations(*, case: DiagnosisCase, actor: User) -> None:
     """Send the recommendations to the county. Side effects: status sent, date, audit."""
+    _writable(case.cycle)
     with transaction.atomic(), audit_actor(actor):
         before = DiagnosisCase.objects.select_for_update().get(pk=case.pk)
         if not before.recommendations.strip():

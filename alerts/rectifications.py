@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from alerts.audit import audit_actor
 from alerts.models import DiagnosisCase, Rectification, RectificationStep, Warning
-from assessment.audit import record_event
+from alerts.services import set_warning_status
 from assessment.models import User
+from assessment.services import CycleReadOnly, ensure_cycle_writable
 from assessment.uploads import safe_name
 
 Status = Rectification.Status
@@ -34,14 +35,11 @@ class RectificationRefused(ValueError):
     """A step the rectification's state does not allow; the message says why."""
 
 
-def set_warning_status(*, warning: Warning, status: str, actor=None) -> None:
-    """Move ``warning`` to ``status`` (audited); nothing when it is there already."""
-    if warning.status == status:
-        return
-    before = warning.status
-    warning.status = status
-    warning.save(update_fields=["status"])
-    record_event(warning, summary="status", data={"status": [before, status]}, actor=actor)
+def _writable(cycle) -> None:
+    try:
+        ensure_cycle_writable(cycle)
+    except CycleReadOnly as exc:
+        raise RectificationRefused(str(exc)) from exc
 
 
 def _step(rect: Rectification, action: str, actor, comment: str = "") -> None:
@@ -65,6 +63,7 @@ def submit_plan(
     audits both. Refused when the warning was replaced or already has a rectification.
     """
     target = warning or case
+    _writable(target.cycle)
     with transaction.atomic(), audit_actor(actor):
         if warning is not None:
             locked = Warning.objects.select_for_update().get(pk=warning.pk)
@@ -91,6 +90,7 @@ def revise_plan(
     *, rectification: Rectification, actor: User, measures: str, owner: str, deadline: date
 ) -> None:
     """Change an open plan (in progress or sent back). Side effects: saves, a step, audit."""
+    _writable(rectification.cycle)
     with transaction.atomic(), audit_actor(actor):
         before = Rectification.objects.select_for_update().get(pk=rectification.pk)
         if before.status not in Rectification.OPEN_STATUSES:
@@ -109,6 +109,7 @@ def report_completion(
     """The county reports the rectification done, with an evidence file (checked already by
     :func:`assessment.uploads.validate_upload`). Side effects: stores the file privately,
     sets the status completion reported, adds a step, audits."""
+    _writable(rectification.cycle)
     with transaction.atomic(), audit_actor(actor):
         before = Rectification.objects.select_for_update().get(pk=rectification.pk)
         if before.status not in Rectification.OPEN_STATUSES:
@@ -127,6 +128,7 @@ def review(*, rectification: Rectification, actor: User, close: bool, comment: s
     when the rectification closes, audit."""
     if not close and not comment.strip():
         raise RectificationRefused(_("Say what is missing when sending a rectification back."))
+    _writable(rectification.cycle)
     with transaction.atomic(), audit_actor(actor):
         before = Rectification.objects.select_for_update().get(pk=rectification.pk)
         if before.status != Status.SUBMITTED:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from alerts.services import CloseSummary, close_round, reopen_round
 from assessment.audit import record_event
 from assessment.models import Cycle, Round
+from assessment.services import CycleReadOnly, ensure_cycle_writable
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +30,11 @@ class RoundRefused(ValueError):
 
 
 def check_cycle_writable(cycle: Cycle) -> None:
-    """Refuse changes to the rounds of an archived cycle (its year is over and read-only)."""
-    if cycle.status == Cycle.Status.ARCHIVED:
-        raise RoundRefused(
-            _("The %(year)s cycle is archived: its rounds can no longer change.")
-            % {"year": cycle.year}
-        )
+    """Refuse changes to the rounds of an archived cycle (:func:`ensure_cycle_writable`)."""
+    try:
+        ensure_cycle_writable(cycle)
+    except CycleReadOnly as exc:
+        raise RoundRefused(str(exc)) from exc
 
 
 def open_round(*, round: Round, actor=None) -> bool:

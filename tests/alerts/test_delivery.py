@@ -81,9 +81,10 @@ def test_mark_read_counts_down_the_unread_once_and_is_audited(april):
     assert mark_read(warning=warning, user=user) is True
     assert mark_read(warning=warning, user=user) is False
     warning.refresh_from_db()
-    entry = LogEntry.objects.get_for_object(warning).get()
-    assert (unread_count(user, april.cycle), warning.status, entry.actor) == (2, "read", user)
-    assert entry.additional_data["status"] == ["issued", "read"]
+    read, status = LogEntry.objects.get_for_object(warning).order_by("pk")
+    assert (unread_count(user, april.cycle), warning.status) == (2, "read")
+    assert (read.actor, read.changes_dict["event"][1], status.actor) == (user, "read", user)
+    assert status.changes_dict["status"] == ["issued", "read"]
 
 
 def test_mark_read_by_the_lead_changes_nothing(april, lead):
