@@ -123,7 +123,8 @@ def _request(world, name, kwarg_names, scope, role):
     if world["users"][role] is not None:
         client.force_login(world["users"][role])
     response = getattr(client, declared["method"])(url)
-    response.close()  # a file download is a stream: close its file
+    if response.streaming:  # a file download: read it through, which closes its file
+        b"".join(response.streaming_content)
     return outcome_of(response)
 
 

@@ -47,8 +47,7 @@ def test_county_reports_completion_with_evidence(client, rect, county_user, lead
     )  # fmt: skip
     client.force_login(lead)
     download = client.get(url("rectification_evidence", rect))
-    assert b"".join(download.streaming_content) == PDF
-    download.close()
+    assert b"".join(download.streaming_content) == PDF  # read through: the file is closed
 
 
 def test_completion_with_a_file_that_is_not_a_document_is_refused(client, rect, county_user):
