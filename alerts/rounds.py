@@ -41,7 +41,7 @@ def open_round(*, round: Round, actor=None) -> bool:
     """Open a pending pre-assessment round for data entry.
 
     Side effects: sets the round open and writes one audit event. Returns False (and changes
-    nothing) when the round is not pending.
+    nothing) when the round is not pending. Raises :class:`RoundRefused` in an archived cycle.
     """
     check_cycle_writable(round.cycle)
     with transaction.atomic():

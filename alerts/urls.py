@@ -12,6 +12,7 @@ urlpatterns = [
     path("cycles/<int:year>/rounds/add/", rounds.round_add, name="round_add"),
     path(ROUND, summary.round_summary, name="round_summary"),
     path(ROUND + "edit/", rounds.round_edit, name="round_edit"),
+    path(ROUND + "open/", rounds.round_open, name="round_open"),
     path(ROUND + "close/", rounds.round_close, name="round_close"),
     path(ROUND + "reopen/", rounds.round_reopen, name="round_reopen"),
     path(ROUND + "warnings.xlsx", summary.round_warnings_xlsx, name="round_warnings_xlsx"),

@@ -14,6 +14,7 @@ from alerts.rounds import (
     RoundRefused,
     check_cycle_writable,
     close_round_by_hand,
+    open_round,
     reopen_round_by_hand,
 )
 from alerts.services import NoExpectedProgress
@@ -124,6 +125,21 @@ def round_close(request: HttpRequest, year: int, round: str) -> HttpResponse:
             },
         )  # fmt: skip
         return redirect("alerts:round_summary", year=year, round=rnd.code)
+    return redirect("alerts:rounds", year=year)
+
+
+@require_role(LEAD)
+@require_POST
+def round_open(request: HttpRequest, year: int, round: str) -> HttpResponse:
+    """Open a pending round before its opening date (the calendar opens it on that date)."""
+    rnd = get_round_or_404(year, round)
+    try:
+        opened = open_round(round=rnd, actor=request.user)
+    except RoundRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        if opened:
+            messages.success(request, _("%(name)s is open.") % {"name": rnd.name})
     return redirect("alerts:rounds", year=year)
 
 

@@ -1,14 +1,17 @@
 """The warnings inbox and the page of one warning, for each role."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from alerts.models import Rectification, Warning
-from alerts.services import close_round
+from alerts.rectifications import submit_plan
+from alerts.services import close_round, reopen_round
 from assessment.models import User
 from indicators.models import Indicator
+from scoring.models import Progress
 from tests.alerts.world import build_april
 from tests.factories import (
     CountyFactory,
@@ -144,3 +147,26 @@ def test_inbox_query_count_is_constant(client, db, indicator_count, django_asser
     with django_assert_num_queries(9):
         response = client.get(INBOX)
     assert len(response.context["page"].object_list) == indicator_count
+
+
+def test_replaced_warning_keeps_its_rectification_history(client, april):
+    user = login(client, "county-105")
+    old = Warning.objects.get(county__code="105", indicator__code="I1")
+    rect = submit_plan(actor=user, warning=old, measures="倒排工期", owner="李四",
+                       deadline=date(2099, 6, 30))  # fmt: skip
+    reopen_round(round=april, reason="更正数据")
+    Progress.objects.filter(round=april, county=user.county, indicator=old.indicator).update(
+        value=Decimal("21")
+    )
+    close_round(round=april, notify=False)
+
+    old.refresh_from_db()
+    new = Warning.objects.get(county__code="105", indicator__code="I1", replaced_at__isnull=True)
+    assert (old.replaced_at is not None, old.rectification, new.progress) == (
+        True, rect, Decimal("21"),
+    )  # fmt: skip
+    response = client.get(reverse("alerts:warning", kwargs={"warning": new.pk}))
+    assert response.context["versions"] == [old]
+    assert response.context["versions"][0].rectification == rect
+    # The new warning can be answered again; the old plan stays with the old one.
+    assert response.context["plan_form"] is not None

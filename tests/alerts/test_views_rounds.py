@@ -175,3 +175,14 @@ def test_rounds_page_counts_warnings_and_flags_of_each_round(client, lead, april
     response = client.get(reverse("alerts:rounds", kwargs={"year": april.cycle.year}))
     rows = [(r.code, r.warning_count, r.flag_count) for r in response.context["rounds"]]
     assert rows == [("april", 9, 2)]
+
+
+def test_open_button_opens_a_pending_round_and_audits(client, lead, april):
+    Round.objects.filter(pk=april.pk).update(status=Round.Status.PENDING)
+    client.force_login(lead)
+    client.post(reverse("alerts:round_open", kwargs=kw(april)))
+    april.refresh_from_db()
+    entry = LogEntry.objects.get_for_object(april).latest("timestamp")
+    assert (april.status, entry.actor, entry.changes_dict["event"][1]) == (
+        "open", lead, "open_round",
+    )  # fmt: skip
