@@ -2,6 +2,7 @@
 warnings, per-indicator distribution, the counties flagged for diagnosis, the workbook."""
 
 import statistics
+from collections import Counter
 from io import BytesIO
 
 from django.http import HttpRequest, HttpResponse
@@ -86,13 +87,14 @@ def round_summary(request: HttpRequest, year: int, round: str) -> HttpResponse:
     flags = {f.county_id: f for f in DiagnosisFlag.objects.filter(round=rnd, replaced_at=None)}
     cases = {c.county_id: c for c in DiagnosisCase.objects.filter(round=rnd)}
 
+    per_county = Counter(county_id for county_id, _indicator_id in warnings)
     rows = []
     for county in counties:
         row = Row(county)
         for ind in indicators:
             key = (county.id, ind.id)
             row.cells.append((progress.get(key), warnings.get(key), key in exempt))
-        row.warning_count = sum(1 for k in warnings if k[0] == county.id)
+        row.warning_count = per_county[county.id]
         row.flag, row.case = flags.get(county.id), cases.get(county.id)
         rows.append(row)
 
