@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alerts.services import CloseSummary, close_round, reopen_round
+from alerts.services import CloseSummary, NoExpectedProgress, close_round, reopen_round
 from assessment.audit import record_event
 from assessment.models import Cycle, Round
 from assessment.services import CycleReadOnly, ensure_cycle_writable
@@ -78,6 +78,7 @@ def reopen_round_by_hand(*, round: Round, reason: str, actor) -> None:
 class CalendarRun:
     opened: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 def run_calendar(*, today: date | None = None) -> CalendarRun:
@@ -101,7 +102,15 @@ def run_calendar(*, today: date | None = None) -> CalendarRun:
         status=Round.Status.CLOSED
     )
     for rnd in to_close.select_related("cycle").order_by("cycle__year", "closes_on", "code"):
-        summary = close_round(round=rnd)
+        try:
+            summary = close_round(round=rnd)
+        except NoExpectedProgress:
+            # One round set up without an expected progress must not stop the others.
+            logger.error(
+                "calendar cannot close %s %s: no expected progress", rnd.cycle.year, rnd.code
+            )
+            run.failed.append(f"{rnd.cycle.year} {rnd.code}")
+            continue
         run.closed.append(f"{rnd.cycle.year} {rnd.code}")
         logger.info(
             "calendar closed %s %s: %s warnings, %s flagged",

@@ -73,7 +73,10 @@ def run_round_calendar_task() -> dict:
     """The daily job: open and close the rounds whose dates have come."""
     run = run_calendar()
     logger.info("round calendar: opened %s, closed %s", run.opened or "none", run.closed or "none")
-    return {"opened": run.opened, "closed": run.closed}
+    outcome = {"opened": run.opened, "closed": run.closed}
+    if run.failed:
+        outcome["failed"] = run.failed
+    return outcome
 
 
 @shared_task(name="alerts.remind_rectification_deadlines", **RELIABLE)

@@ -7,12 +7,19 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.core import mail
 
 from alerts.models import Warning
 from alerts.rounds import RoundRefused, close_round_by_hand, reopen_round_by_hand
 from alerts.tasks import run_round_calendar_task
-from assessment.models import Cycle, Round
-from tests.factories import CountyFactory, CycleFactory, IndicatorFactory, RoundFactory
+from assessment.models import Cycle, Round, User
+from tests.factories import (
+    CountyFactory,
+    CycleFactory,
+    IndicatorFactory,
+    RoundFactory,
+    UserFactory,
+)
 
 TZ = ZoneInfo(settings.TIME_ZONE)
 
@@ -117,3 +124,25 @@ def test_beat_schedule_runs_the_calendar_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["alerts-round-calendar"]
     assert entry["task"] == run_round_calendar_task.name == "alerts.run_round_calendar"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {10})
+
+
+def test_calendar_closing_emails_the_counties_after_the_commit(
+    april, django_capture_on_commit_callbacks
+):
+    county = april.cycle.counties.get(code="101")
+    UserFactory(username="c101", role=User.Role.COUNTY, county=county, email="c101@example.org")
+    with at("2026-04-30"), django_capture_on_commit_callbacks(execute=True):
+        run_round_calendar_task.delay().get()
+    assert [m.to for m in mail.outbox] == [["c101@example.org"]]
+
+
+def test_calendar_round_without_expected_progress_does_not_stop_the_others(april):
+    june = RoundFactory(
+        cycle=april.cycle, code="june", name="6月预考核", expected_progress=None,
+        opens_on=dt.date(2026, 4, 1), closes_on=dt.date(2026, 4, 30),
+    )  # fmt: skip
+    with at("2026-04-30"):
+        outcome = run_round_calendar_task.delay().get()
+    assert outcome == {"opened": [], "closed": ["2026 april"], "failed": ["2026 june"]}
+    june.refresh_from_db()
+    assert june.status == "open"
