@@ -61,6 +61,52 @@ def _sort(rows: list[Row], indicators: list, sort: str, descending: bool) -> str
     return "county"
 
 
+def _grid(rnd, indicators: list, counties: list) -> tuple[list[Row], dict, dict, dict]:
+    """The rows of the summary (one per county, one cell per indicator) from one query per
+    table; also the current warnings, flags and cases by county."""
+    cycle = rnd.cycle
+    progress = {
+        (c, i): v
+        for c, i, v in Progress.objects.filter(round=rnd).values_list(
+            "county_id", "indicator_id", "value"
+        )
+    }
+    warnings = {
+        (w.county_id, w.indicator_id): w
+        for w in Warning.objects.filter(round=rnd, replaced_at__isnull=True)
+    }
+    exempt = set(Exemption.objects.filter(cycle=cycle).values_list("county_id", "indicator_id"))
+    flags = {f.county_id: f for f in DiagnosisFlag.objects.filter(round=rnd, replaced_at=None)}
+    cases = {c.county_id: c for c in DiagnosisCase.objects.filter(round=rnd)}
+    per_county = Counter(county_id for county_id, _indicator_id in warnings)
+    rows = []
+    for county in counties:
+        row = Row(county)
+        for ind in indicators:
+            key = (county.id, ind.id)
+            row.cells.append((progress.get(key), warnings.get(key), key in exempt))
+        row.warning_count = per_county[county.id]
+        row.flag, row.case = flags.get(county.id), cases.get(county.id)
+        rows.append(row)
+    return rows, warnings, flags, cases
+
+
+def _distributions(rnd, indicators: list, rows: list[Row]) -> tuple:
+    """The expected progress of the round (None if it has none) and, per indicator, the
+    distribution of the progress reported."""
+    try:
+        expected = expected_progress(rnd)
+    except NoExpectedProgress:
+        expected = None
+    result = []
+    for n, ind in enumerate(indicators):
+        values = [r.cells[n][0] for r in rows if r.cells[n][0] is not None]
+        missing = sum(1 for r in rows if r.cells[n][0] is None and not r.cells[n][2])
+        warned = sum(1 for r in rows if r.cells[n][1] is not None)
+        result.append((ind, _distribution(values, expected, rnd.tolerance, warned, missing)))
+    return expected, result
+
+
 @require_role(LEAD)
 @require_safe
 def round_summary(request: HttpRequest, year: int, round: str) -> HttpResponse:
@@ -73,42 +119,8 @@ def round_summary(request: HttpRequest, year: int, round: str) -> HttpResponse:
         indicators = indicators.filter(unit__code=unit_code)
     indicators = list(indicators.order_by("order", "code"))
     counties = list(cycle.counties.order_by("code"))
-    progress = dict(
-        ((c, i), v)
-        for c, i, v in Progress.objects.filter(round=rnd).values_list(
-            "county_id", "indicator_id", "value"
-        )
-    )
-    warnings = {
-        (w.county_id, w.indicator_id): w
-        for w in Warning.objects.filter(round=rnd, replaced_at__isnull=True)
-    }
-    exempt = set(Exemption.objects.filter(cycle=cycle).values_list("county_id", "indicator_id"))
-    flags = {f.county_id: f for f in DiagnosisFlag.objects.filter(round=rnd, replaced_at=None)}
-    cases = {c.county_id: c for c in DiagnosisCase.objects.filter(round=rnd)}
-
-    per_county = Counter(county_id for county_id, _indicator_id in warnings)
-    rows = []
-    for county in counties:
-        row = Row(county)
-        for ind in indicators:
-            key = (county.id, ind.id)
-            row.cells.append((progress.get(key), warnings.get(key), key in exempt))
-        row.warning_count = per_county[county.id]
-        row.flag, row.case = flags.get(county.id), cases.get(county.id)
-        rows.append(row)
-
-    try:
-        e = expected_progress(rnd)
-    except NoExpectedProgress:
-        e = None
-    d = rnd.tolerance
-    distribution = []
-    for n, ind in enumerate(indicators):
-        values = [r.cells[n][0] for r in rows if r.cells[n][0] is not None]
-        missing = sum(1 for r in rows if r.cells[n][0] is None and not r.cells[n][2])
-        warned = sum(1 for r in rows if r.cells[n][1] is not None)
-        distribution.append((ind, _distribution(values, e, d, warned, missing)))
+    rows, warnings, flags, cases = _grid(rnd, indicators, counties)
+    expected, distribution = _distributions(rnd, indicators, rows)
 
     only = request.GET.get("only", "")
     if only == "warned":
@@ -123,7 +135,7 @@ def round_summary(request: HttpRequest, year: int, round: str) -> HttpResponse:
         {
             "round": rnd,
             "cycle": cycle,
-            "expected": e,
+            "expected": expected,
             "indicators": indicators,
             "rows": rows,
             "distribution": distribution,

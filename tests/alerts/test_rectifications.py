@@ -142,3 +142,14 @@ def test_rectification_list_query_count_is_constant(
     with django_assert_num_queries(5):
         response = client.get(reverse("alerts:rectifications"))
     assert len(response.context["page"].object_list) == count
+
+
+def test_admin_shows_rectifications_read_only(client, rect, lead):
+    lead.is_staff = lead.is_superuser = True  # as the demo's lead account
+    lead.save()
+    client.force_login(lead)
+    change = reverse("admin:alerts_rectification_change", args=[rect.pk])
+    response = client.get(change)
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+    assert client.get(reverse("admin:alerts_rectification_add")).status_code == 403
