@@ -35,7 +35,7 @@ def test_closing_emails_each_warned_county_once_after_the_commit(
     assert sorted(by_recipient) == [f"county-{c}@example.org" for c in ("102", "103", "104", "105")]
     # County 105: I1 (bottom three, behind target) and I2 (likewise).
     message = by_recipient["county-105@example.org"]
-    assert message.subject == "【预警】2025 4月预考核：2项指标预警"
+    assert message.subject == "【预警】2025年4月预考核：2项指标预警"
     assert "I1" in message.body and "后三名、进度滞后" in message.body
     assert "http://localhost:8000/warnings/" in message.body
 
