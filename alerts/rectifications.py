@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -145,14 +145,17 @@ def review(*, rectification: Rectification, actor: User, close: bool, comment: s
 
 def visible_rectifications(user: User) -> QuerySet[Rectification]:
     """The rectifications ``user`` may see: a county its own, a unit those answering
-    warnings on its indicators, the lead department all."""
+    warnings on its indicators and cases it is an expert of, the lead department all."""
     qs = Rectification.objects.select_related(
         "county", "cycle", "warning__round", "warning__indicator__unit", "case__round"
     )
     if user.is_county:
         return qs.filter(county_id=user.county_id)
     if user.is_unit:
-        return qs.filter(warning__indicator__unit_id=user.unit_id)
+        # A case's rectification too, when one of the unit's people is among its experts.
+        return qs.filter(
+            Q(warning__indicator__unit_id=user.unit_id) | Q(case__experts=user)
+        ).distinct()
     return qs
 
 

@@ -117,3 +117,17 @@ def test_county_inbox_links_to_its_case(client, lead, april):
     assert response.context["cases"] == [case]
     client.force_login(User.objects.get(username="county-104"))
     assert client.get(reverse("alerts:inbox")).context["cases"] == []
+
+
+def test_expert_reads_the_rectification_answering_the_case(client, lead, april, expert):
+    case = open_case(round=april, county=County.objects.get(code="103"), actor=lead)
+    case.experts.add(expert)
+    rect = Rectification.objects.create(
+        cycle=case.cycle, county=case.county, case=case, measures="周调度", owner="赵六",
+        deadline="2099-09-30",
+    )  # fmt: skip
+    client.force_login(expert)
+    url = reverse("alerts:rectification", kwargs={"rectification": rect.pk})
+    assert client.get(url).status_code == 200
+    case.experts.clear()
+    assert client.get(url).status_code == 404
