@@ -5,10 +5,14 @@ findings and causes, and sends recommendations; the county reads them and answer
 rectification (:func:`alerts.rectifications.submit_plan`). Every change is audited.
 """
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alerts.audit import audit_actor
@@ -69,7 +73,8 @@ def update_case(*, case: DiagnosisCase, actor: User, experts, **texts: str) -> N
 
 
 def send_recommendations(*, case: DiagnosisCase, actor: User) -> None:
-    """Send the recommendations to the county. Side effects: status sent, date, audit."""
+    """Send the recommendations to the county. Side effects: status sent, date, audit; after
+    the commit, a job emails the county's users (:func:`notify_case`)."""
     _writable(case.cycle)
     with transaction.atomic(), audit_actor(actor):
         before = DiagnosisCase.objects.select_for_update().get(pk=case.pk)
@@ -79,8 +84,10 @@ def send_recommendations(*, case: DiagnosisCase, actor: User) -> None:
             raise CaseRefused(_("A closed case cannot change."))
         case.status = DiagnosisCase.Status.SENT
         case.sent_at = timezone.now()
-        case.read_at = None
-        case.save(update_fields=["status", "sent_at", "read_at"])
+        case.read_at = case.notified_at = None
+        case.save(update_fields=["status", "sent_at", "read_at", "notified_at"])
+        case_id = case.pk
+        transaction.on_commit(lambda: _notify_task().delay(case_id=case_id))
 
 
 def mark_case_read(*, case: DiagnosisCase, user: User) -> None:
@@ -108,3 +115,42 @@ def get_case_for_user(user: User, pk: int) -> DiagnosisCase:
     if case is None:
         raise Http404
     return case
+
+
+def _notify_task():
+    from alerts.tasks import notify_case_task  # the tasks import these services
+
+    return notify_case_task
+
+
+def notify_case(*, case_id: int) -> int:
+    """Email the county's users that recommendations were sent to them, once per sending.
+
+    Side effects: claims the case (``notified_at``, a conditional update) and sends one
+    email in the same transaction, so that a failed send is retried and a second run sends
+    nothing. Returns the number of emails sent (0 or 1).
+    """
+    with transaction.atomic():
+        claimed = DiagnosisCase.objects.filter(
+            pk=case_id, status=DiagnosisCase.Status.SENT, notified_at__isnull=True
+        ).update(notified_at=timezone.now())
+        if not claimed:
+            return 0
+        case = DiagnosisCase.objects.select_related("round__cycle", "county").get(pk=case_id)
+        recipients = list(
+            User.objects.filter(county_id=case.county_id, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if not recipients:
+            return 0
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "case": case,
+                "url": settings.SITE_URL.rstrip("/")
+                + reverse("alerts:case", kwargs={"case": case.pk}),
+            }
+            subject = render_to_string("alerts/email/case_subject.txt", context)
+            body = render_to_string("alerts/email/case_body.txt", context)
+        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, recipients)
+    return 1

@@ -159,6 +159,8 @@ class DiagnosisCase(models.Model):
     )
     sent_at = models.DateTimeField(_("recommendations sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Claimed by the job that emails the county the recommendations sent (once per sending).
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("diagnosis case")

@@ -13,6 +13,7 @@ from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
 from alerts.delivery import notify_round
+from alerts.diagnosis import notify_case
 from alerts.rectifications import remind_deadlines
 from alerts.rounds import run_calendar
 from alerts.services import close_round
@@ -66,6 +67,14 @@ def notify_round_task(*, round_id: int) -> dict:
         rnd.cycle.year, rnd.code, summary.counties, summary.emails,
     )  # fmt: skip
     return {"status": "done", "counties": summary.counties, "emails": summary.emails}
+
+
+@shared_task(name="alerts.notify_case", **RELIABLE)
+def notify_case_task(*, case_id: int) -> dict:
+    """Email a county that the recommendations of its diagnosis case were sent (once)."""
+    emails = notify_case(case_id=case_id)
+    logger.info("notify_case %s: %s emails", case_id, emails)
+    return {"emails": emails}
 
 
 @shared_task(name="alerts.run_round_calendar", **RELIABLE)

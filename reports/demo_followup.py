@@ -116,6 +116,7 @@ def _diagnosis(*, round: Round, lead: User, users: dict) -> None:
         opened_at=_aware(round.closes_on + timedelta(days=5)),
         sent_at=_aware(sent),
         read_at=_aware(sent + timedelta(days=1)),
+        notified_at=_aware(sent),  # emailed back then: no email now
     )
     submit_plan(
         actor=users[flag.county.code], case=case,

@@ -3,9 +3,16 @@ recommendations sent and read, answered with a rectification."""
 
 import pytest
 from auditlog.models import LogEntry
+from django.core import mail
 from django.urls import reverse
 
-from alerts.diagnosis import CaseRefused, open_case
+from alerts.diagnosis import (
+    CaseRefused,
+    notify_case,
+    open_case,
+    send_recommendations,
+    update_case,
+)
 from alerts.models import DiagnosisCase, Rectification
 from alerts.services import close_round
 from assessment.models import County, User
@@ -131,3 +138,18 @@ def test_expert_reads_the_rectification_answering_the_case(client, lead, april, 
     assert client.get(url).status_code == 200
     case.experts.clear()
     assert client.get(url).status_code == 404
+
+
+def test_sending_recommendations_emails_the_county_once(
+    lead, april, django_capture_on_commit_callbacks
+):
+    case = open_case(round=april, county=County.objects.get(code="103"), actor=lead)
+    update_case(case=case, actor=lead, experts=[], recommendations="建立周调度机制")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_recommendations(case=case, actor=lead)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["county-103@example.org"], "[会诊] 2025年4月预考核专家会诊整改建议")
+    ]
+    assert "建立周调度机制" in mail.outbox[0].body
+    assert notify_case(case_id=case.pk) == 0
+    assert len(mail.outbox) == 1

@@ -7,6 +7,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from alerts.tasks import (
     close_round_task,
+    notify_case_task,
     notify_round_task,
     remind_rectification_deadlines_task,
     run_round_calendar_task,
@@ -15,6 +16,7 @@ from alerts.tasks import (
 TASKS = [
     close_round_task,
     notify_round_task,
+    notify_case_task,
     run_round_calendar_task,
     remind_rectification_deadlines_task,
 ]
