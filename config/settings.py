@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assessment.context_processors.navigation",
+                "alerts.context_processors.warnings",
             ],
         },
     },
@@ -151,13 +152,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A worker (and what it enqueues) uses this queue; tests give theirs a name of their own.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# The beat schedule, in the cycle's time zone (TIME_ZONE); listed in the README.
 CELERY_BEAT_SCHEDULE: dict = {
+    "alerts-round-calendar": {
+        "task": "alerts.run_round_calendar",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "alerts-rectification-reminders": {
+        "task": "alerts.remind_rectification_deadlines",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # The annual ranking: each night, the cycles whose annual round reached its closing date.
     "compute-due-results": {
         "task": "scoring.compute_due_results",
         "schedule": crontab(hour=envint("RANKING_HOUR", 2), minute=0),
     },
 }
+# How many days before its deadline a county is reminded of an open rectification (once).
+RECTIFICATION_REMINDER_DAYS = envint("RECTIFICATION_REMINDER_DAYS", 3)
 
 # Cache (charts are drawn once per change of their data and served from here): Redis when
 # REDIS_URL is set, shared by the web processes; else each process's memory.
@@ -176,8 +190,17 @@ CACHES = {
 # The font of the charts' Chinese labels: a .ttf/.otf/.ttc path; empty = an installed CJK font.
 CHART_FONT = env("CHART_FONT", "")
 
+# Email: the console by default; SMTP (or another backend) by settings.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", "") or None  # for the file backend
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "appraisal@localhost")
+# The address of the site as users reach it, for the links in emails.
+SITE_URL = env("SITE_URL", "http://localhost:8000")
 
 # Security: strict whenever DEBUG is off (python manage.py check --deploy stays clean).
 SESSION_COOKIE_HTTPONLY = True

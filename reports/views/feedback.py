@@ -46,7 +46,7 @@ def feedback(request: HttpRequest, year: int, county: str) -> HttpResponse:
         }
         warnings = list(
             Warning.objects.filter(cycle=cycle, county=county_obj, replaced_at__isnull=True)
-            .select_related("round", "indicator")
+            .select_related("round", "indicator", "rectification")
             .order_by("round__closes_on", "round__code", "indicator__order", "indicator__code")
         )
     years = sorted(

@@ -1,9 +1,10 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from alerts.models import Warning
+from alerts.models import Rectification, Warning
 from assessment.models import Cycle
 from reports.publication import publish
 from tests.factories import CountyFactory, RoundFactory
@@ -103,11 +104,17 @@ def test_feedback_lists_the_warnings_of_the_year(client, county_user, published)
         indicator=published.indicators.get(code="A02"), behind_target=True,
         progress=Decimal("12.5"), place=2, reported=2, expected=Decimal("33.33"),
     )  # fmt: skip
+    warning = Warning.objects.get()
+    Rectification.objects.create(
+        cycle=published, county=county_user.county, warning=warning, measures="加快项目进度",
+        owner="张三", deadline=date(2024, 6, 30),
+    )  # fmt: skip
     client.force_login(county_user)
     body = client.get(url()).content.decode()
     assert "4月预考核" in body
     assert "behind target" in body
     assert "12.50" in body
+    assert 'In progress</span></a> <span class="small text-body-secondary">due 2024-06-30' in body
 
 
 def test_feedback_shows_an_overridden_grade_as_such(client, county_user, published):
@@ -127,7 +134,7 @@ def test_feedback_query_count_is_constant(
     for year in (2023, 2024):
         publish(cycle=build_manual_cycle(counties, size, year=year), actor=lead)
     client.force_login(county_user)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         response = client.get(url())
     assert len(response.context["feedback"].rows) == size
 
