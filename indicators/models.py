@@ -87,6 +87,8 @@ class Indicator(models.Model):
     rules_status = models.CharField(
         _("rules status"), max_length=16, choices=RulesStatus.choices, default=RulesStatus.DRAFT
     )
+    # The lead department's latest word on the rules: a return comment or a reopening reason.
+    rules_comment = models.TextField(_("comment on the rules"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:

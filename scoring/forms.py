@@ -1,3 +1,6 @@
+import json
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -51,3 +54,158 @@ class WorkbookUploadForm(forms.Form):
                 % {"name": upload.name}
             )
         return upload
+
+
+# --- entry -------------------------------------------------------------------------------
+
+# Spreadsheets copy numbers with thousands separators, full-width digits or a percent sign.
+_CELL_TEXT = str.maketrans(
+    {**{chr(0xFF10 + n): str(n) for n in range(10)}, "．": ".", "－": "-", "，": "", ",": ""}
+)
+
+
+class CellField(forms.DecimalField):
+    """A number of the grid as people paste it: ``1,234.5``, ``１２.５``, ``12.5%``, ``−1.5``."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.translate(_CELL_TEXT).replace("−", "-").strip().removesuffix("%")
+        return super().to_python(value)
+
+
+def cell_name(county_id: int, key: str) -> str:
+    return f"c{county_id}-{key}"
+
+
+def value_errors(method: str, actual, target) -> dict[str, str]:
+    """The errors of the values themselves by field; missing values are not errors here (a
+    draft may be incomplete; submitting lists the empty cells)."""
+    from scoring.engine import input_problems
+    from scoring.services.results import PROBLEM_LABELS
+
+    fields = {
+        "negative_actual": "actual",
+        "manual_range": "actual",
+        "negative_target": "target",
+        "target_not_positive": "target",
+    }
+    errors: dict[str, str] = {}
+    for code in input_problems(method, actual, target):
+        if code in fields:
+            errors.setdefault(fields[code], str(PROBLEM_LABELS[code]))
+    return errors
+
+
+class EntryGridForm(forms.Form):
+    """The cells of one entry grid (counties × columns), with the values they were loaded
+    with (``loaded``, JSON) so that a stale save is recognised. Exempt counties get no cell.
+    """
+
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, grid, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid = grid
+        self.cells = {}  # field name → (county id, column key)
+        for row, county in enumerate(grid.counties):
+            if county.id in grid.exempt:
+                continue
+            for col, column in enumerate(grid.columns):
+                name = cell_name(county.id, column.key)
+                self.cells[name] = (county.id, column.key)
+                value = grid.values.get((county.id, column.key))
+                self.fields[name] = CellField(
+                    required=False,
+                    max_digits=24,
+                    decimal_places=6,
+                    initial=value,
+                    label=f"{county.name} {column.field}",
+                    widget=forms.TextInput(
+                        attrs={
+                            "class": "form-control form-control-sm grid-cell",
+                            "inputmode": "decimal",
+                            "autocomplete": "off",
+                            "data-row": row,
+                            "data-col": col,
+                        }
+                    ),
+                )
+        if not self.is_bound:
+            self.fields["loaded"].initial = json.dumps(
+                {name: _plain(grid.values.get(cell)) for name, cell in self.cells.items()}
+            )
+
+    def loaded_values(self) -> dict:
+        """(county id, key) → the value each cell had when the page was loaded."""
+        try:
+            raw = json.loads(self.data.get("loaded") or "{}")
+        except ValueError:
+            raw = {}
+        values = {}
+        for name, cell in self.cells.items():
+            text = raw.get(name) if isinstance(raw, dict) else None
+            try:
+                values[cell] = Decimal(text) if text not in (None, "") else None
+            except (InvalidOperation, TypeError):
+                values[cell] = None
+        return values
+
+    def values(self) -> dict:
+        return {cell: self.cleaned_data.get(name) for name, cell in self.cells.items()}
+
+    def clean(self):
+        cleaned = super().clean()
+        grid = self.grid
+        for county in grid.counties:
+            if county.id in grid.exempt:
+                continue
+            if not grid.annual:
+                name = cell_name(county.id, "p")
+                value = cleaned.get(name)
+                if value is not None and value < 0:
+                    self.add_error(name, _("Progress must not be negative."))
+                continue
+            for item in grid.items:
+                actual = cleaned.get(cell_name(county.id, f"a{item.id}"))
+                target = cleaned.get(cell_name(county.id, f"t{item.id}"))
+                for field_name, message in value_errors(item.method, actual, target).items():
+                    name = cell_name(county.id, f"{field_name[0]}{item.id}")
+                    if name in self.fields:
+                        self.add_error(name, message)
+        return cleaned
+
+    def refresh_after(self, stale) -> None:
+        """After a refused stale save (``stale``: the StaleSave): cells the user did not
+        change show their current value; the conflicting ones keep what the user typed, now
+        based on the current value, so that saving again is a deliberate overwrite."""
+        data = self.data.copy()
+        loaded = self.loaded_values()
+        current = stale.grid.values
+        based = {}
+        for name, cell in self.cells.items():
+            typed = self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
+            if typed == loaded[cell]:
+                data[name] = _plain(current.get(cell))
+            based[name] = _plain(current.get(cell))
+        data["loaded"] = json.dumps(based)
+        self.data = data
+
+
+def _plain(value) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Comment to the unit"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )

@@ -210,3 +210,50 @@ class IndicatorStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.lowest}–{self.highest}"
+
+
+class EntryState(models.Model):
+    """Where the data of one indicator in one round stands (录入状态): the unit enters a
+    draft, submits it, and the lead department approves (locks) or returns it.
+
+    No row means not started. The status changes only through the services of
+    ``scoring.services.entry``, which check the lock guard and audit every change.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="entry_states")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="entry_states")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="entry_states")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    # The lead department's latest word: the comment of a return or the reason of a reopening.
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("entry state")
+        verbose_name_plural = _("entry states")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "indicator"], name="entry_state_unique")
+        ]
+        indexes = [models.Index(fields=["cycle", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.indicator_id}: {self.status}"

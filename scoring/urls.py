@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring.views import results, workbook
+from scoring.views import entry, results, workbook
 
 app_name = "scoring"
 
@@ -10,4 +10,26 @@ urlpatterns = [
     path("workbook/", workbook.workbook, name="workbook"),
     path("workbook/template.xlsx", workbook.template_download, name="workbook_template"),
     path("workbook/<int:year>.xlsx", workbook.cycle_download, name="workbook_export"),
+    path("cycles/<int:year>/entry/", entry.overview, name="entry"),
+    path("cycles/<int:year>/rounds/<slug:round>/status/", entry.matrix, name="entry_matrix"),
+    path(
+        "cycles/<int:year>/rounds/<slug:round>/entry/<str:indicator>/",
+        entry.grid,
+        name="entry_grid",
+    ),
+    path(
+        "cycles/<int:year>/rounds/<slug:round>/entry/<str:indicator>/approve/",
+        entry.approve,
+        name="entry_approve",
+    ),
+    path(
+        "cycles/<int:year>/rounds/<slug:round>/entry/<str:indicator>/return/",
+        entry.return_,
+        name="entry_return",
+    ),
+    path(
+        "cycles/<int:year>/rounds/<slug:round>/entry/<str:indicator>/reopen/",
+        entry.reopen,
+        name="entry_reopen",
+    ),
 ]

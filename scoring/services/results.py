@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessment.audit import record_event
-from assessment.models import Adjustment, County, Cycle, Veto
+from assessment.models import Adjustment, County, Cycle, Round, Veto
 from indicators.models import Indicator, RuleItem
 from indicators.params import ParamError, Params, parse_params
 from scoring.engine import (
@@ -259,6 +259,15 @@ def _structure_problems(data: CycleData) -> list:
     ]
 
 
+def unapproved_problems(cycle: Cycle) -> list[str]:
+    """The annual-round entries that units started and the lead department has not approved:
+    the results are computed from approved data only (scoring.services.entry)."""
+    from scoring.services.entry import describe_unapproved, unapproved_entries
+
+    rounds = Round.objects.filter(cycle=cycle, kind=Round.Kind.ANNUAL)
+    return [line for rnd in rounds for line in describe_unapproved(unapproved_entries(rnd))]
+
+
 def missing_inputs(cycle: Cycle) -> list:
     """Every reason the results of ``cycle`` cannot be computed now; empty when they can.
 
@@ -269,7 +278,7 @@ def missing_inputs(cycle: Cycle) -> list:
         data = load_cycle(cycle)
     except ResultsRefused as exc:
         return exc.problems
-    problems = _structure_problems(data)
+    problems = _structure_problems(data) + unapproved_problems(cycle)
     if problems:
         return problems
     return _describe(
@@ -289,10 +298,11 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
     Side effects: replaces the cycle's item scores, indicator results and statistics, upserts
     one CountyResult per county (keeping grade overrides), removes results of counties no
     longer in the cycle, sets ``cycle.results_computed_at`` and writes one audit event.
-    Raises :class:`ResultsRefused` listing every missing input; then nothing is written.
+    Raises :class:`ResultsRefused` listing every missing input and every annual entry not
+    approved yet; then nothing is written.
     """
     data = load_cycle(cycle)
-    problems = _structure_problems(data)
+    problems = _structure_problems(data) + unapproved_problems(cycle)
     if problems:
         raise ResultsRefused(problems)
     try:
