@@ -8,7 +8,12 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from assessment.audit import register
+        from indicators.preview import register_engine
+        from scoring.engine import input_problems, score_one
         from scoring.models import CountyResult, Exemption
+
+        # The rules form previews a sample value with the engine itself.
+        register_engine(score_one=score_one, input_problems=input_problems)
 
         register(Exemption)
         # Results are rewritten in bulk by each computation (one event per run); what a person

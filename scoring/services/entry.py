@@ -24,9 +24,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessment.models import County, Cycle, Round
+from assessment.models import County, Round
 from indicators.models import Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, ParamError, parse_params
+from indicators.services import Lock, cycle_lock
+from indicators.services import Locked as EntryLocked
 from scoring.engine import HUNDRED, input_problems, item_scores, round2
 from scoring.models import AnnualInput, EntryState, Exemption, Progress
 
@@ -37,35 +39,8 @@ BATCH = 5000
 # --- the lock guard --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Lock:
-    """Why an entry cannot change now, and who can change that."""
-
-    reason: str  # "cycle_archived", "round_pending", "round_closed" or "approved"
-    message: str
-    who: str
-
-
-class EntryLocked(Exception):
-    def __init__(self, lock: Lock):
-        self.lock = lock
-        super().__init__(lock.message)
-
-
 class EntryStateError(ValueError):
     """A status change that does not apply to the entry's current status."""
-
-
-def cycle_lock(cycle: Cycle) -> Lock | None:
-    """The lock of an archived cycle: its data are kept as they were."""
-    if cycle.status == Cycle.Status.ARCHIVED:
-        return Lock(
-            "cycle_archived",
-            _("The %(year)s assessment year is archived: its data are read-only.")
-            % {"year": cycle.year},
-            _("An archived year is not reopened."),
-        )
-    return None
 
 
 def entry_lock(*, round: Round, state: EntryState | None) -> Lock | None:
