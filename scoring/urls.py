@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring.views import entry, results, workbook
+from scoring.views import entry, history, results, workbook
 
 app_name = "scoring"
 
@@ -17,6 +17,18 @@ urlpatterns = [
         entry.grid,
         name="entry_grid",
     ),
+    path(
+        "cycles/<int:year>/rounds/<slug:round>/entry/<str:indicator>/history/<str:county>/",
+        history.cell,
+        name="history_cell",
+    ),
+    path(
+        "cycles/<int:year>/indicators/<str:indicator>/history/",
+        history.indicator,
+        name="history_indicator",
+    ),
+    path("counties/<str:county>/history/", history.county, name="history_county"),
+    path("users/<str:username>/history/", history.user, name="history_user"),
     path(
         "cycles/<int:year>/rounds/<slug:round>/entry/<str:indicator>/approve/",
         entry.approve,

@@ -384,14 +384,14 @@ def save_grid(
         if conflicts:
             raise StaleSave(_conflicts(grid, conflicts, typed, loaded), grid)
         changes = {cell: v for cell, v in typed.items() if grid.values.get(cell) != v}
+        if created:
+            _audit_state(state, {"status": [None, state.status]}, actor, None, created=True)
         if changes:
             _write(grid, changes, actor)
             _audit_cells(state, grid, changes, actor)
         if created or changes:
             state.updated_by = actor
             state.save(update_fields=["updated_by", "updated_at"])
-            if created:
-                _audit_state(state, {"status": [None, state.status]}, actor, None, created=True)
     return SaveSummary(state=state, changed=len(changes) if changes else 0)
 
 

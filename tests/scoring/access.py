@@ -20,6 +20,10 @@ ACCESS = {
     "scoring:entry_approve": lead_only("post", lead=302, outsider=NOT_OWNED),
     "scoring:entry_return": lead_only("post", lead=302, outsider=NOT_OWNED),
     "scoring:entry_reopen": lead_only("post", lead=302, outsider=NOT_OWNED),
+    "scoring:history_cell": lead_only(outsider=NOT_OWNED),
+    "scoring:history_indicator": lead_only(outsider=NOT_OWNED),
+    "scoring:history_county": lead_only(outsider=NOT_OWNED),
+    "scoring:history_user": lead_only(outsider=NOT_OWNED),
 }
 
 
@@ -31,4 +35,7 @@ def objects(world):
         EntryState.objects.create(
             cycle=cycle, round=annual, indicator=indicator, status=EntryState.Status.SUBMITTED
         )
-    return {"own": {"round": annual.code}, "other": {"round": annual.code}}
+    return {
+        "own": {"round": annual.code, "username": "unit-TJJ"},
+        "other": {"round": annual.code, "username": "county-101"},
+    }
