@@ -10,12 +10,13 @@ class ScoringConfig(AppConfig):
         from assessment.audit import register
         from indicators.preview import register_engine
         from scoring.engine import input_problems, score_one
-        from scoring.models import CountyResult, Exemption
+        from scoring.models import CountyResult, Evidence, Exemption
 
         # The rules form previews a sample value with the engine itself.
         register_engine(score_one=score_one, input_problems=input_problems)
 
         register(Exemption)
+        register(Evidence, exclude_fields=["file"])
         # Results are rewritten in bulk by each computation (one event per run); what a person
         # changes on a result is the grade override, which is what the entries record.
         register(

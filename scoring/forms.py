@@ -209,3 +209,29 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+
+
+class EvidenceForm(forms.Form):
+    """A county's upload: the indicator it supports and the file, checked by its content."""
+
+    indicator = forms.ModelChoiceField(label=gettext_lazy("Indicator"), queryset=None)
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("PDF, Word/Excel/PowerPoint or WPS documents, or images."),
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        from indicators.models import Indicator
+
+        self.fields["indicator"].queryset = Indicator.objects.filter(cycle=cycle).order_by(
+            "order", "code"
+        )
+
+    def clean_file(self):
+        from assessment.uploads import validate_upload
+
+        upload = self.cleaned_data["file"]
+        self.kind = validate_upload(upload)
+        return upload

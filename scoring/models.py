@@ -5,6 +5,8 @@ Rows are keyed by ids and carry their cycle so that a whole cycle loads with one
 query per table and stores with bulk writes.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import County, Cycle, Round
+from assessment.uploads import private_storage
 from indicators.models import Indicator, RuleItem
 
 # Precision of stored figures. Inputs keep 6 decimals; points and totals are stored as the
@@ -257,3 +260,37 @@ class EntryState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}/{self.indicator_id}: {self.status}"
+
+
+def _evidence_path(instance: "Evidence", filename: str) -> str:
+    # Stored under a random name: the person's file name is kept in ``name`` only.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{instance.cycle_id}/{instance.round_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class Evidence(models.Model):
+    """A supporting file (佐证材料) a county uploads for an indicator in a round. Stored in
+    the private storage (assessment.uploads), sent only by a view that checks the role."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="evidence")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="evidence")
+    county = models.ForeignKey(County, models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), storage=private_storage, upload_to=_evidence_path)
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16)
+    size = models.PositiveBigIntegerField(_("size"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["round", "indicator", "county", "-uploaded_at"]
+        indexes = [models.Index(fields=["round", "county"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring.views import entry, history, results, workbook
+from scoring.views import entry, evidence, history, results, workbook
 
 app_name = "scoring"
 
@@ -27,6 +27,14 @@ urlpatterns = [
         history.indicator,
         name="history_indicator",
     ),
+    path("cycles/<int:year>/evidence/", evidence.evidence_index, name="evidence_index"),
+    path(
+        "cycles/<int:year>/rounds/<slug:round>/evidence/",
+        evidence.evidence_list,
+        name="evidence",
+    ),
+    path("evidence/<int:evidence>/", evidence.evidence_download, name="evidence_download"),
+    path("evidence/<int:evidence>/delete/", evidence.evidence_delete, name="evidence_delete"),
     path("counties/<str:county>/history/", history.county, name="history_county"),
     path("users/<str:username>/history/", history.user, name="history_user"),
     path(

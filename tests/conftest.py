@@ -7,8 +7,10 @@
 
 import pytest
 from django.test import Client
+from django.utils.functional import empty
 
 from assessment.models import User
+from assessment.uploads import private_storage
 from tests.factories import CountyFactory, UnitFactory, UserFactory
 from tests.pages import build_cycle
 
@@ -18,6 +20,15 @@ def client():
     """A test client that asks for English: assertions read the English source strings,
     whatever the Chinese catalogue says (tests/config/test_i18n.py checks the Chinese)."""
     return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Private files of each test in its own temporary directory, not in the checkout."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty
+    yield settings.PRIVATE_MEDIA_ROOT
+    private_storage._wrapped = empty
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
+from assessment.models import County
 from indicators.models import Indicator
-from scoring.models import EntryState
+from scoring.models import EntryState, Evidence
 from tests.access import access, lead_only
 from tests.pages import open_rounds
 
@@ -7,6 +8,10 @@ from tests.pages import open_rounds
 # a county none.
 UNIT_OWN = {"unit": 404, "county": 403}
 NOT_OWNED = {"unit": 403, "county": 403}
+# Round pages every role reads (each sees its own part): the round is no one's object.
+NOT_OWNED_READ = {"unit": 200, "county": 200}
+# A county's file on a unit's indicator: the others' files are 404.
+UNIT_OWN_FILE = {"unit": 404, "county": 404}
 
 ACCESS = {
     "scoring:results": lead_only(),
@@ -20,6 +25,12 @@ ACCESS = {
     "scoring:entry_approve": lead_only("post", lead=302, outsider=NOT_OWNED),
     "scoring:entry_return": lead_only("post", lead=302, outsider=NOT_OWNED),
     "scoring:entry_reopen": lead_only("post", lead=302, outsider=NOT_OWNED),
+    "scoring:evidence_index": access(lead=302, unit=302, county=302),
+    "scoring:evidence": access(lead=200, unit=200, county=200, outsider=NOT_OWNED_READ),
+    "scoring:evidence_download": access(lead=200, unit=200, county=200, outsider=UNIT_OWN_FILE),
+    "scoring:evidence_delete": access(
+        "post", lead=403, unit=403, county=302, outsider={"unit": 403, "county": 404}
+    ),
     "scoring:history_cell": lead_only(outsider=NOT_OWNED),
     "scoring:history_indicator": lead_only(outsider=NOT_OWNED),
     "scoring:history_county": lead_only(outsider=NOT_OWNED),
@@ -35,7 +46,20 @@ def objects(world):
         EntryState.objects.create(
             cycle=cycle, round=annual, indicator=indicator, status=EntryState.Status.SUBMITTED
         )
+    own = _evidence(annual, "A01", "101")
+    other = _evidence(annual, "A02", "102")
     return {
-        "own": {"round": annual.code, "username": "unit-TJJ"},
-        "other": {"round": annual.code, "username": "county-101"},
+        "own": {"round": annual.code, "username": "unit-TJJ", "evidence": own.pk},
+        "other": {"round": annual.code, "username": "county-101", "evidence": other.pk},
     }
+
+
+def _evidence(rnd, indicator, county):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return Evidence.objects.create(
+        cycle=rnd.cycle, round=rnd,
+        indicator=Indicator.objects.get(cycle=rnd.cycle, code=indicator),
+        county=County.objects.get(code=county), name="证明.pdf", kind="pdf", size=20,
+        file=SimpleUploadedFile("证明.pdf", b"%PDF-1.7\n%%EOF\n"),
+    )  # fmt: skip
