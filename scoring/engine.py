@@ -4,6 +4,9 @@ No ORM, no settings: the services load a cycle in bulk, call :func:`compute_cycl
 :func:`round_warnings` and store what they return. Every figure is a ``Decimal``; the
 default decimal context is used throughout, as the spec's own arithmetic does. Keys are the
 codes of counties, indicators and items, so that ties sort by code.
+
+:func:`input_problems` is the one check of an input value against its item's method;
+:func:`scoring.values.value_messages` turns its codes into words, in the active language.
 """
 
 from collections import defaultdict
@@ -42,15 +45,37 @@ def competition_rank(values: Mapping[Hashable, Decimal], *, descending: bool = T
 # --- item scores -------------------------------------------------------------------------
 
 
+# Methods that read a quantity, a count or a score: a negative actual or target is an error.
+# The others (linear, rank, tiers, binary) compare or rank values, which may fall below zero
+# (a growth rate of −1.5 %, a balance); tier thresholds may be negative too.
+NON_NEGATIVE = frozenset({"manual", "ratio", "relative", "deduction"})
+
+# The problems of input_problems() that are errors in a value itself, with the field they
+# belong to. Missing values are not: an input is entered in parts (the target at the start of
+# the year, the actual later), and the results computation lists what is still missing.
+VALUE_FIELDS = {
+    "negative_actual": "actual",
+    "negative_target": "target",
+    "manual_range": "actual",
+    "target_not_positive": "target",
+}
+# When a value breaks two rules, the more precise one is reported.
+_SUPERSEDED = {"negative_actual": "manual_range", "negative_target": "target_not_positive"}
+
+
 def input_problems(method: str, actual: Decimal | None, target: Decimal | None) -> list[str]:
     """Problems of one (county, item) input: codes ``missing_actual``, ``missing_target``,
-    ``negative_actual``, ``negative_target``, ``manual_range``, ``target_not_positive``."""
+    ``negative_actual``, ``negative_target``, ``manual_range``, ``target_not_positive``.
+
+    The one method-aware check of an input value (spec/scoring.md, item score): the import,
+    the model, the forms and the computation all call it.
+    """
     problems = []
     if actual is None:
         problems.append("missing_actual")
-    elif actual < 0:
+    elif actual < 0 and method in NON_NEGATIVE:
         problems.append("negative_actual")
-    if target is not None and target < 0:
+    if target is not None and target < 0 and method in NON_NEGATIVE:
         problems.append("negative_target")
     if method in NEEDS_TARGET:
         if target is None:
@@ -60,6 +85,19 @@ def input_problems(method: str, actual: Decimal | None, target: Decimal | None) 
     if method == "manual" and actual is not None and not ZERO <= actual <= HUNDRED:
         problems.append("manual_range")
     return problems
+
+
+def value_errors(method: str, actual: Decimal | None, target: Decimal | None) -> dict[str, str]:
+    """The errors of the values themselves, by field (``actual``, ``target``): a problem code
+    of :data:`VALUE_FIELDS`, at most one per field. Blank values are not errors here."""
+    problems = input_problems(method, actual, target)
+    errors: dict[str, str] = {}
+    if not problems:
+        return errors  # the common case, on every row of a national import
+    for code in problems:
+        if code in VALUE_FIELDS and _SUPERSEDED.get(code) not in problems:
+            errors.setdefault(VALUE_FIELDS[code], code)
+    return errors
 
 
 def _clip(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
