@@ -7,6 +7,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from scoring.values import value_messages
+
 # The first bytes of every .xlsx file: it is a ZIP archive.
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -75,25 +77,6 @@ class CellField(forms.DecimalField):
 
 def cell_name(county_id: int, key: str) -> str:
     return f"c{county_id}-{key}"
-
-
-def value_errors(method: str, actual, target) -> dict[str, str]:
-    """The errors of the values themselves by field; missing values are not errors here (a
-    draft may be incomplete; submitting lists the empty cells)."""
-    from scoring.engine import input_problems
-    from scoring.services.results import PROBLEM_LABELS
-
-    fields = {
-        "negative_actual": "actual",
-        "manual_range": "actual",
-        "negative_target": "target",
-        "target_not_positive": "target",
-    }
-    errors: dict[str, str] = {}
-    for code in input_problems(method, actual, target):
-        if code in fields:
-            errors.setdefault(fields[code], str(PROBLEM_LABELS[code]))
-    return errors
 
 
 class EntryGridForm(forms.Form):
@@ -168,7 +151,7 @@ class EntryGridForm(forms.Form):
             for item in grid.items:
                 actual = cleaned.get(cell_name(county.id, f"a{item.id}"))
                 target = cleaned.get(cell_name(county.id, f"t{item.id}"))
-                for field_name, message in value_errors(item.method, actual, target).items():
+                for field_name, message in value_messages(item.method, actual, target).items():
                     name = cell_name(county.id, f"{field_name[0]}{item.id}")
                     if name in self.fields:
                         self.add_error(name, message)

@@ -88,7 +88,7 @@ def test_grid_bad_value_keeps_what_was_typed_and_saves_nothing(
     response = client.post(grid_url(), _post_data(page, **{name: "-5", "save": ""}))
     assert response.status_code == 400
     assert response.context["form"][name].value() == "-5"
-    assert response.context["form"].errors[name] == ["actual value is negative"]
+    assert response.context["form"].errors[name] == ["must not be negative (-5)"]
     assert AnnualInput.objects.filter(county=county, item=item).count() == 0
 
 

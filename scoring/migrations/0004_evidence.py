@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('assessment', '0001_initial'),
         ('indicators', '0002_indicator_rules_comment'),
-        ('scoring', '0002_entry_state'),
+        ('scoring', '0003_entry_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
