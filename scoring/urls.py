@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring.views import entry, evidence, history, results, workbook
+from scoring.views import entry, evidence, history, results, unit_workbook, workbook
 
 app_name = "scoring"
 
@@ -26,6 +26,16 @@ urlpatterns = [
         "cycles/<int:year>/indicators/<str:indicator>/history/",
         history.indicator,
         name="history_indicator",
+    ),
+    path(
+        "cycles/<int:year>/rounds/<slug:round>/workbook/",
+        unit_workbook.unit_workbook,
+        name="unit_workbook",
+    ),
+    path(
+        "cycles/<int:year>/rounds/<slug:round>/workbook.xlsx",
+        unit_workbook.unit_workbook_download,
+        name="unit_workbook_download",
     ),
     path("cycles/<int:year>/evidence/", evidence.evidence_index, name="evidence_index"),
     path(

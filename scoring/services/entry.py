@@ -367,7 +367,8 @@ def save_grid(
     ``loaded`` to the value the cell had when the page was loaded; the values must have
     passed the form's checks. A cell whose typed value equals its loaded one is left as it
     is now. Side effects: upserts the changed inputs (deletes cleared progress), creates the
-    entry state as a draft when missing, writes one audit entry per changed cell. Raises
+    entry state as a draft when missing (a submitted one goes back to draft), writes one
+    audit entry per changed cell. Raises
     :class:`EntryLocked` when the guard refuses, :class:`StaleSave` — writing nothing — when
     a changed cell was changed by someone else since it was loaded.
     """
@@ -389,6 +390,9 @@ def save_grid(
         if changes:
             _write(grid, changes, actor)
             _audit_cells(state, grid, changes, actor)
+            if state.status == Status.SUBMITTED:
+                # A change after submitting takes the submission back: submit again.
+                _change_status(state, actor, status=Status.DRAFT)
         if created or changes:
             state.updated_by = actor
             state.save(update_fields=["updated_by", "updated_at"])

@@ -10,6 +10,8 @@ UNIT_OWN = {"unit": 404, "county": 403}
 NOT_OWNED = {"unit": 403, "county": 403}
 # Round pages every role reads (each sees its own part): the round is no one's object.
 NOT_OWNED_READ = {"unit": 200, "county": 200}
+# A unit's own workbook of a round: the round is no one's object.
+NOT_OWNED_UNIT = {"unit": 200, "county": 403}
 # A county's file on a unit's indicator: the others' files are 404.
 UNIT_OWN_FILE = {"unit": 404, "county": 404}
 
@@ -25,6 +27,10 @@ ACCESS = {
     "scoring:entry_approve": lead_only("post", lead=302, outsider=NOT_OWNED),
     "scoring:entry_return": lead_only("post", lead=302, outsider=NOT_OWNED),
     "scoring:entry_reopen": lead_only("post", lead=302, outsider=NOT_OWNED),
+    "scoring:unit_workbook": access(lead=403, unit=200, county=403, outsider=NOT_OWNED_UNIT),
+    "scoring:unit_workbook_download": access(
+        lead=403, unit=200, county=403, outsider=NOT_OWNED_UNIT
+    ),
     "scoring:evidence_index": access(lead=302, unit=302, county=302),
     "scoring:evidence": access(lead=200, unit=200, county=200, outsider=NOT_OWNED_READ),
     "scoring:evidence_download": access(lead=200, unit=200, county=200, outsider=UNIT_OWN_FILE),

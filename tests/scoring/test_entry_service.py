@@ -259,3 +259,12 @@ def test_close_round_uses_approved_progress_only(world, county, other_county, le
         Warning.objects.filter(indicator=world["a01"]).values_list("county__code", "not_reported")
     )
     assert reasons == [("101", True), ("102", True)]
+
+
+def test_save_after_submitting_takes_the_submission_back(world, county, other_county, unit_user):
+    _fill_april(world, county, other_county, unit_user)
+    entry.submit_entry(round=world["april"], indicator=world["a01"], actor=unit_user)
+    entry.save_grid(round=world["april"], indicator=world["a01"],
+                    values={(county.id, "p"): Decimal(31)},
+                    loaded={(county.id, "p"): Decimal(30)}, actor=unit_user)  # fmt: skip
+    assert EntryState.objects.get().status == "draft"
