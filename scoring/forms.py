@@ -1,3 +1,4 @@
+import copy
 import json
 from decimal import Decimal, InvalidOperation
 
@@ -90,29 +91,18 @@ class EntryGridForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.grid = grid
         self.cells = {}  # field name → (county id, column key)
-        for row, county in enumerate(grid.counties):
+        # One field made, copied for every cell: a province's grid has thousands of cells.
+        # The page renders the cells from plain values (scoring.views.entry), not widgets.
+        prototype = CellField(required=False, max_digits=24, decimal_places=6)
+        for county in grid.counties:
             if county.id in grid.exempt:
                 continue
-            for col, column in enumerate(grid.columns):
+            for column in grid.columns:
                 name = cell_name(county.id, column.key)
                 self.cells[name] = (county.id, column.key)
-                value = grid.values.get((county.id, column.key))
-                self.fields[name] = CellField(
-                    required=False,
-                    max_digits=24,
-                    decimal_places=6,
-                    initial=value,
-                    label=f"{county.name} {column.field}",
-                    widget=forms.TextInput(
-                        attrs={
-                            "class": "form-control form-control-sm grid-cell",
-                            "inputmode": "decimal",
-                            "autocomplete": "off",
-                            "data-row": row,
-                            "data-col": col,
-                        }
-                    ),
-                )
+                field = copy.copy(prototype)
+                field.initial = grid.values.get((county.id, column.key))
+                self.fields[name] = field
         if not self.is_bound:
             self.fields["loaded"].initial = json.dumps(
                 {name: _plain(grid.values.get(cell)) for name, cell in self.cells.items()}

@@ -17,6 +17,7 @@ from indicators.params import NEEDS_TARGET
 from scoring.forms import CommentForm, EntryGridForm, ReasonForm, cell_name
 from scoring.models import EntryState
 from scoring.services import entry
+from scoring.templatetags.entry_tags import plain
 
 
 def get_round_or_404(cycle: Cycle, code: str) -> Round:
@@ -49,17 +50,39 @@ def overview(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _row_cells(grid, form, scores, county) -> list[dict]:
-    """The cells of one county's row: the inputs of each item followed by its score."""
+def column_label(column) -> str:
+    """What a column holds, as its header says it: 实际值, 目标值, 得分 or 进度（%）."""
+    if column.field == "progress":
+        return _("Progress (%%)").replace("%%", "%")
+    if column.field == "target":
+        return _("Target")
+    return _("Score") if column.item.method == "manual" else _("Actual")
+
+
+def _row_cells(grid, form, scores, county, row: int, labels: dict) -> list[dict]:
+    """The cells of one county's row: the inputs of each item followed by its score.
+
+    The inputs are rendered from plain values, not through the form's widgets: a
+    province's grid has thousands of cells, and widget rendering would take seconds."""
     cells = []
-    for column in grid.columns:
+    for col, column in enumerate(grid.columns):
         name = cell_name(county.id, column.key)
+        value = grid.values.get((county.id, column.key))
+        if form.is_bound:
+            text = form.data.get(name, "")
+        else:
+            text = "" if value is None else plain(value)
         cells.append(
             {
                 "kind": "input",
                 "column": column,
-                "field": form[name] if name in form.fields else None,
-                "value": grid.values.get((county.id, column.key)),
+                "name": name,
+                "text": text,
+                "value": value,
+                "errors": form.errors.get(name, ()) if form.is_bound else (),
+                "row": row,
+                "col": col,
+                "label": f"{county.name} {labels[column.key]}",
             }
         )
         if column.field == "target" or (
@@ -71,14 +94,18 @@ def _row_cells(grid, form, scores, county) -> list[dict]:
 
 def _grid_context(request, grid, form, **extra) -> dict:
     scores = entry.grid_scores(grid)
+    labels = {
+        c.key: f"{c.item.name} {column_label(c)}" if c.item else column_label(c)
+        for c in grid.columns
+    }
     rows = [
         {
             "county": county,
             "exempt": county.id in grid.exempt,
-            "cells": _row_cells(grid, form, scores, county),
+            "cells": _row_cells(grid, form, scores, county, row, labels),
             "points": scores.points.get(county.id),
         }
-        for county in grid.counties
+        for row, county in enumerate(grid.counties)
     ]
     width = len(grid.columns) + len(grid.items) + (1 if grid.annual else 0)
     lock = grid.lock
@@ -229,6 +256,7 @@ def matrix(request: HttpRequest, year: int, round: str) -> HttpResponse:
         ind.state = states.get(ind.id)
         ind.status = ind.state.status if ind.state else "not_started"
         ind.empty = empty[ind.id]
+        ind.empty_names = "、".join(c.name for c in ind.empty)
         units.setdefault(ind.unit, []).append(ind)
     counts = Counter(ind.status for ind in indicators)
     labels = [("not_started", _("Not started")), *EntryState.Status.choices]
