@@ -68,10 +68,9 @@ def _row_cells(grid, form, scores, county, row: int, labels: dict) -> list[dict]
     for col, column in enumerate(grid.columns):
         name = cell_name(county.id, column.key)
         value = grid.values.get((county.id, column.key))
-        if form.is_bound:
-            text = form.data.get(name, "")
-        else:
-            text = "" if value is None else plain(value)
+        # What the user typed when the form comes back, else the stored value.
+        shown = "" if value is None else plain(value)
+        text = form.data.get(name, "") if form.is_bound else shown
         cells.append(
             {
                 "kind": "input",
