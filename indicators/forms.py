@@ -77,6 +77,7 @@ class RuleItemForm(forms.ModelForm):
         self.direction = direction
         self.fields["method"].widget.attrs["class"] = "rule-method"
         if self.instance.pk:
+            self.initial["share"] = plain(self.instance.share)
             for name, value in _raw_params(self.instance.params).items():
                 if name in PARAMS:
                     self.fields[name].initial = value

@@ -268,7 +268,7 @@ class EntryState(models.Model):
         indexes = [models.Index(fields=["cycle", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.round_id}/{self.indicator_id}: {self.status}"
+        return f"{self.round.code}/{self.indicator.code}"
 
 
 def _evidence_path(instance: "Evidence", filename: str) -> str:

@@ -260,7 +260,7 @@ def _locked_state(round: Round, indicator: Indicator) -> tuple[EntryState, bool]
     if not created:
         state = (
             EntryState.objects.select_for_update(of=("self",))
-            .select_related("reviewed_by")
+            .select_related("reviewed_by", "round", "indicator")
             .get(pk=state.pk)
         )
     return state, created

@@ -5,11 +5,13 @@ results …) and the entries the entry services write per cell and per status ch
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from assessment.access import LEAD, get_county_for_user, get_cycle_or_404, require_role
@@ -26,6 +28,34 @@ def _of(model) -> ContentType:
     return ContentType.objects.get_for_model(model)
 
 
+# The fields of a cell's entry, which are not fields of the entry state itself.
+CELL_FIELDS = {
+    "actual": gettext_lazy("Actual"),
+    "target": gettext_lazy("Target"),
+    "progress": gettext_lazy("Progress (%%)"),
+}
+
+
+def _readable(model, field: str, values) -> tuple:
+    """(label, before, after) of one change, with the field's verbose name and the labels
+    of its choices."""
+    before, after = values if isinstance(values, list) and len(values) == 2 else ("", values)
+    if field in CELL_FIELDS:
+        return str(CELL_FIELDS[field]).replace("%%", "%"), before, after
+    try:
+        model_field = model._meta.get_field(field) if model else None
+    except FieldDoesNotExist:
+        model_field = None
+    if model_field is None:
+        return field, before, after
+    choices = {str(k): str(v) for k, v in (getattr(model_field, "choices", None) or ())}
+    return (
+        str(getattr(model_field, "verbose_name", field)),
+        choices.get(str(before), before),
+        choices.get(str(after), after),
+    )
+
+
 def _render(request: HttpRequest, title: str, entries, **extra) -> HttpResponse:
     page = Paginator(
         entries.select_related("actor", "content_type").order_by("-timestamp", "-id"), PER_PAGE
@@ -34,10 +64,9 @@ def _render(request: HttpRequest, title: str, entries, **extra) -> HttpResponse:
         data = entry.additional_data or {}
         entry.reason = data.get("reason") or data.get("comment") or ""
         entry.cell = data if data.get("kind") == "cell" else None
+        model = entry.content_type.model_class()
         entry.change_list = [
-            (field, *values)
-            if isinstance(values, list) and len(values) == 2
-            else (field, "", values)
+            _readable(model, field, values)
             for field, values in (entry.changes or {}).items()
             if field != "event"
         ]

@@ -42,11 +42,11 @@ def test_history_of_a_cell_lists_its_values_and_the_status_changes(client, lead,
         kwargs={"year": 2024, "round": "april", "indicator": "A01", "county": "101"},
     )
     assert _rows(client.get(url)) == [
-        ("lead", [("status", "submitted", "returned"), ("comment", "", "请核实101")], "请核实101"),
-        ("unit-TJJ", [("status", "draft", "submitted")], ""),
-        ("unit-TJJ", [("progress", "30", "32.5")], ""),
-        ("unit-TJJ", [("progress", None, "30")], ""),
-        ("unit-TJJ", [("status", None, "draft")], ""),
+        ("lead", [("status", "Submitted", "Returned"), ("comment", "", "请核实101")], "请核实101"),
+        ("unit-TJJ", [("status", "Draft", "Submitted")], ""),
+        ("unit-TJJ", [("Progress (%)", "30", "32.5")], ""),
+        ("unit-TJJ", [("Progress (%)", None, "30")], ""),
+        ("unit-TJJ", [("status", None, "Draft")], ""),
     ]
 
 
@@ -55,10 +55,10 @@ def test_history_of_an_indicator_includes_its_rules(client, lead, history):
     response = client.get(
         reverse("scoring:history_indicator", kwargs={"year": 2024, "indicator": "A01"})
     )
-    rules = [row for row in _rows(response) if row[1] and row[1][0][0] == "rules_status"]
+    rules = [row for row in _rows(response) if row[1] and row[1][0][0] == "rules status"]
     assert [r[1][0] for r in rules] == [
-        ("rules_status", "submitted", "approved"),
-        ("rules_status", "draft", "submitted"),
+        ("rules status", "Submitted", "Approved"),
+        ("rules status", "Draft", "Submitted"),
     ]
     # The indicator and its item created, two rule statuses, the entry created, three cells,
     # submitted, returned.
@@ -69,7 +69,7 @@ def test_history_of_a_county_has_its_cells_only(client, lead, history):
     client.force_login(lead)
     response = client.get(reverse("scoring:history_county", kwargs={"county": "102"}))
     rows = _rows(response)
-    assert rows[0] == ("unit-TJJ", [("progress", None, "35")], "")
+    assert rows[0] == ("unit-TJJ", [("Progress (%)", None, "35")], "")
     assert len(rows) == 2  # and the county's creation
 
 
