@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.models import Cycle
+from assessment.services import CycleReadOnly
 from scoring.forms import WorkbookUploadForm
 from scoring.workbook.exporter import write_cycle_workbook
 from scoring.workbook.importer import CycleExists, WorkbookInvalid, import_workbook
@@ -32,6 +33,8 @@ def workbook(request: HttpRequest) -> HttpResponse:
                     replace=form.cleaned_data["replace"],
                     actor=request.user,
                 )
+            except CycleReadOnly as exc:
+                problems = [str(exc)]
             except CycleExists as exc:
                 problems, cycle_exists = list(exc.problems), True
             except WorkbookInvalid as exc:
