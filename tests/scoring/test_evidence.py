@@ -84,7 +84,6 @@ def test_evidence_download_only_the_county_its_unit_and_the_lead(
     if status == 200:
         assert b"".join(response.streaming_content) == PDF
         assert response["Content-Disposition"].startswith("attachment;")
-    response.close()
 
 
 def test_evidence_list_unit_sees_its_indicators_files(
