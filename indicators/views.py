@@ -94,7 +94,7 @@ class IndicatorSystemView(RoleRequiredMixin, TemplateView):
 @require_safe
 def rules_list(request: HttpRequest, year: int) -> HttpResponse:
     """The indicators whose rules the user writes (a unit) or reviews (the lead department),
-    with the status of their rules; submitted ones first for the lead department."""
+    with the status of their rules and the count of each status."""
     cycle = get_cycle_or_404(year)
     indicators = Indicator.objects.filter(cycle=cycle).select_related("unit", "category")
     if request.user.is_unit:
