@@ -130,6 +130,10 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 # The largest evidence file a user may upload (bytes).
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
+# Who decides on a proposed indicator (准入): "user:<username>" or "group:<group name>"; empty
+# means any account of the lead department (indicators/services/admission.py).
+ADMISSION_APPROVER = env("ADMISSION_APPROVER", "")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -29,6 +29,7 @@ from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
 from assessment.services import set_cycle_status
 from indicators.models import Category, Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, parse_params
+from reports.demo_governance import DRAFT_YEAR, build_governance, reset_governance
 from scoring.models import AnnualInput, EntryState, Exemption, Progress
 from scoring.services.results import compute_results
 
@@ -539,17 +540,19 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
     """
     check_plan()
     with transaction.atomic():
-        old = Cycle.objects.filter(year__in=YEARS)
+        old = Cycle.objects.filter(year__in=(*YEARS, DRAFT_YEAR))
         replaced = sorted(old.values_list("year", flat=True))
         # The demo's own past years are archived, which refuses deletion: the demo city is
         # replaced whole, so its years are opened first.
         old.update(status=Cycle.Status.DRAFT)
         old.delete()
+        reset_governance()
         counties = _upsert_counties()
         units = _upsert_units()
         accounts, lead = _upsert_accounts(password=password, counties=counties, units=units)
         for year in YEARS:
             _build_year(year, counties=counties, units=units, lead=lead)
+        build_governance(counties=counties, units=units, lead=lead)
     return DemoReport(
         city=CITY,
         replaced_years=replaced,

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assessment', '0001_initial'),
-        ('indicators', '0002_indicator_rules_comment'),
+        ('indicators', '0003_indicator_rules_comment'),
         ('scoring', '0003_entry_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

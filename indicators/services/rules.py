@@ -1,5 +1,4 @@
-"""What the indicator system of a cycle must satisfy (:func:`weight_problems`), and the
-detailed rules (考核细则): a unit writes the rule items of its indicators and submits
+"""Detailed rules (考核细则): a unit writes the rule items of its indicators and submits
 them; the lead department approves (freezes) or returns them with a comment, and reopens
 approved rules with a reason. Every change checks :func:`rules_lock`, saves and audits in one
 transaction.
@@ -13,7 +12,6 @@ from decimal import Decimal
 
 from auditlog.context import disable_auditlog, set_actor
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from assessment.audit import record_change
@@ -211,21 +209,3 @@ def reopen_rules(*, indicator: Indicator, actor, reason: str) -> None:
         indicator, actor, Status.APPROVED, {"reason": reason},
         rules_status=Status.DRAFT, rules_comment=reason,
     )  # fmt: skip
-
-
-def _points(value: Decimal) -> str:
-    # Two places, as the pages show weights, unless that would hide the difference.
-    return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else f"{value.normalize()}"
-
-
-def weight_problems(cycle: Cycle) -> list[str]:
-    """The weights of ``cycle``'s indicators must sum to its total points (spec/scoring.md);
-    an activation check of ``assessment.services``. Reads one aggregate."""
-    weights = Indicator.objects.filter(cycle=cycle) if cycle.pk else Indicator.objects.none()
-    total = weights.aggregate(s=Sum("weight"))["s"] or Decimal(0)
-    if total == cycle.total_points:
-        return []
-    return [
-        _("The weights sum to %(sum)s, not the total points %(total)s.")
-        % {"sum": _points(total), "total": _points(cycle.total_points)}
-    ]
