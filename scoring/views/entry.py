@@ -158,10 +158,11 @@ def grid(request: HttpRequest, year: int, round: str, indicator: str) -> HttpRes
         form.refresh_after(exc)
         context = _grid_context(request, exc.grid, form, conflicts=exc.conflicts)
         return render(request, "scoring/entry_grid.html", context, status=409)
-    messages.success(
-        request,
-        _("Saved: %(count)s cells changed.") % {"count": summary.changed},
-    )
+    if summary.changed or "submit" not in request.POST:
+        messages.success(
+            request,
+            _("Saved: %(count)s cells changed.") % {"count": summary.changed},
+        )
     if "submit" in request.POST:
         return _submit(request, rnd, ind)
     return redirect(request.path)
