@@ -116,6 +116,24 @@ class Indicator(models.Model):
         )
         if errors:
             raise ValidationError(errors)
+        if self.pk is not None:
+            self._check_items_for_direction()
+
+    def _check_items_for_direction(self) -> None:
+        """Tiers depend on the direction: changing it re-checks every item's parameters."""
+        from indicators.params import ParamError, parse_params
+
+        problems = []
+        for item in self.items.order_by("order", "code"):
+            try:
+                parse_params(item.method, item.params, self.direction)
+            except ParamError as exc:
+                problems.append(
+                    _("item %(code)s: %(errors)s")
+                    % {"code": item.code, "errors": "; ".join(exc.messages)}
+                )
+        if problems:
+            raise ValidationError({"direction": problems})
 
 
 class RuleItem(models.Model):

@@ -221,3 +221,18 @@ def test_booklet_takes_constant_queries(client, lead, unit, django_assert_num_qu
     client.force_login(lead)
     with django_assert_num_queries(8):
         assert client.get(reverse("indicators:booklet", kwargs={"year": 2031})).status_code == 200
+
+
+def test_indicator_direction_change_rechecks_its_items_anywhere(cycle):
+    from django.core.exceptions import ValidationError
+
+    a01 = Indicator.objects.get(code="A01")
+    RuleItem.objects.filter(indicator=a01).update(method="tiers", params="tiers=90:100,80:80")
+    a01.direction = "lower"
+    with pytest.raises(ValidationError) as refused:
+        a01.full_clean()
+    assert refused.value.message_dict == {
+        "direction": [
+            "item A01-1: tiers are not monotone for a lower-is-better indicator: 90:100 then 80:80"
+        ]
+    }
