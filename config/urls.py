@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("scoring.urls")),
     path("", include("reports.urls")),
+    path("", include("alerts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

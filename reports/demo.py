@@ -16,7 +16,7 @@ its April round closed and its August round open with progress partly entered.
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -29,6 +29,7 @@ from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
 from assessment.services import set_cycle_status
 from indicators.models import Category, Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, parse_params
+from reports.demo_followup import build_follow_up, mark_past_delivered
 from reports.demo_governance import DRAFT_YEAR, build_governance, reset_governance
 from scoring.models import AnnualInput, EntryState, Exemption, Progress
 from scoring.services.results import compute_results
@@ -601,7 +602,13 @@ def _upsert_accounts(
         for u in units.values()
     ]
     users += [
-        User(username=f"county-{c.code}", first_name=c.name, role=User.Role.COUNTY, county=c)
+        User(
+            username=f"county-{c.code}",
+            first_name=c.name,
+            role=User.Role.COUNTY,
+            county=c,
+            email=f"county-{c.code}@jiangchuan.example",
+        )
         for c in counties.values()
     ]
     for user in users:
@@ -616,6 +623,7 @@ def _upsert_accounts(
             "role",
             "unit",
             "county",
+            "email",
             "is_staff",
             "is_superuser",
             "is_active",
@@ -684,7 +692,9 @@ def _build_year(
                     expected_progress=Round.DEFAULT_EXPECTED["august"],
                     diagnosis_threshold=DIAGNOSIS_THRESHOLD,
                     opens_on=date(year, 8, 20),
-                    closes_on=date(year, 9, 10),
+                    # The current year's August round is still open: its closing date (the
+                    # daily job closes it then) is extended past today when need be.
+                    closes_on=_august_close(year, current),
                 ),
             ]
         )
@@ -799,6 +809,11 @@ def _build_year(
     closing = ("april",) if current else ("april", "august")
     for code in closing:
         _close(rounds[code])
+        rounds[code].refresh_from_db()
+        if not current:
+            mark_past_delivered(round=rounds[code])
+    if current:
+        build_follow_up(round=rounds["april"], lead=lead)
     if not current:
         compute_results(cycle=cycle, actor=lead)
         cycle.results_computed_at = rounds["annual"].closed_at
@@ -871,9 +886,17 @@ def _entry_states(
     record_event(cycle, summary="seed_demo entry states", data={"states": len(states)}, actor=lead)
 
 
+def _august_close(year: int, current: bool) -> date:
+    usual = date(year, 9, 10)
+    if not current:
+        return usual
+    return max(usual, timezone.localdate() + timedelta(days=14))
+
+
 def _close(rnd: Round) -> None:
-    """Close a pre-assessment round as the lead department did on its closing day."""
-    close_round(round=rnd)
+    """Close a pre-assessment round as the lead department did on its closing day (the
+    counties were notified then: no email now)."""
+    close_round(round=rnd, notify=False)
     closed_at = _aware(rnd.closes_on)
     Round.objects.filter(pk=rnd.pk).update(closed_at=closed_at)
     rnd.warnings.update(issued_at=closed_at)

@@ -123,9 +123,7 @@ def _request(world, name, kwarg_names, scope, role):
     if world["users"][role] is not None:
         client.force_login(world["users"][role])
     response = getattr(client, declared["method"])(url)
-    # A file download holds its file open until read to the end (the test client closes it
-    # then; closing the response directly would close the test's database connection).
-    if response.streaming:
+    if response.streaming:  # a file download: read it through, which closes its file
         b"".join(response.streaming_content)
     return outcome_of(response)
 

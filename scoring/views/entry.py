@@ -187,18 +187,19 @@ def _submit(request: HttpRequest, rnd: Round, ind: Indicator) -> HttpResponse:
     return redirect(request.path)
 
 
-def _state_for_review(year: int, round: str, indicator: str, user) -> EntryState:
+def _review_action(request, year, round, indicator, action, form_class=None) -> HttpResponse:
     cycle = get_cycle_or_404(year)
     rnd = get_round_or_404(cycle, round)
-    ind = get_indicator_for_user(user, cycle, indicator, write=True)
-    return get_object_or_404(
-        EntryState.objects.select_related("round__cycle", "indicator"), round=rnd, indicator=ind
-    )
-
-
-def _review_action(request, year, round, indicator, action, form_class=None) -> HttpResponse:
-    state = _state_for_review(year, round, indicator, request.user)
+    ind = get_indicator_for_user(request.user, cycle, indicator, write=True)
     back = redirect("scoring:entry_grid", year=year, round=round, indicator=indicator)
+    state = (
+        EntryState.objects.select_related("round__cycle", "indicator")
+        .filter(round=rnd, indicator=ind)
+        .first()
+    )
+    if state is None:
+        messages.error(request, _("Nothing to review: the unit has not submitted these data."))
+        return back
     kwargs = {}
     if form_class is not None:
         form = form_class(request.POST)

@@ -179,3 +179,31 @@ def test_seed_demo_rerun_rebuilds_the_same_city(settings):
         == totals
     )
     assert User.objects.get(username="county-101").check_password("demo1234")
+
+
+def test_seed_demo_follows_up_the_current_april_round():
+    from alerts.models import DiagnosisCase, Rectification
+
+    seed("--force")
+    april = Round.objects.get(cycle__year=2026, code="april")
+    states = sorted(
+        Rectification.objects.filter(cycle__year=2026, warning__isnull=False).values_list(
+            "county__code", "status"
+        )
+    )
+    assert states == [
+        ("106", "submitted"), ("108", "closed"), ("108", "returned"), ("108", "submitted"),
+        ("110", "planned"), ("112", "planned"), ("112", "planned"),
+    ]  # fmt: skip
+    case = DiagnosisCase.objects.get()
+    assert (case.round, case.county.code, case.status, case.experts.count()) == (
+        april, "112", "sent", 2,
+    )  # fmt: skip
+    assert case.rectification.status == "planned"
+    # The current August round closes after today, so the daily job leaves it open.
+    august = Round.objects.get(cycle__year=2026, code="august")
+    assert august.closes_on > april.closes_on
+    # Every warning was delivered when its round closed; only the current year's unanswered
+    # ones are unread.
+    assert not Warning.objects.filter(notified_at__isnull=True).exists()
+    assert not Warning.objects.filter(cycle__year__lt=2026, read_at__isnull=True).exists()
