@@ -391,8 +391,8 @@ def save_grid(
     ``loaded`` to the value the cell had when the page was loaded; the values must have
     passed the form's checks. A cell whose typed value equals its loaded one is left as it
     is now. Side effects: upserts the changed inputs (deletes cleared progress), creates the
-    entry state as a draft when missing (a submitted one goes back to draft), writes one
-    audit entry per changed cell. Raises
+    entry state as a draft when missing (a submitted one goes back to draft, unless the lead
+    department corrects it while reviewing), writes one audit entry per changed cell. Raises
     :class:`EntryLocked` when the guard refuses, :class:`StaleSave` — writing nothing — when
     a changed cell was changed by someone else since it was loaded.
     """
@@ -414,8 +414,9 @@ def save_grid(
         if changes:
             _write(grid, changes, actor)
             _audit_cells(state, grid, changes, actor)
-            if state.status == Status.SUBMITTED:
-                # A change after submitting takes the submission back: submit again.
+            if state.status == Status.SUBMITTED and not getattr(actor, "is_lead", False):
+                # A unit's change after submitting takes the submission back: submit again.
+                # The lead department's corrections during the review keep it submitted.
                 _change_status(state, actor, status=Status.DRAFT)
         if created or changes:
             state.updated_by = actor

@@ -268,3 +268,14 @@ def test_save_after_submitting_takes_the_submission_back(world, county, other_co
                     values={(county.id, "p"): Decimal(31)},
                     loaded={(county.id, "p"): Decimal(30)}, actor=unit_user)  # fmt: skip
     assert EntryState.objects.get().status == "draft"
+
+
+def test_lead_correction_during_review_keeps_the_submission(
+    world, county, other_county, unit_user, lead
+):
+    _fill_april(world, county, other_county, unit_user)
+    entry.submit_entry(round=world["april"], indicator=world["a01"], actor=unit_user)
+    entry.save_grid(round=world["april"], indicator=world["a01"],
+                    values={(county.id, "p"): Decimal(31)},
+                    loaded={(county.id, "p"): Decimal(30)}, actor=lead)  # fmt: skip
+    assert EntryState.objects.get().status == "submitted"
