@@ -221,6 +221,9 @@ if not DEBUG:
 # The largest workbook the web upload accepts (bytes).
 WORKBOOK_UPLOAD_MAX_BYTES = envint("WORKBOOK_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+# An entry grid posts one field per cell: a province's 200 counties × 10 items with actual
+# and target are 4,000; Django's default of 1,000 would refuse it.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", 50_000)
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ its April round closed and its August round open with progress partly entered.
 """
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,7 +34,7 @@ from reports.demo_governance import DRAFT_YEAR, build_governance, reset_governan
 from reports.models import Objection, Publication
 from reports.objections import answer, decide, lodge
 from reports.publication import publish
-from scoring.models import AnnualInput, CountyResult, Exemption, Progress
+from scoring.models import AnnualInput, CountyResult, EntryState, Exemption, Progress
 from scoring.services.results import compute_results, override_grade
 
 CITY = "江川市"
@@ -408,6 +409,14 @@ ROUND_NAMES = {"annual": "年度考核", "april": "4月预考核", "august": "8�
 MISSING_APRIL = (("113", "S03"), ("106", "M05"))
 LATE_UNIT_AUGUST = "XFJ"
 AUGUST_GAP_RATE = 0.06
+# Where each unit's August entry stands in the current year (the units missing here have
+# not started; an indicator with a county still empty is a draft whatever its unit).
+AUGUST_ENTRY = {
+    "FGW": "approved", "TJJ": "approved", "CZJ": "submitted", "GXJ": "approved",
+    "KJJ": "returned", "STHJ": "submitted", "JYJ": "approved", "WJW": "draft",
+    "RSJ": "approved", "YJJ": "submitted", "ZZB": "approved",
+}  # fmt: skip
+RETURN_COMMENT = "部分县区进度与统计快报口径不一致，请核实后重新提交。"
 # Progress points per unit of performance around the expected progress of a round.
 PROGRESS_SPREAD = 6.0
 # With about 40 indicators nearly every county is in some bottom three; the demo city flags
@@ -798,6 +807,8 @@ def _build_year(
         actor=lead,
     )
 
+    if current:
+        _entry_states(cycle, rounds=rounds, indicators=indicators, progress=progress, lead=lead)
     closing = ("april",) if current else ("april", "august")
     for code in closing:
         _close(rounds[code])
@@ -891,6 +902,49 @@ def _progress_rows(
                     continue
             rows.append((code, c, i, value))
     return rows
+
+
+def _entry_states(
+    cycle: Cycle, *, rounds: dict[str, Round], indicators: dict, progress: list, lead: User
+) -> None:
+    """The units' entries of the current year: April all approved before it closed; August
+    open, with every status (AUGUST_ENTRY), a returned one with the lead department's
+    comment, and the late unit not started."""
+    submitters = {u.unit_id: u for u in User.objects.filter(role=User.Role.UNIT)}
+    reported = defaultdict(set)
+    for r, c, i, _value in progress:
+        reported[(r, i)].add(c)
+    applicable = len(COUNTIES)
+    exempt = defaultdict(int)
+    for _c, i, _reason in EXEMPTIONS:
+        exempt[i] += 1
+    states = []
+    for code, ind in indicators.items():
+        unit_status = AUGUST_ENTRY.get(ind.unit.code)
+        statuses = {"april": "approved", "august": unit_status}
+        for r, status in statuses.items():
+            if status is None or not reported[(r, code)]:
+                continue
+            if len(reported[(r, code)]) < applicable - exempt[code]:
+                status = "draft" if r == "august" else status
+            day = _aware(rounds[r].closes_on if r == "april" else date(cycle.year, 8, 28))
+            reviewed = status in ("approved", "returned")
+            states.append(
+                EntryState(
+                    cycle=cycle,
+                    round=rounds[r],
+                    indicator=ind,
+                    status=status,
+                    comment=RETURN_COMMENT if status == "returned" else "",
+                    updated_by=submitters.get(ind.unit_id),
+                    submitted_at=day if status != "draft" else None,
+                    submitted_by=submitters.get(ind.unit_id) if status != "draft" else None,
+                    reviewed_at=day if reviewed else None,
+                    reviewed_by=lead if reviewed else None,
+                )
+            )
+    EntryState.objects.bulk_create(states)
+    record_event(cycle, summary="seed_demo entry states", data={"states": len(states)}, actor=lead)
 
 
 def _august_close(year: int, current: bool) -> date:

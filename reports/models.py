@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import County, Cycle
-from assessment.uploads import private_storage
+from assessment.uploads import private_file_storage
 from indicators.models import Indicator
 
 DEFAULT_OBJECTION_DAYS = 7
@@ -67,7 +67,7 @@ class Objection(models.Model):
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="objections")
     reasons = models.TextField(_("reasons"))
     evidence = models.FileField(
-        _("evidence"), storage=private_storage, upload_to="objections/%Y/", blank=True
+        _("evidence"), storage=private_file_storage, upload_to="objections/%Y/", blank=True
     )
     evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
     status = models.CharField(

@@ -12,8 +12,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.test.signals import setting_changed
+from django.utils.functional import empty
 
 from assessment.models import User
+from assessment.uploads import private_storage
 from reports.publication import publish
 from tests.factories import CountyFactory, UnitFactory, UserFactory
 from tests.pages import build_cycle
@@ -50,6 +52,15 @@ def client():
     """A test client that asks for English: assertions read the English source strings,
     whatever the Chinese catalogue says (tests/config/test_i18n.py checks the Chinese)."""
     return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Private files of each test in its own temporary directory, not in the checkout."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty
+    yield settings.PRIVATE_MEDIA_ROOT
+    private_storage._wrapped = empty
 
 
 @pytest.fixture

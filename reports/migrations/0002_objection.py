@@ -2,7 +2,6 @@
 
 import assessment.uploads
 import django.db.models.deletion
-import pathlib
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reasons', models.TextField(verbose_name='reasons')),
-                ('evidence', models.FileField(blank=True, storage=assessment.uploads._NoURLStorage(location=pathlib.PurePosixPath('/work/wt/i8-reports/private')), upload_to='objections/%Y/', verbose_name='evidence')),
+                ('evidence', models.FileField(blank=True, storage=assessment.uploads.private_file_storage, upload_to='objections/%Y/', verbose_name='evidence')),
                 ('evidence_name', models.CharField(blank=True, max_length=200, verbose_name='evidence file name')),
                 ('status', models.CharField(choices=[('lodged', "Awaiting the unit's answer"), ('answered', 'Answered, awaiting the decision'), ('upheld', 'Upheld'), ('rejected', 'Rejected')], default='lodged', max_length=16, verbose_name='status')),
                 ('lodged_at', models.DateTimeField(auto_now_add=True, verbose_name='lodged at')),
