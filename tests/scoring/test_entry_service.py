@@ -279,3 +279,27 @@ def test_lead_correction_during_review_keeps_the_submission(
                     values={(county.id, "p"): Decimal(31)},
                     loaded={(county.id, "p"): Decimal(30)}, actor=lead)  # fmt: skip
     assert EntryState.objects.get().status == "submitted"
+
+
+def test_close_round_command_and_button_say_what_was_left_out(world, county, other_county, lead):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    _fill_april(world, county, other_county, lead)  # A01: a draft, not approved
+    out = StringIO()
+    call_command("close_round", str(world["cycle"].year), "april", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "not approved, left out: A01"
+
+    Round.objects.filter(pk=world["april"].pk).update(status=Round.Status.OPEN)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(lead)
+    url = reverse("alerts:round_close", kwargs={"year": world["cycle"].year, "round": "april"})
+    response = client.post(url, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[-1] == (
+        "Not approved yet, so left out of this closing (counted as not reported): A01. "
+        "Approve them and close the round again."
+    )
