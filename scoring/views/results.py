@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -44,6 +46,11 @@ from scoring.tasks import compute_results_task
 REQUESTED_KEY = "results_requested"
 # The results page lists at most this many missing inputs (and counts all of them).
 PROBLEMS_SHOWN = 200
+# A province's table (200 counties × 300 indicators: 60,000 figures) is too large to read or
+# to render at once: past these sizes the page shows one category's indicators at a time and
+# the counties a page at a time (sorting still orders every county).
+MAX_COLUMNS = 60
+ROWS_PER_PAGE = 50
 
 
 def _requested_at(request: HttpRequest, cycle: Cycle) -> datetime | None:
@@ -130,6 +137,18 @@ def _sort_links(sort: str, indicators: list) -> dict:
     return {key: link(key, key in DESCENDING_FIRST) for key in SORT_KEYS}
 
 
+def _shown_category(indicators: list, wanted: str) -> tuple[list, object]:
+    """The categories of ``indicators`` in order, and the one whose columns the table shows:
+    the one asked for, else (when the table would be too wide) the first; None for all."""
+    categories = list({ind.category_id: ind.category for ind in indicators}.values())
+    by_id = {str(c.id): c for c in categories}
+    if wanted in by_id:
+        return categories, by_id[wanted]
+    if len(indicators) > MAX_COLUMNS and categories:
+        return categories, categories[0]
+    return categories, None
+
+
 def grade_distribution(cycle: Cycle, county_results: list) -> dict:
     """How many counties got each grade, against the quota and the lines of the cycle."""
     settings = cycle_settings(cycle)
@@ -166,17 +185,24 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
     structured = [p for p in problems if isinstance(p, MissingInput)]
     by_unit = Counter((p.unit_code, p.unit_name) for p in structured)
 
-    indicators = list(Indicator.objects.filter(cycle=cycle).order_by("order", "code"))
+    all_indicators = list(
+        Indicator.objects.filter(cycle=cycle).select_related("category").order_by("order", "code")
+    )
+    categories, category = _shown_category(all_indicators, request.GET.get("category", ""))
+    indicators = [i for i in all_indicators if category is None or i.category_id == category.id]
     county_results = list(
         CountyResult.objects.filter(cycle=cycle)
         .select_related("county", "override_by")
         .order_by("rank", "county__code")
     )
+    shown_points = IndicatorResult.objects.filter(cycle=cycle)
+    if category is not None:
+        shown_points = shown_points.filter(indicator__category=category)
     points = {
         (county_id, indicator_id): (value, exempt)
-        for county_id, indicator_id, value, exempt in IndicatorResult.objects.filter(
-            cycle=cycle
-        ).values_list("county_id", "indicator_id", "points", "exempt")
+        for county_id, indicator_id, value, exempt in shown_points.values_list(
+            "county_id", "indicator_id", "points", "exempt"
+        )
     }
     adjustments = list(Adjustment.objects.filter(cycle=cycle).select_related("county"))
     reasons = defaultdict(list)
@@ -194,9 +220,12 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             (*points.get((row.county_id, ind.id), (None, False)), ind.code) for ind in indicators
         ]
         row.adjustment_reasons = "\n".join(reasons[row.county_id])
-        row.cells_html = _cells_html(row.cells, row.explain_url)
     rows, sort = _sort(county_results, indicators, request.GET.get("sort", "rank"))
     links = _sort_links(sort, indicators)
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.cells_html = _cells_html(row.cells, row.explain_url)
+    keep = urlencode({"category": category.id}) + "&" if category is not None else ""
 
     names = {row.county.code: row.county.name for row in county_results}
     stats_by_indicator = {s.indicator_id: s for s in IndicatorStat.objects.filter(cycle=cycle)}
@@ -216,7 +245,11 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             "read_only": _read_only_reason(cycle),
             "years": list(Cycle.objects.order_by("-year").values_list("year", flat=True)),
             "indicators": indicators,
-            "county_results": rows,
+            "county_results": page.object_list,
+            "page": page if page.paginator.num_pages > 1 else None,
+            "categories": categories,
+            "category": category,
+            "keep_category": keep,
             "sort": sort,
             "sort_links": links,
             "distribution": grade_distribution(cycle, county_results) if rows else None,

@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessment.models import Cycle, Veto
+from indicators.models import Indicator
 from scoring.models import AnnualInput, CountyResult, Exemption
 from scoring.services.results import compute_results, missing_inputs
 from scoring.views.results import REQUESTED_KEY
-from tests.factories import CountyFactory, CycleFactory
+from tests.factories import CategoryFactory, CountyFactory, CycleFactory
 from tests.pages import build_cycle
 
 URL = reverse("scoring:results", kwargs={"year": 2024})
@@ -237,3 +238,48 @@ def test_results_statistics_keep_each_county_name_whole(client, lead, computed):
         '<span class="text-nowrap">东城区</span>、<span class="text-nowrap">西城区</span>'
         in chinese
     )
+
+
+def test_results_wide_table_shows_one_category_at_a_time(client, lead, computed, monkeypatch):
+    monkeypatch.setattr("scoring.views.results.MAX_COLUMNS", 1)
+    second = CategoryFactory(cycle=computed, name="社会民生", order=2)
+    Indicator.objects.filter(cycle=computed, code="A02").update(category=second)
+    client.force_login(lead)
+    first = client.get(URL)
+    other = client.get(URL, {"category": second.id, "sort": "-i:A02"})
+    assert [i.code for i in first.context["indicators"]] == ["A01"]
+    assert [i.code for i in other.context["indicators"]] == ["A02"]
+    assert [r.county.code for r in other.context["county_results"]] == ["101", "102"]
+    assert f'href="?category={second.id}&amp;sort=i%3AA02"' in other.content.decode()
+
+
+def test_results_many_counties_come_a_page_at_a_time_in_sorted_order(client, lead, monkeypatch):
+    monkeypatch.setattr("scoring.views.results.ROWS_PER_PAGE", 2)
+    counties = [CountyFactory(code=f"1{n:02d}") for n in range(3)]
+    build_cycle(counties, [(90, 80), (70, 60), (80, 70)])
+    client.force_login(lead)
+    pages = [
+        [
+            r.county.code
+            for r in client.get(URL, {"sort": "-total", "page": n}).context["county_results"]
+        ]
+        for n in (1, 2)
+    ]
+    assert pages == [["100", "102"], ["101"]]
+    body = client.get(URL, {"sort": "-total", "page": 2}).content.decode()
+    assert "Counties 3–3 of 3." in body
+    assert 'href="?sort=-total&amp;page=1"' in body
+
+
+@pytest.mark.parametrize("county_count", [3, 5])
+def test_results_query_count_is_constant_when_paginated(
+    client, lead, county_count, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("scoring.views.results.ROWS_PER_PAGE", 2)
+    monkeypatch.setattr("scoring.views.results.MAX_COLUMNS", 1)
+    counties = [CountyFactory(code=f"1{n:02d}") for n in range(county_count)]
+    build_cycle(counties, [(90 - n, 80 - n) for n in range(county_count)])
+    client.force_login(lead)
+    with django_assert_num_queries(12):
+        response = client.get(URL)
+    assert len(response.context["county_results"]) == 2
