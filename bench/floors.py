@@ -10,7 +10,7 @@
 - pages: the page's own queries, replayed raw.
 
 Each floor has an untimed ``prepare`` (scratch tables, code → id maps) and a timed ``run``.
-The scratch tables are temporary copies of the real tables (their indexes included on
+The scratch tables are empty copies of the real tables (logged, with their indexes, on
 PostgreSQL) and are dropped afterwards. On SQLite, ``COPY`` becomes ``executemany``.
 """
 
@@ -34,13 +34,15 @@ CHUNK = 50_000
 
 @contextmanager
 def scratch(*tables: str):
-    """Temporary empty copies of ``tables``: {table: scratch name}; dropped afterwards."""
+    """Empty copies of ``tables``: {table: scratch name}; dropped afterwards."""
     names = {table: f"bench_scratch_{table}" for table in tables}
     with connection.cursor() as cursor:
         for table, name in names.items():
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")  # left by an interrupted run
             if connection.vendor == "postgresql":
                 like = "INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES"
-                cursor.execute(f"CREATE TEMP TABLE {name} (LIKE {table} {like})")
+                # A logged table, as the real ones are: a TEMP table skips the write-ahead log.
+                cursor.execute(f"CREATE TABLE {name} (LIKE {table} {like})")
             else:
                 cursor.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {table} WHERE 0")
     try:
