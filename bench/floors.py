@@ -276,7 +276,7 @@ def export_cycle_floor(cycle_id: int, out) -> float:
                 cursor.execute(sql, [cycle_id])
                 while batch := cursor.fetchmany(FETCH):
                     for row in batch:
-                        if number == SHEET_DATA_ROWS:
+                        if number == SHEET_DATA_ROWS and name in ("年度数据", "预考核数据"):
                             part += 1
                             sheet, number = book.add_worksheet(f"{name}{part}"), 0
                         number += 1

@@ -202,6 +202,8 @@ PRE_ROUND_NAMES = {"april": "4月预考核", "august": "8月预考核"}
 # more continues on sheets named like it with a number after it (年度数据2, 年度数据3, …,
 # or annual_data2, …), each with the same header row (spec/workbook.md).
 SHEET_DATA_ROWS = 1_048_575
+# The sheets that may continue: the data sheets of one row per county and item or indicator.
+CONTINUED = frozenset({ANNUAL.key, PROGRESS.key})
 
 
 def continuation_names(name: str) -> Iterator[str]:
