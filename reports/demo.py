@@ -161,7 +161,9 @@ CATEGORIES: tuple[tuple[str, tuple[IndicatorPlan, ...]], ...] = (
                      "以年度目标为基准，每高（低）1个百分点加（减）8分，最高120分，最低60分。"),
         )),
         IndicatorPlan("E04", "固定资产投资", "FGW", "3.5", H, (
-            ItemPlan("固定资产投资增速（%）", "rank", "step=4;floor=60", level(6.0, 2.5),
+            # Investment can fall: the weakest counties have negative growth some years.
+            ItemPlan("固定资产投资增速（%）", "rank", "step=4;floor=60",
+                     level(4.0, 4.0, low=-15.0),
                      "按增速排名，第1名100分，每后移1位减4分，最低60分。", 60),
             ItemPlan("市重点项目年度投资完成率", "ratio", "cap=110;floor=50",
                      scaled(45.0, 0.08, growth=0.06),

@@ -6,6 +6,7 @@ query per table and stores with bulk writes.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.models import County, Cycle, Round
 from indicators.models import Indicator, RuleItem
+from scoring.engine import value_messages
 
 # Precision of stored figures. Inputs keep 6 decimals; points and totals are stored as the
 # round2 values the spec publishes; the exact values are recomputed by the engine on demand.
@@ -31,12 +33,9 @@ class AnnualInput(models.Model):
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="annual_inputs")
     county = models.ForeignKey(County, models.PROTECT, related_name="+")
     item = models.ForeignKey(RuleItem, models.CASCADE, related_name="inputs")
-    actual = models.DecimalField(
-        _("actual"), **VALUE, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    target = models.DecimalField(
-        _("target"), **VALUE, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    # Whether a value may be negative depends on the item's method: see clean().
+    actual = models.DecimalField(_("actual"), **VALUE, null=True, blank=True)
+    target = models.DecimalField(_("target"), **VALUE, null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -52,6 +51,16 @@ class AnnualInput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id}/{self.item_id}: {self.actual} / {self.target}"
+
+    def clean(self) -> None:
+        """Refuse values the item's method cannot take (scoring.engine.input_problems):
+        negatives for ratio, relative, deduction and manual, a manual score outside
+        [0, 100], a ratio target of 0 or less. Blank values are allowed (entered later)."""
+        super().clean()
+        if self.item_id is not None:
+            errors = value_messages(self.item.method, self.actual, self.target)
+            if errors:
+                raise ValidationError(errors)
 
 
 class Progress(models.Model):

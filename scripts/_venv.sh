@@ -1,6 +1,8 @@
 # Sourced by the other scripts: create .venv with Python 3.11+ and install the project into it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/_system.sh
+system_packages ${WITH_BROWSER:+--with-browser}
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv

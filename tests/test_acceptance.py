@@ -654,3 +654,94 @@ def test_compute_results_missing_input_is_refused_and_named(tmp_path):
     assert all("U02" in ln or "市生态环境局" in ln for ln in named), named
     others = [c for c, _ in COUNTIES if c != "104"] + [r[1] for r in ITEMS if r[1] != "E2"]
     assert [w for w in others if any(w in ln for ln in lines)] == [], lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Negative growth: linear, rank, tiers and binary take negative values (spec/scoring.md)
+# ---------------------------------------------------------------------------------------------
+
+# item: {county: (actual, target)}, replacing the scenario's values; tier thresholds below
+# zero. Traps: −1.5 and 0 sit on tier thresholds, −0.5 = −0.5 on a binary target, 107's
+# linear score falls below its floor, and ranks tie on equal negative values.
+NEGATIVE_ANNUAL = {
+    "G2": {"101": (-1.2, None), "102": (-3.5, None), "103": (-2, None), "104": (-2, None),
+           "105": (5, None), "106": (-2, None), "107": (0.8, None)},
+    "E1": {"101": (-2.5, -1), "102": (-1, 1.5), "103": (0.5, -0.5), "104": (0.5, -0.5),
+           "105": (-10, 3), "106": (3, -3), "107": (-0.3, -45)},
+    "E3": {"101": (-1, -0.5), "102": (-0.5, -0.5), "103": (0, -0.5), "104": (0, -0.5),
+           "105": (-2, -1), "106": (1, 2), "107": (-3, -4)},
+    "T1": {"101": (2.5, None), "102": (0, None), "103": (-1.5, None), "104": (-1.5, None),
+           "105": (-3, None), "106": (-5, None), "107": (-7.2, None)},
+    "B1": {"101": (-0.5, -1), "102": (-1, -1), "103": (-1.2, -1), "104": (-1.2, -1),
+           "105": (0, 2), "106": (-5, -6), "107": (3, -2)},
+    "K1": {"101": (-3, None), "102": (-1, None), "103": (0, None), "104": (0, None),
+           "105": (-4, None), "106": (2, None), "107": (-1, None)},
+    "T2": {"101": (-3, None), "102": (-2, None), "103": (0, None), "104": (0, None),
+           "105": (1, None), "106": (1.5, None), "107": (4, None)},
+}  # fmt: skip
+NEGATIVE_TIERS = {"T1": "tiers=2:100,0:90,-1.5:75,-5:60", "T2": "tiers=-2:100,0:80,1.5:50"}
+
+
+def negative_growth_scenario(settings):
+    sc = scenario(settings)
+    for item, row in NEGATIVE_ANNUAL.items():
+        for c, (a, t) in row.items():
+            sc["annual"][(c, item)] = (D(str(a)), None if t is None else D(str(t)))
+    for it in sc["items"]:
+        it["params"] = NEGATIVE_TIERS.get(it["code"], it["params"])
+    return sc
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("case", "style"), [("quota tie", "zh"), ("line", "mixed")])
+def test_negative_growth_imports_and_matches_reference_figures(tmp_path, case, style):
+    sc = negative_growth_scenario(SETTINGS[case])
+    methods = {it["code"]: it["method"] for it in sc["items"]}
+    negative = {methods[i] for (c, i), (a, t) in sc["annual"].items() if a < 0 or (t or 0) < 0}
+    assert negative == {"linear", "rank", "tiers", "binary"}
+    assert any(D(t.split(":")[0]) < 0 for t in NEGATIVE_TIERS["T1"][6:].split(","))
+    ref = ref_results(sc)
+    e1 = {c: sc["annual"][(c, "E1")] for c, _ in COUNTIES}
+    scores = ref_item_scores("linear", "base=80;per=2;cap=120", LOWER, e1)
+    assert scores["107"] == 0 and scores["105"] == D("106")
+
+    path = write_workbook(tmp_path / "cycle.xlsx", rows_of(sc, 2024, style), style)
+    ok, lines = run("import_workbook", str(path))
+    assert ok, lines
+    ok, lines = run("compute_results", "2024")
+    assert ok, lines
+    assert run("export_results", "2024", "--out", str(tmp_path / "results.xlsx"))[0]
+
+    codes = [i["code"] for i in sc["indicators"]]
+    _, rows = read_sheet(tmp_path / "results.xlsx", "结果")
+    got = [[r[0], num(r[2]), num(r[3]), r[4], *(num(v) for v in r[5:])] for r in rows]
+    order = sorted(ref["totals"], key=lambda c: (ref["rank"][c], c))
+    assert got == [
+        [c, ref["totals"][c], ref["rank"][c], ref["grade"][c]]
+        + [round2(ref["points"][(c, i)]) for i in codes]
+        for c in order
+    ]
+
+
+@pytest.mark.django_db
+def test_negative_values_refused_where_the_method_cannot_take_them(tmp_path):
+    # ratio (G1), relative (G3) and deduction (D1) need a >= 0: each line names its cell.
+    sc = scenario(SETTINGS["quota tie"])
+    for item in ("G1", "G3", "D1"):
+        sc["annual"][("102", item)] = (D("-5.3"), sc["annual"][("102", item)][1])
+    rows = rows_of(sc, 2024, "zh")
+    column = get_column_letter(SHEETS["年度数据"][1].index("actual") + 1)
+    places = [
+        n + 2
+        for n, row in enumerate(rows["年度数据"])
+        if row and row["county"] == 102 and row["item"] in ("G1", "G3", "D1")
+    ]
+    path = write_workbook(tmp_path / "neg.xlsx", rows, "zh")
+
+    ok, lines = run("import_workbook", str(path))
+
+    assert not ok
+    for place in places:
+        found = [ln for ln in lines if re.search(rf"^年度数据!{column}{place}\b.*-5\.3", ln)]
+        assert len(found) == 1, (place, lines)
+    assert db_snapshot()["assessment.Cycle"] == []

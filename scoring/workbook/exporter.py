@@ -66,91 +66,98 @@ def write_cycle_workbook(cycle: Cycle | None, out, *, sheet_rows: int = SHEET_DA
         open_for_writing(out) as fh,
         xlsxwriter.Workbook(fh, {"constant_memory": True}) as book,
     ):
-        _write_sheets(cycle, _Writer(book, sheet_rows))
+        writer = _Writer(book, sheet_rows)
+        writer.sheet(SETTINGS, _settings_rows(cycle))
+        if cycle is None:
+            for spec in SHEETS[1:]:
+                writer.sheet(spec, ())
+        else:
+            _write_definitions(writer, cycle)
+            _write_data(writer, cycle)
 
 
-def _write_sheets(cycle: Cycle | None, writer: "_Writer") -> None:
-    writer.sheet(SETTINGS, _settings_rows(cycle))
-    if cycle is None:
-        for spec in SHEETS[1:]:
-            writer.sheet(spec, ())
-    else:
-        indicators = Indicator.objects.filter(cycle=cycle).select_related("category", "unit")
-        indicators = list(indicators.order_by("order", "code"))
-        units = sorted({i.unit for i in indicators}, key=lambda u: u.code)
-        writer.sheet(COUNTIES, ([c.code, c.name] for c in cycle.counties.order_by("code")))
-        writer.sheet(UNITS, ([u.code, u.name] for u in units))
-        writer.sheet(
-            INDICATORS,
-            (
-                [
-                    i.code,
-                    i.name,
-                    i.category.name,
-                    _number(i.weight),
-                    i.unit.code,
-                    DIRECTION_NAMES[i.direction],
-                ]
-                for i in indicators
-            ),
-        )
-        items = (
-            RuleItem.objects.filter(cycle=cycle)
-            .order_by("indicator__order", "indicator__code", "order", "code")
-            .values_list("indicator__code", "code", "name", "share", "method", "params")
-        )
-        writer.sheet(
-            RULE_ITEMS,
-            (
-                [indicator, code, name, _number(share), METHOD_NAMES[method], params]
-                for indicator, code, name, share, method, params in items
-            ),
-        )
-        annual = (
-            AnnualInput.objects.filter(cycle=cycle)
-            .order_by("item__indicator__order", "item__order", "item__code", "county__code")
-            .values_list("county__code", "item__code", "actual", "target")
-        )
-        writer.sheet(
-            ANNUAL,
-            (
-                [county, item, _number(actual), _number(target)]
-                for county, item, actual, target in annual.iterator(chunk_size=CHUNK)
-            ),
-        )
-        progress = (
-            Progress.objects.filter(cycle=cycle, round__code__in=ROUND_NAMES)
-            .order_by("round__code", "indicator__order", "indicator__code", "county__code")
-            .values_list("round__code", "county__code", "indicator__code", "value")
-        )
-        writer.sheet(
-            PROGRESS,
-            (
-                [ROUND_NAMES[round_code], county, indicator, _number(value)]
-                for round_code, county, indicator, value in progress.iterator(chunk_size=CHUNK)
-            ),
-        )
-        exemptions = (
-            Exemption.objects.filter(cycle=cycle)
-            .order_by("county__code", "indicator__order", "indicator__code")
-            .values_list("county__code", "indicator__code", "reason")
-        )
-        writer.sheet(EXEMPTIONS, (list(row) for row in exemptions))
-        adjustments = (
-            Adjustment.objects.filter(cycle=cycle)
-            .order_by("county__code", "id")
-            .values_list("county__code", "points", "reason")
-        )
-        writer.sheet(
-            ADJUSTMENTS,
-            ([county, _number(points), reason] for county, points, reason in adjustments),
-        )
-        vetoes = (
-            Veto.objects.filter(cycle=cycle)
-            .order_by("county__code", "id")
-            .values_list("county__code", "reason")
-        )
-        writer.sheet(VETOES, (list(row) for row in vetoes))
+def _write_definitions(writer: "_Writer", cycle: Cycle) -> None:
+    """Counties, the units of the cycle's indicators, indicators and rule items."""
+    indicators = Indicator.objects.filter(cycle=cycle).select_related("category", "unit")
+    indicators = list(indicators.order_by("order", "code"))
+    units = sorted({i.unit for i in indicators}, key=lambda u: u.code)
+    writer.sheet(COUNTIES, ([c.code, c.name] for c in cycle.counties.order_by("code")))
+    writer.sheet(UNITS, ([u.code, u.name] for u in units))
+    writer.sheet(
+        INDICATORS,
+        (
+            [
+                i.code,
+                i.name,
+                i.category.name,
+                _number(i.weight),
+                i.unit.code,
+                DIRECTION_NAMES[i.direction],
+            ]
+            for i in indicators
+        ),
+    )
+    items = (
+        RuleItem.objects.filter(cycle=cycle)
+        .order_by("indicator__order", "indicator__code", "order", "code")
+        .values_list("indicator__code", "code", "name", "share", "method", "params")
+    )
+    writer.sheet(
+        RULE_ITEMS,
+        (
+            [indicator, code, name, _number(share), METHOD_NAMES[method], params]
+            for indicator, code, name, share, method, params in items
+        ),
+    )
+
+
+def _write_data(writer: "_Writer", cycle: Cycle) -> None:
+    """Annual data, April and August progress, exemptions, adjustments and vetoes."""
+    annual = (
+        AnnualInput.objects.filter(cycle=cycle)
+        .order_by("item__indicator__order", "item__order", "item__code", "county__code")
+        .values_list("county__code", "item__code", "actual", "target")
+    )
+    writer.sheet(
+        ANNUAL,
+        (
+            [county, item, _number(actual), _number(target)]
+            for county, item, actual, target in annual.iterator(chunk_size=CHUNK)
+        ),
+    )
+    progress = (
+        Progress.objects.filter(cycle=cycle, round__code__in=ROUND_NAMES)
+        .order_by("round__code", "indicator__order", "indicator__code", "county__code")
+        .values_list("round__code", "county__code", "indicator__code", "value")
+    )
+    writer.sheet(
+        PROGRESS,
+        (
+            [ROUND_NAMES[round_code], county, indicator, _number(value)]
+            for round_code, county, indicator, value in progress.iterator(chunk_size=CHUNK)
+        ),
+    )
+    exemptions = (
+        Exemption.objects.filter(cycle=cycle)
+        .order_by("county__code", "indicator__order", "indicator__code")
+        .values_list("county__code", "indicator__code", "reason")
+    )
+    writer.sheet(EXEMPTIONS, (list(row) for row in exemptions))
+    adjustments = (
+        Adjustment.objects.filter(cycle=cycle)
+        .order_by("county__code", "id")
+        .values_list("county__code", "points", "reason")
+    )
+    writer.sheet(
+        ADJUSTMENTS,
+        ([county, _number(points), reason] for county, points, reason in adjustments),
+    )
+    vetoes = (
+        Veto.objects.filter(cycle=cycle)
+        .order_by("county__code", "id")
+        .values_list("county__code", "reason")
+    )
+    writer.sheet(VETOES, (list(row) for row in vetoes))
 
 
 def _number(value: Decimal | None):

@@ -101,6 +101,9 @@ def test_seed_demo_builds_the_demo_city_with_force(settings, client):
     assert (vetoed.vetoed, vetoed.computed_grade) == (True, "poor")
     points = list(Adjustment.objects.values_list("points", flat=True))
     assert min(points) < 0 < max(points)
+    # Negative growth is scored (spec/scoring.md): some county's investment fell.
+    fell = AnnualInput.objects.filter(item__name="固定资产投资增速（%）", actual__lt=0)
+    assert fell.filter(cycle__county_results__isnull=False).exists()
 
     # The current year: targets set, actuals empty, April closed with warnings, August open.
     current = cycles[2026]

@@ -422,8 +422,9 @@ PROBLEMS = {
         _set("年度数据", 8, 3, 120),
         ["年度数据!C8: a direct score must be within [0, 100] (120)"],
     ),
-    "negative actual": (_set("年度数据", 5, 3, -5), ["年度数据!C5: must not be negative (-5)"]),
-    "negative target": (_set("年度数据", 5, 4, -1), ["年度数据!D5: must not be negative (-1)"]),
+    # K01 is a completion ratio and K03 a direct score: neither takes a negative value.
+    "negative actual": (_set("年度数据", 2, 3, -5), ["年度数据!C2: must not be negative (-5)"]),
+    "negative target": (_set("年度数据", 8, 4, -1), ["年度数据!D8: must not be negative (-1)"]),
     "negative progress": (
         _set("预考核数据", 3, 4, -20),
         ["预考核数据!D3: must not be negative (-20)"],
@@ -503,13 +504,13 @@ def test_import_workbook_several_problems_all_listed_in_sheet_order():
     _set("参数", 4, 2, 3)(sheets)
     _set("细则", 4, 5, "按比例")(sheets)
     _append("年度数据", ["999", "K01", 1, 1])(sheets)
-    _set("年度数据", 5, 3, -5)(sheets)
+    _set("年度数据", 2, 3, -5)(sheets)
     _set("预考核数据", 2, 1, "9月")(sheets)
 
     assert problems_of(sheets) == [
         "参数!B4: must be between 0 and 1, or 0% and 100% (3)",
         '细则!E4: unknown method "按比例"',
-        "年度数据!C5: must not be negative (-5)",
+        "年度数据!C2: must not be negative (-5)",
         '年度数据 row 12: unknown county code "999"',
         '预考核数据!A2: unknown round "9月"',
     ]
@@ -526,7 +527,7 @@ def test_import_workbook_cells_named_past_leading_empty_columns():
 @pytest.mark.django_db
 def test_import_workbook_failure_writes_nothing():
     sheets = sample_cycle()
-    _set("年度数据", 5, 3, -5)(sheets)
+    _set("年度数据", 2, 3, -5)(sheets)
     CountyFactory(code="101", name="旧名称")
     before = row_counts()
 
