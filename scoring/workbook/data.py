@@ -44,9 +44,10 @@ def read_annual(reader: Reader) -> None:
         )
         if county is None or item is None or actual is INVALID or target is INVALID:
             continue
-        first = seen.setdefault((county, item), number)
-        if first != number:
-            names = {"county": county, "item": item, "row": first}
+        here = sheet.mark(number)
+        first = seen.setdefault((county, item), here)
+        if first != here:
+            names = {"county": county, "item": item, "row": sheet.first_place(first)}
             reader.add(sheet.row(number), message % names)
             continue
         if method and (actual is not None or target is not None):

@@ -153,8 +153,9 @@ class Reader:
 
         ``message`` names the first row as ``%(row)s`` and the values of ``names``.
         """
-        first = seen.setdefault(key, number)
-        if first != number:
-            self.add(sheet.row(number), message % {**names, "row": first})
+        here = sheet.mark(number)
+        first = seen.setdefault(key, here)
+        if first != here:
+            self.add(sheet.row(number), message % {**names, "row": sheet.first_place(first)})
             return False
         return True
