@@ -39,9 +39,13 @@ def _formatter(field: models.Field) -> Callable[[object], str]:
             return _escaped(json.dumps(value, ensure_ascii=False))
 
     elif isinstance(field, models.DateTimeField | models.DateField):
+        last: list = [None, ""]
 
         def convert(value):
-            return value.isoformat()
+            # Bulk rows share one timestamp: format it once.
+            if value is not last[0]:
+                last[:] = [value, value.isoformat()]
+            return last[1]
 
     elif isinstance(field, models.CharField | models.TextField):
         convert = _escaped
