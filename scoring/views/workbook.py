@@ -22,6 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_http_methods(["GET", "HEAD", "POST"])
 def workbook(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
+    problem_total = 0
     cycle_exists = False
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
@@ -32,10 +33,9 @@ def workbook(request: HttpRequest) -> HttpResponse:
                     replace=form.cleaned_data["replace"],
                     actor=request.user,
                 )
-            except CycleExists as exc:
-                problems, cycle_exists = list(exc.problems), True
             except WorkbookInvalid as exc:
-                problems = list(exc.problems)
+                problems, problem_total = list(exc.problems), exc.total
+                cycle_exists = isinstance(exc, CycleExists)
             else:
                 messages.success(request, _summary_message(summary))
                 return redirect("scoring:workbook")
@@ -47,6 +47,7 @@ def workbook(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "problems": problems,
+            "problem_total": problem_total,
             "cycle_exists": cycle_exists,
             "cycles": Cycle.objects.order_by("-year"),
         },
