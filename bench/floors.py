@@ -10,8 +10,9 @@
 - pages: the page's own queries, replayed raw.
 
 Each floor has an untimed ``prepare`` (scratch tables, code → id maps) and a timed ``run``.
-The scratch tables are empty copies of the real tables (logged, with their indexes, on
-PostgreSQL) and are dropped afterwards. On SQLite, ``COPY`` becomes ``executemany``.
+The scratch tables are empty copies of the real tables (on PostgreSQL logged, with their
+indexes and foreign keys, so that a row costs what it costs in the real table) and are
+dropped afterwards. On SQLite, ``COPY`` becomes ``executemany``.
 """
 
 import io
@@ -43,6 +44,14 @@ def scratch(*tables: str):
                 like = "INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES"
                 # A logged table, as the real ones are: a TEMP table skips the write-ahead log.
                 cursor.execute(f"CREATE TABLE {name} (LIKE {table} {like})")
+                # And the same foreign keys, checked as the real ones are (at commit).
+                cursor.execute(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype = 'f'",
+                    [table],
+                )
+                for (definition,) in cursor.fetchall():
+                    cursor.execute(f"ALTER TABLE {name} ADD {definition}")
             else:
                 cursor.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {table} WHERE 0")
     try:
