@@ -1,10 +1,12 @@
 from django.contrib import admin
 
 from alerts.models import DiagnosisFlag, Warning
+from alerts.services import set_warning_status
+from assessment.admin import ArchivedReadOnlyMixin
 
 
 @admin.register(Warning)
-class WarningAdmin(admin.ModelAdmin):
+class WarningAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "round", "county", "indicator", "bottom_three", "behind_target", "not_reported",
         "progress", "status", "replaced_at",
@@ -18,6 +20,10 @@ class WarningAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The status is the one editable field; the service saves and audits it.
+        set_warning_status(warning=obj, status=obj.status, actor=request.user)
 
 
 @admin.register(DiagnosisFlag)

@@ -5,6 +5,7 @@ lead department's button. It is idempotent: closing again with the same data cha
 closing again after the data changed replaces exactly the warnings that no longer hold.
 """
 
+import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.models import DiagnosisFlag, Warning
-from assessment.audit import record_event
+from assessment.audit import record_change, record_event
 from assessment.bulk import insert_rows
 from assessment.models import Round
+from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator
 from scoring.engine import RoundWarnings, WarningFigures, round_warnings
 from scoring.models import Exemption, Progress
@@ -73,17 +75,19 @@ def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
     )
     county_code = {v: k for k, v in counties.items()}
     indicator_code = {v: k for k, v in indicators.items()}
+    # Rows pointing at another year's indicator (written past the models' checks) are not
+    # progress or exemptions of this round's indicators: they are skipped.
     progress = {
         (county_code[c], indicator_code[i]): v
         for c, i, v in Progress.objects.filter(round=rnd).values_list(
             "county_id", "indicator_id", "value"
         )
-        if c in county_code
+        if c in county_code and i in indicator_code
     }
     exempt = {
         (county_code[c], indicator_code[i])
         for c, i in Exemption.objects.filter(cycle=cycle).values_list("county_id", "indicator_id")
-        if c in county_code
+        if c in county_code and i in indicator_code
     }
     figures = round_warnings(
         counties=list(counties),
@@ -105,12 +109,14 @@ def close_round(*, round: Round, actor=None) -> CloseSummary:
     writes one audit event. Safe to run twice or concurrently: the round row is locked and a
     current warning is unique per (round, county, indicator). Raises
     :class:`NotAPreAssessment` for the annual round and :class:`NoExpectedProgress` for a
-    round with neither an expected progress nor a default for its code.
+    round with neither an expected progress nor a default for its code, and
+    :class:`~assessment.services.CycleReadOnly` when the round's cycle is archived.
     """
     if round.kind != Round.Kind.PRE:
         raise NotAPreAssessment(round.code)
     with transaction.atomic():
         rnd = Round.objects.select_for_update().select_related("cycle").get(pk=round.pk)
+        ensure_cycle_writable(rnd.cycle)
         figures, county_id, indicator_id = compute_round(rnd)
         expected = expected_progress(rnd)
         now = timezone.now()
@@ -187,11 +193,33 @@ def close_round(*, round: Round, actor=None) -> CloseSummary:
 def reopen_round(*, round: Round, reason: str, actor=None) -> None:
     """Reopen a closed round so that its data can change; its warnings stay until it closes.
 
-    Side effects: sets the round open and audits the change with ``reason``.
+    Side effects: sets the round open and audits the change with ``reason``. Raises
+    :class:`~assessment.services.CycleReadOnly` when the round's cycle is archived.
     """
     with transaction.atomic():
-        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        rnd = Round.objects.select_for_update().select_related("cycle").get(pk=round.pk)
+        ensure_cycle_writable(rnd.cycle)
         rnd.status = Round.Status.OPEN
         rnd.save(update_fields=["status"])
         record_event(rnd, summary="reopen_round", data={"reason": reason}, actor=actor)
     round.refresh_from_db()
+
+
+def set_warning_status(*, warning: Warning, status: str, actor=None) -> Warning:
+    """Move ``warning`` to ``status`` (issued, read, answered, closed).
+
+    Side effects: saves the status and records who changed it, when, from what to what
+    (warnings are not in auditlog's registry: see ``assessment/audit.py``), in one
+    transaction. Nothing is written when the status does not change. Returns the warning.
+    """
+    status = Warning.Status(status)
+    with transaction.atomic():
+        old = Warning.objects.select_for_update().get(pk=warning.pk)
+        warning.status = status
+        if old.status == status:
+            return warning
+        new = copy.copy(old)
+        new.status = status
+        new.save(update_fields=["status"])
+        record_change(old, new, actor=actor)
+    return warning

@@ -5,6 +5,7 @@ from django.db import InterfaceError, OperationalError
 
 from alerts.services import close_round
 from assessment.models import Round
+from assessment.services import CycleReadOnly
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,11 @@ def close_round_task(*, round_id: int) -> dict:
     if rnd is None:
         logger.info("close_round: round %s is gone", round_id)
         return {"status": "gone"}
-    summary = close_round(round=rnd)
+    try:
+        summary = close_round(round=rnd)
+    except CycleReadOnly as exc:
+        logger.warning("close_round %s %s refused: the cycle is archived", rnd.cycle.year, rnd.code)
+        return {"status": "read_only", "problems": [str(exc)]}
     logger.info(
         "close_round %s %s: %s warnings (%s new, %s replaced), %s flagged",
         rnd.cycle.year, rnd.code, summary.warnings, summary.created, summary.replaced,

@@ -7,6 +7,11 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
-        from assessment import audit
+        from django.db.models.signals import pre_delete
+
+        from assessment import audit, checks  # noqa: F401 (registers the system checks)
+        from assessment.models import Cycle
+        from assessment.services import refuse_archived_delete
 
         audit.register_models()
+        pre_delete.connect(refuse_archived_delete, sender=Cycle, dispatch_uid="archived_cycle")

@@ -14,7 +14,7 @@ makes them (:func:`record_change`), and as one event per bulk operation.
 These helpers live in the lowest app so that every app may call them.
 """
 
-from auditlog.diff import model_instance_diff
+from auditlog.diff import get_field_value, model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.db.models import Model
@@ -76,7 +76,7 @@ def record_change(
     ``data`` is kept with the entry (a reason, for instance). Nothing is written when no field
     changed.
     """
-    changes = model_instance_diff(old, new)
+    changes = _diff(old, new)
     if not changes:
         return None
     action = LogEntry.Action.CREATE if old is None else LogEntry.Action.UPDATE
@@ -86,3 +86,17 @@ def record_change(
     if actor is not None:
         kwargs["actor"] = actor
     return LogEntry.objects.log_create(new, **kwargs)
+
+
+def _diff(old: Model | None, new: Model) -> dict:
+    """auditlog's diff for a registered model; for an unregistered one (auditlog's own diff
+    needs the registry), every concrete field that changed, as auditlog writes it."""
+    if auditlog.contains(type(new)):
+        return model_instance_diff(old, new) or {}
+    changes = {}
+    for field in new._meta.concrete_fields:
+        before = get_field_value(old, field) if old is not None else None
+        after = get_field_value(new, field)
+        if before != after:
+            changes[field.name] = [before, after]
+    return changes

@@ -8,6 +8,8 @@ other app's models point down at these, and nothing here refers to a higher app.
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -44,6 +46,20 @@ class Unit(models.Model):
         return f"{self.code} {self.name}"
 
 
+class UserManager(DjangoUserManager):
+    """Django's user manager, whose superusers belong to the lead department.
+
+    A superuser administers the whole appraisal, which only the lead department may do (the
+    admin site is open to it alone); ``manage.py createsuperuser`` creates the first one.
+    """
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", User.Role.LEAD)
+        if extra_fields["role"] != User.Role.LEAD:
+            raise ValueError("A superuser belongs to the lead department (role=lead).")
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """An account with one role: the lead department, a responsible unit or a county."""
 
@@ -64,6 +80,8 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("county"),
     )
+
+    objects = UserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -164,6 +182,20 @@ class Cycle(models.Model):
     def __str__(self) -> str:
         return str(self.year)
 
+    def clean(self) -> None:
+        """Becoming active needs the registered activation checks to pass (the weights sum
+        to the total points: ``assessment.services.set_cycle_status``)."""
+        super().clean()
+        if self.status != self.Status.ACTIVE:
+            return
+        was = Cycle.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if was != self.Status.ACTIVE:
+            from assessment.services import activation_problems
+
+            problems = activation_problems(self)
+            if problems:
+                raise ValidationError({"status": problems})
+
 
 class Round(models.Model):
     """A round of a cycle: the annual assessment or a pre-assessment (April, August …)."""
@@ -242,3 +274,22 @@ class Veto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county}: {self.reason}"
+
+
+def cross_year_errors(obj: models.Model, messages: dict[str, str]) -> dict[str, str]:
+    """The errors of ``obj``'s references to another year than its own cycle.
+
+    ``messages`` maps a foreign key (to a model with a ``cycle``) to its error message, with
+    ``%(other)s`` (the referenced object's year) and ``%(year)s`` (``obj``'s year). For the
+    ``clean()`` of every model that carries its cycle beside such references.
+    """
+    errors = {}
+    if obj.cycle_id is None:
+        return errors
+    for name, message in messages.items():
+        if getattr(obj, f"{name}_id") is None:
+            continue
+        related = getattr(obj, name)
+        if related.cycle_id != obj.cycle_id:
+            errors[name] = message % {"other": related.cycle.year, "year": obj.cycle.year}
+    return errors

@@ -1,23 +1,24 @@
 from django.contrib import admin
 
+from assessment.admin import ArchivedReadOnlyInlineMixin, ArchivedReadOnlyMixin
 from indicators.models import Category, Indicator, RuleItem
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = ["cycle", "name", "order"]
     list_filter = ["cycle"]
     list_select_related = ["cycle"]
 
 
-class RuleItemInline(admin.TabularInline):
+class RuleItemInline(ArchivedReadOnlyInlineMixin, admin.TabularInline):
     model = RuleItem
     extra = 0
     fields = ["code", "name", "share", "method", "params", "order"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = ["cycle", "code", "name", "category", "weight", "unit", "direction"]
     list_filter = ["cycle", "unit", "direction", "rules_status"]
     list_select_related = ["cycle", "category", "unit"]
@@ -26,7 +27,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(RuleItem)
-class RuleItemAdmin(admin.ModelAdmin):
+class RuleItemAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = ["cycle", "code", "indicator", "name", "share", "method", "params"]
     list_filter = ["cycle", "method"]
     list_select_related = ["cycle", "indicator"]

@@ -5,11 +5,12 @@ Indicators point down at the year's frame (``assessment``: cycles and responsibl
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import Cycle, Unit
+from assessment.models import Cycle, Unit, cross_year_errors
 
 
 class Direction(models.TextChoices):
@@ -100,6 +101,19 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def clean(self) -> None:
+        super().clean()
+        errors = cross_year_errors(
+            self,
+            {
+                "category": _(
+                    "This category belongs to %(other)s, not to %(year)s: choose one of %(year)s."
+                )
+            },
+        )
+        if errors:
+            raise ValidationError(errors)
+
 
 class RuleItem(models.Model):
     """A rule item (考核项目) of an indicator: its share, scoring method and parameters."""
@@ -131,10 +145,20 @@ class RuleItem(models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         from indicators.params import ParamError, parse_params
 
+        errors = cross_year_errors(
+            self,
+            {
+                "indicator": _(
+                    "This indicator belongs to %(other)s, not to %(year)s: choose one of %(year)s."
+                )
+            },
+        )
+        if errors:
+            raise ValidationError(errors)
+        if self.indicator_id is None:
+            return
         try:
             parse_params(self.method, self.params, self.indicator.direction)
         except ParamError as exc:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from alerts.services import close_round
 from assessment.audit import record_event
 from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
+from assessment.services import set_cycle_status
 from indicators.models import Category, Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, parse_params
 from scoring.models import AnnualInput, Exemption, Progress
@@ -531,6 +532,9 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
     with transaction.atomic():
         old = Cycle.objects.filter(year__in=YEARS)
         replaced = sorted(old.values_list("year", flat=True))
+        # The demo's own past years are archived, which refuses deletion: the demo city is
+        # replaced whole, so its years are opened first.
+        old.update(status=Cycle.Status.DRAFT)
         old.delete()
         counties = _upsert_counties()
         units = _upsert_units()
@@ -628,7 +632,8 @@ def _build_year(
     figures = year_figures(year)
     cycle = Cycle.objects.create(
         year=year,
-        status=Cycle.Status.ACTIVE if current else Cycle.Status.ARCHIVED,
+        # Past years are archived once their results are computed (below).
+        status=Cycle.Status.ACTIVE,
         bonus_cap=BONUS_CAP,
     )
     cycle.counties.set(counties.values())
@@ -784,6 +789,7 @@ def _build_year(
         compute_results(cycle=cycle, actor=lead)
         cycle.results_computed_at = rounds["annual"].closed_at
         cycle.save(update_fields=["results_computed_at"])
+        set_cycle_status(cycle=cycle, status=Cycle.Status.ARCHIVED, actor=lead)
 
 
 def _progress_rows(

@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from assessment.admin import ArchivedReadOnlyMixin
 from assessment.audit import record_change
 from scoring.models import (
     AnnualInput,
@@ -10,9 +13,10 @@ from scoring.models import (
     ItemScore,
     Progress,
 )
+from scoring.services.results import override_grade
 
 
-class CellAuditAdmin(admin.ModelAdmin):
+class CellAuditAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     """Inputs are not in auditlog's registry (see assessment/audit.py); record edits here."""
 
     def save_model(self, request, obj, form, change) -> None:
@@ -39,7 +43,7 @@ class ProgressAdmin(CellAuditAdmin):
 
 
 @admin.register(Exemption)
-class ExemptionAdmin(admin.ModelAdmin):
+class ExemptionAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = ["cycle", "county", "indicator", "reason"]
     list_filter = ["cycle"]
     list_select_related = ["cycle", "county", "indicator"]
@@ -55,8 +59,22 @@ class ComputedAdmin(admin.ModelAdmin):
         return False
 
 
+class CountyResultAdminForm(forms.ModelForm):
+    class Meta:
+        model = CountyResult
+        fields = ["grade_override", "override_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # Setting and clearing an override both need a reason (it goes to the audit trail).
+        if self.has_changed() and not cleaned.get("override_reason"):
+            self.add_error("override_reason", _("A grade override needs a written reason."))
+        return cleaned
+
+
 @admin.register(CountyResult)
-class CountyResultAdmin(admin.ModelAdmin):
+class CountyResultAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
+    form = CountyResultAdminForm
     list_display = ["cycle", "county", "total", "rank", "computed_grade", "grade_override"]
     list_filter = ["cycle", "computed_grade"]
     list_select_related = ["cycle", "county"]
@@ -67,6 +85,17 @@ class CountyResultAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The override is the one editable part; the service records who, when and why.
+        if not form.has_changed():
+            return
+        override_grade(
+            result=obj,
+            grade=form.cleaned_data["grade_override"],
+            reason=form.cleaned_data["override_reason"],
+            actor=request.user,
+        )
 
 
 @admin.register(IndicatorResult)

@@ -16,6 +16,7 @@ class ScoringConfig(AppConfig):
         register(
             CountyResult,
             include_fields=[
-                "grade_override", "override_reason", "override_by", "computed_grade", "total",
+                "grade_override", "override_reason", "override_by", "override_at", "computed_grade",
+                "total",
             ],
         )  # fmt: skip

@@ -5,17 +5,14 @@ No ORM, no settings: the services load a cycle in bulk, call :func:`compute_cycl
 default decimal context is used throughout, as the spec's own arithmetic does. Keys are the
 codes of counties, indicators and items, so that ties sort by code.
 
-:func:`input_problems` is the one check of an input value against its item's method; only
-:func:`value_messages` turns its codes into words, in the active language.
+:func:`input_problems` is the one check of an input value against its item's method;
+:func:`scoring.values.value_messages` turns its codes into words, in the active language.
 """
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from indicators.params import NEEDS_TARGET, Params
 
@@ -54,17 +51,13 @@ def competition_rank(values: Mapping[Hashable, Decimal], *, descending: bool = T
 NON_NEGATIVE = frozenset({"manual", "ratio", "relative", "deduction"})
 
 # The problems of input_problems() that are errors in a value itself, with the field they
-# belong to and the message shown next to it (``%(value)s`` is the value). Missing values are
-# not: an input is entered in parts (the target at the start of the year, the actual later),
-# and the results computation lists what is still missing.
-VALUE_ERRORS = {
-    "negative_actual": ("actual", gettext_noop("must not be negative (%(value)s)")),
-    "negative_target": ("target", gettext_noop("must not be negative (%(value)s)")),
-    "manual_range": ("actual", gettext_noop("a direct score must be within [0, 100] (%(value)s)")),
-    "target_not_positive": (
-        "target",
-        gettext_noop("the target of a completion-ratio item must be greater than 0 (%(value)s)"),
-    ),
+# belong to. Missing values are not: an input is entered in parts (the target at the start of
+# the year, the actual later), and the results computation lists what is still missing.
+VALUE_FIELDS = {
+    "negative_actual": "actual",
+    "negative_target": "target",
+    "manual_range": "actual",
+    "target_not_positive": "target",
 }
 # When a value breaks two rules, the more precise one is reported.
 _SUPERSEDED = {"negative_actual": "manual_range", "negative_target": "target_not_positive"}
@@ -96,36 +89,15 @@ def input_problems(method: str, actual: Decimal | None, target: Decimal | None) 
 
 def value_errors(method: str, actual: Decimal | None, target: Decimal | None) -> dict[str, str]:
     """The errors of the values themselves, by field (``actual``, ``target``): a problem code
-    of :data:`VALUE_ERRORS`, at most one per field. Blank values are not errors here."""
+    of :data:`VALUE_FIELDS`, at most one per field. Blank values are not errors here."""
     problems = input_problems(method, actual, target)
     errors: dict[str, str] = {}
     if not problems:
         return errors  # the common case, on every row of a national import
     for code in problems:
-        if code in VALUE_ERRORS and _SUPERSEDED.get(code) not in problems:
-            errors.setdefault(VALUE_ERRORS[code][0], code)
+        if code in VALUE_FIELDS and _SUPERSEDED.get(code) not in problems:
+            errors.setdefault(VALUE_FIELDS[code], code)
     return errors
-
-
-def plain(value: Decimal) -> str:
-    """A Decimal as a person writes it, without trailing zeros or exponent: 100.0000 → 100."""
-    value = value.normalize()
-    if abs(value.adjusted()) > 20:
-        return str(value)  # 1E+300, not three hundred digits
-    text = format(value, "f")
-    return "0" if text == "-0" else text
-
-
-def value_messages(method: str, actual: Decimal | None, target: Decimal | None) -> dict[str, str]:
-    """:func:`value_errors` as messages in the active language, by field."""
-    errors = value_errors(method, actual, target)
-    if not errors:
-        return errors
-    values = {"actual": actual, "target": target}
-    return {
-        name: _(VALUE_ERRORS[code][1]) % {"value": plain(values[name])}
-        for name, code in errors.items()
-    }
 
 
 def _clip(value: Decimal, low: Decimal, high: Decimal) -> Decimal:

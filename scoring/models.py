@@ -12,15 +12,27 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import County, Cycle, Round
+from assessment.models import County, Cycle, Round, cross_year_errors
 from indicators.models import Indicator, RuleItem
-from scoring.engine import value_messages
+from scoring.values import value_messages
 
 # Precision of stored figures. Inputs keep 6 decimals; points and totals are stored as the
 # round2 values the spec publishes; the exact values are recomputed by the engine on demand.
 VALUE = {"max_digits": 24, "decimal_places": 6}
 POINTS = {"max_digits": 14, "decimal_places": 2}
 RATE = {"max_digits": 9, "decimal_places": 4}
+
+OTHER_YEAR = {
+    "item": _("This rule item belongs to %(other)s, not to %(year)s: choose one of %(year)s."),
+    "indicator": _("This indicator belongs to %(other)s, not to %(year)s: choose one of %(year)s."),
+    "round": _("This round belongs to %(other)s, not to %(year)s: choose one of %(year)s."),
+}
+
+
+def _check_years(obj: models.Model, *fields: str) -> None:
+    errors = cross_year_errors(obj, {name: OTHER_YEAR[name] for name in fields})
+    if errors:
+        raise ValidationError(errors)
 
 
 class AnnualInput(models.Model):
@@ -53,10 +65,12 @@ class AnnualInput(models.Model):
         return f"{self.county_id}/{self.item_id}: {self.actual} / {self.target}"
 
     def clean(self) -> None:
-        """Refuse values the item's method cannot take (scoring.engine.input_problems):
-        negatives for ratio, relative, deduction and manual, a manual score outside
-        [0, 100], a ratio target of 0 or less. Blank values are allowed (entered later)."""
+        """Refuse a rule item of another year, and values the item's method cannot take
+        (scoring.engine.input_problems): negatives for ratio, relative, deduction and manual,
+        a manual score outside [0, 100], a ratio target of 0 or less. Blank values are
+        allowed (entered later)."""
         super().clean()
+        _check_years(self, "item")
         if self.item_id is not None:
             errors = value_messages(self.item.method, self.actual, self.target)
             if errors:
@@ -86,6 +100,10 @@ class Progress(models.Model):
     def __str__(self) -> str:
         return f"{self.county_id}/{self.indicator_id}: {self.value}%"
 
+    def clean(self) -> None:
+        super().clean()
+        _check_years(self, "round", "indicator")
+
 
 class Exemption(models.Model):
     """An indicator declared not applicable to a county (免考)."""
@@ -104,6 +122,10 @@ class Exemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id}/{self.indicator_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        _check_years(self, "indicator")
 
 
 class Grade(models.TextChoices):

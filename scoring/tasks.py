@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from assessment.models import Cycle
+from assessment.services import CycleReadOnly
 from scoring.services.results import ResultsRefused, compute_results
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,9 @@ def compute_results_task(*, cycle_id: int) -> dict:
         return {"status": "gone"}
     try:
         result = compute_results(cycle=cycle)
+    except CycleReadOnly as exc:
+        logger.warning("compute_results %s refused: the cycle is archived", cycle.year)
+        return {"status": "read_only", "problems": [str(exc)]}
     except ResultsRefused as exc:
         logger.warning("compute_results %s refused: %s problems", cycle.year, len(exc.problems))
         return {"status": "refused", "problems": [str(p) for p in exc.problems]}

@@ -5,18 +5,22 @@ what it returns in bulk. The management command ``compute_results``, the Celery 
 web button all call :func:`compute_results`.
 """
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from auditlog.context import disable_auditlog
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessment.audit import record_event
+from assessment.audit import record_change, record_event
 from assessment.bulk import insert_rows
 from assessment.models import Adjustment, County, Cycle, Veto
+from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator, RuleItem
 from indicators.params import ParamError, Params, parse_params
 from scoring.engine import (
@@ -34,6 +38,7 @@ from scoring.models import (
     AnnualInput,
     CountyResult,
     Exemption,
+    Grade,
     IndicatorResult,
     IndicatorStat,
     ItemScore,
@@ -181,18 +186,23 @@ def load_cycle(cycle: Cycle) -> CycleData:
     county_code = {cid: c.code for cid, c in counties.items()}
     item_code = {iid: i.code for iid, i in items.items()}
     indicator_code = {iid: i.code for iid, i in indicators.items()}
-    inputs = {
-        (county_code[c], item_code[i]): (actual, target)
-        for c, i, actual, target in AnnualInput.objects.filter(cycle=cycle).values_list(
-            "county_id", "item_id", "actual", "target"
-        )
-        if c in county_code
-    }
-    exempt = {
-        (county_code[c], indicator_code[i])
-        for c, i in Exemption.objects.filter(cycle=cycle).values_list("county_id", "indicator_id")
-        if c in county_code
-    }
+    inputs, stray_inputs = {}, []
+    for row in AnnualInput.objects.filter(cycle=cycle).values_list(
+        "county_id", "item_id", "actual", "target"
+    ):
+        c, i, actual, target = row
+        if i not in item_code:  # an item of another year, written past the model's check
+            stray_inputs.append((c, i))
+        elif c in county_code:
+            inputs[(county_code[c], item_code[i])] = (actual, target)
+    exempt, stray_exemptions = set(), []
+    for c, i in Exemption.objects.filter(cycle=cycle).values_list("county_id", "indicator_id"):
+        if i not in indicator_code:
+            stray_exemptions.append((c, i))
+        elif c in county_code:
+            exempt.add((county_code[c], indicator_code[i]))
+    if stray_inputs or stray_exemptions:
+        raise ResultsRefused(_other_year_rows(cycle, stray_inputs, stray_exemptions))
     adjustments: dict[str, list] = defaultdict(list)
     for c, points in Adjustment.objects.filter(cycle=cycle).values_list("county_id", "points"):
         if c in county_code:
@@ -213,6 +223,43 @@ def load_cycle(cycle: Cycle) -> CycleData:
         adjustments=dict(adjustments),
         vetoed=vetoed,
     )
+
+
+def _other_year_rows(cycle: Cycle, inputs: list, exemptions: list) -> list[str]:
+    """Say which rows of ``cycle`` point at another year's item or indicator (one query per
+    kind of row; only when there are such rows)."""
+    counties = County.objects.in_bulk({c for c, _i in inputs + exemptions})
+    items = RuleItem.objects.select_related("cycle").in_bulk({i for _c, i in inputs})
+    indicators = Indicator.objects.select_related("cycle").in_bulk({i for _c, i in exemptions})
+    fix = _("correct or delete it in the administration")
+    lines = [
+        _("annual input of county %(county)s on item %(item)s of %(other)s, not of %(year)s")
+        % {
+            "county": counties[c],
+            "item": items[i],
+            "other": items[i].cycle.year,
+            "year": cycle.year,
+        }
+        + ": "
+        + fix
+        for c, i in sorted(inputs)
+    ]
+    lines += [
+        _(
+            "exemption of county %(county)s from indicator %(indicator)s of %(other)s, "
+            "not of %(year)s"
+        )
+        % {
+            "county": counties[c],
+            "indicator": indicators[i],
+            "other": indicators[i].cycle.year,
+            "year": cycle.year,
+        }
+        + ": "
+        + fix
+        for c, i in sorted(exemptions)
+    ]
+    return lines
 
 
 def _describe(data: CycleData, problems: list[InputProblem], all_exempt: list[str]) -> list:
@@ -289,32 +336,41 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
 
     Side effects: replaces the cycle's item scores, indicator results and statistics, upserts
     one CountyResult per county (keeping grade overrides), removes results of counties no
-    longer in the cycle, sets ``cycle.results_computed_at`` and writes one audit event.
-    Raises :class:`ResultsRefused` listing every missing input; then nothing is written.
+    longer in the cycle, sets ``cycle.results_computed_at`` and writes one audit event, all in
+    one transaction that holds the cycle's row lock, so computations of a year run one at a time.
+    Raises :class:`ResultsRefused` listing every missing input, or
+    :class:`~assessment.services.CycleReadOnly` for an archived cycle; then nothing is written.
     """
-    data = load_cycle(cycle)
-    problems = _structure_problems(data)
-    if problems:
-        raise ResultsRefused(problems)
-    try:
-        result = compute_cycle(
-            counties=[c.code for c in data.counties.values()],
-            indicators=data.specs,
-            inputs=data.inputs,
-            exempt=data.exempt,
-            adjustments=data.adjustments,
-            vetoed=data.vetoed,
-            settings=data.settings,
+    # One computation of a cycle at a time (as close_round locks its round): a second one
+    # waits for the first to commit, then loads what it stored and computes again. Loading,
+    # computing, storing and the audit entry are one transaction.
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        ensure_cycle_writable(locked)
+        data = load_cycle(locked)
+        problems = _structure_problems(data)
+        if problems:
+            raise ResultsRefused(problems)
+        try:
+            result = compute_cycle(
+                counties=[c.code for c in data.counties.values()],
+                indicators=data.specs,
+                inputs=data.inputs,
+                exempt=data.exempt,
+                adjustments=data.adjustments,
+                vetoed=data.vetoed,
+                settings=data.settings,
+            )
+        except IncompleteInputs as exc:
+            raise ResultsRefused(_describe(data, exc.problems, exc.all_exempt)) from exc
+        _store(data, result)
+        record_event(
+            locked,
+            summary="compute_results",
+            data={"counties": len(data.counties), "indicators": len(data.indicators)},
+            actor=actor,
         )
-    except IncompleteInputs as exc:
-        raise ResultsRefused(_describe(data, exc.problems, exc.all_exempt)) from exc
-    _store(data, result)
-    record_event(
-        cycle,
-        summary="compute_results",
-        data={"counties": len(data.counties), "indicators": len(data.indicators)},
-        actor=actor,
-    )
+    cycle.results_computed_at = locked.results_computed_at
     return result
 
 
@@ -335,7 +391,7 @@ def _store(data: CycleData, result: CycleResult) -> None:
         )
         return value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
-    with transaction.atomic():
+    with transaction.atomic():  # within compute_results' transaction; atomic on its own too
         # Plain rows written with COPY on PostgreSQL: a national cycle has over a million
         # item scores, and a model instance per row would cost more than the scoring.
         ItemScore.objects.filter(cycle=cycle).delete()
@@ -403,3 +459,33 @@ def _store(data: CycleData, result: CycleResult) -> None:
         )
         cycle.results_computed_at = timezone.now()
         cycle.save(update_fields=["results_computed_at"])
+
+
+def override_grade(*, result: CountyResult, grade: str, reason: str, actor) -> CountyResult:
+    """Set (``grade``) or clear (``grade=""``) the lead department's override of a grade.
+
+    ``reason`` is required either way. Side effects: stores the override with who and when
+    (clearing it clears them too) and writes one audit entry with the reason, in one
+    transaction. A recomputation keeps the override. Raises ``ValidationError`` without a
+    reason or with an unknown grade. Returns ``result``, refreshed.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("A grade override needs a written reason."), code="override_reason")
+    if grade and grade not in Grade.values:
+        raise ValidationError(_("Unknown grade: %(grade)s") % {"grade": grade}, code="grade")
+    with transaction.atomic():
+        old = CountyResult.objects.select_for_update().get(pk=result.pk)
+        new = copy.copy(old)
+        new.grade_override = grade or ""
+        new.override_reason = reason if grade else ""
+        new.override_by = actor if grade else None
+        new.override_at = timezone.now() if grade else None
+        # auditlog would record the save without the reason; the explicit entry has both.
+        with disable_auditlog():
+            new.save(
+                update_fields=["grade_override", "override_reason", "override_by", "override_at"]
+            )
+        record_change(old, new, actor=actor, data={"reason": reason})
+    result.refresh_from_db()
+    return result

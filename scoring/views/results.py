@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.models import Cycle
+from assessment.services import CycleReadOnly, ensure_cycle_writable
 from indicators.models import Indicator
 from scoring.models import CountyResult, IndicatorResult, IndicatorStat
 from scoring.services.results import MissingInput, missing_inputs
@@ -41,6 +42,15 @@ def _forget_request(request: HttpRequest, cycle: Cycle) -> None:
     requested = dict(request.session.get(REQUESTED_KEY, {}))
     requested.pop(str(cycle.year), None)
     request.session[REQUESTED_KEY] = requested
+
+
+def _read_only_reason(cycle: Cycle) -> str:
+    """Why the cycle cannot be recomputed (archived), or an empty string."""
+    try:
+        ensure_cycle_writable(cycle)
+    except CycleReadOnly as exc:
+        return str(exc)
+    return ""
 
 
 @require_role(LEAD)
@@ -87,6 +97,7 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
         "scoring/results.html",
         {
             "cycle": cycle,
+            "read_only": _read_only_reason(cycle),
             "years": list(Cycle.objects.order_by("-year").values_list("year", flat=True)),
             "indicators": indicators,
             "county_results": county_results,
@@ -104,6 +115,11 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
 def compute(request: HttpRequest, year: int) -> HttpResponse:
     """Queue the computation of the results; the results page reports how it went."""
     cycle = get_cycle_or_404(year)
+    try:
+        ensure_cycle_writable(cycle)
+    except CycleReadOnly as exc:
+        messages.error(request, str(exc))
+        return redirect("scoring:results", year=cycle.year)
     requested = dict(request.session.get(REQUESTED_KEY, {}))
     requested[str(cycle.year)] = timezone.now().isoformat()
     request.session[REQUESTED_KEY] = requested

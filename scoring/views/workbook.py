@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.models import Cycle
+from assessment.services import CycleReadOnly
 from scoring.forms import WorkbookUploadForm
 from scoring.workbook.exporter import write_cycle_workbook
 from scoring.workbook.importer import CycleExists, WorkbookInvalid, import_workbook
@@ -33,6 +34,8 @@ def workbook(request: HttpRequest) -> HttpResponse:
                     replace=form.cleaned_data["replace"],
                     actor=request.user,
                 )
+            except CycleReadOnly as exc:
+                problems, problem_total = [str(exc)], 1
             except WorkbookInvalid as exc:
                 problems, problem_total = list(exc.problems), exc.total
                 cycle_exists = isinstance(exc, CycleExists)

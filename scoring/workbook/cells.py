@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from scoring.engine import plain
+from scoring.values import plain
 
 
 class CellProblem(ValueError):

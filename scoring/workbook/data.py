@@ -2,7 +2,7 @@
 加减分 (adjustments) and 一票否决 (vetoes).
 
 An annual value is checked against its item's method by the engine's one check
-(:func:`scoring.engine.value_messages`); missing values are not import errors, since data
+(:func:`scoring.values.value_messages`); missing values are not import errors, since data
 sheets may be partial and the results computation lists the gaps.
 """
 
@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from scoring.engine import value_messages
+from scoring.values import value_messages
 from scoring.workbook import cells, checks
 from scoring.workbook.cells import INVALID, fits, show
 from scoring.workbook.layout import ADJUSTMENTS, ANNUAL, EXEMPTIONS, PROGRESS, ROUNDS, VETOES

@@ -52,3 +52,22 @@ def test_audit_rule_parameter_change_recorded(db):
     item.save()
     entry = LogEntry.objects.get_for_object(item).order_by("-id").first()
     assert entry.changes_dict["params"] == ["step=5", "step=4;floor=60"]
+
+
+def test_record_change_of_an_unregistered_model_records_the_changed_fields(lead):
+    from copy import copy
+    from decimal import Decimal
+
+    from assessment.audit import record_change
+    from tests.factories import AnnualInputFactory
+
+    old = AnnualInputFactory(actual=Decimal("80"))
+    old.refresh_from_db()
+    new = copy(old)
+    new.actual = Decimal("85.500000")
+    entry = record_change(old, new, actor=lead, data={"reason": "复核更正"})
+    assert (entry.actor, entry.changes_dict, entry.additional_data) == (
+        lead,
+        {"actual": ["80.000000", "85.500000"]},
+        {"reason": "复核更正"},
+    )

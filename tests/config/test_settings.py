@@ -105,3 +105,26 @@ def test_settings_database_url_selects_postgresql_and_broker_disables_eager():
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
     )
     assert proc.stdout.strip() == "django.db.backends.postgresql False"
+
+
+def test_check_deploy_without_broker_warns_that_tasks_run_in_the_request():
+    proc = _run_manage(
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY="k" * 20 + "-production-secret-with-enough-entropy-0123456789",
+        ALLOWED_HOSTS="kaohe.example.gov.cn",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/appraisal",
+    )
+    assert proc.returncode == 0
+    assert proc.stderr.strip().splitlines() == [
+        "System check identified some issues:",
+        "",
+        "WARNINGS:",
+        "?: (assessment.W001) CELERY_BROKER_URL is not set: background tasks (computations, "
+        "round closings) run inside the web request that starts them.",
+        "\tHINT: Set CELERY_BROKER_URL to a Redis URL and run a Celery worker and beat "
+        "(see the README).",
+        "",
+        "System check identified 1 issue (0 silenced).",
+    ]

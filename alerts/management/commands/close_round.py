@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from alerts.services import close_round
 from assessment.models import Round
+from assessment.services import CycleReadOnly
 from scoring.workbook.layout import ROUNDS
 
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
             raise CommandError(
                 _("no pre-assessment round %(round)s in %(year)s") % {"round": round, "year": year}
             )
-        summary = close_round(round=rnd)
+        try:
+            summary = close_round(round=rnd)
+        except CycleReadOnly as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             _(
                 "closed %(year)s %(round)s: %(warnings)s warnings (%(created)s new, "

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessment.management.cycles import cycle_or_error
+from assessment.services import CycleReadOnly
 from scoring.services.results import ResultsRefused, compute_results
 
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         cycle = cycle_or_error(year)
         try:
             result = compute_results(cycle=cycle)
+        except CycleReadOnly as exc:
+            raise CommandError(str(exc)) from exc
         except ResultsRefused as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))

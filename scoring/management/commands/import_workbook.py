@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from assessment.services import CycleReadOnly
 from scoring.workbook.importer import WorkbookInvalid, import_workbook
 
 
@@ -22,6 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, path: str, replace: bool, **options) -> None:
         try:
             summary = import_workbook(path, replace=replace)
+        except CycleReadOnly as exc:
+            # Replacing the year deletes its cycle, which an archived cycle refuses.
+            raise CommandError(str(exc)) from exc
         except WorkbookInvalid as exc:
             for problem in exc.problems:
                 self.stderr.write(problem)
