@@ -49,7 +49,8 @@ class Sheet:
     def __init__(self, spec: SheetSpec, first: SheetPart, more: Iterable[SheetPart] = ()):
         self.spec = spec
         self._part = first
-        self._first = first
+        # Only the first part's name is kept: its rows are let go once they have been read.
+        self._first_name = first.name
         self._more = more
 
     @property
@@ -73,12 +74,12 @@ class Sheet:
     def mark(self, row: int):
         """Row ``row`` of the part being read, comparable across parts: the number itself in
         the first part (as every sheet that does not continue), else (part name, number)."""
-        return row if self._part is self._first else (self._part.name, row)
+        return row if self._part.name == self._first_name else (self._part.name, row)
 
     def first_place(self, mark) -> str | int:
         """How a problem names the row of ``mark`` (see :meth:`mark`): its number in the part
         being read, else the number and its sheet."""
-        name, row = (self._first.name, mark) if isinstance(mark, int) else mark
+        name, row = (self._first_name, mark) if isinstance(mark, int) else mark
         if name == self._part.name:
             return row
         return _("%(row)s on sheet %(sheet)s") % {"row": row, "sheet": name}
