@@ -1,13 +1,25 @@
-"""Warnings (指标预警) issued when a pre-assessment round closes, and diagnosis flags."""
+"""Warnings (指标预警) issued when a pre-assessment round closes, diagnosis flags and cases
+(专家会诊), and the rectifications (问题整改) that answer them, reviewed by the lead department
+(回头看)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.models import County, Cycle, Round
+from assessment.uploads import private_storage
 from indicators.models import Indicator
 from scoring.engine import warning_reasons
 from scoring.models import VALUE
+
+# The reasons in the spec's words (后三名, 进度滞后, 未报送 in the Chinese interface).
+REASON_LABELS = {
+    "bottom_three": _("Bottom three"),
+    "behind_target": _("Behind target"),
+    "not_reported": _("Not reported"),
+}
 
 
 class Warning(models.Model):
@@ -40,6 +52,10 @@ class Warning(models.Model):
     )
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+    # First opened by one of the county's users; the inbox counts the unread ones.
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Claimed by the notification job before it emails: a warning is notified at most once.
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("warning")
@@ -62,9 +78,17 @@ class Warning(models.Model):
         return f"{self.round} {self.county_id}/{self.indicator_id}"
 
     @property
+    def is_current(self) -> bool:
+        return self.replaced_at is None
+
+    @property
     def reasons(self) -> list[str]:
         """Reason codes in the order of the spec: bottom three, behind target, not reported."""
         return list(warning_reasons(self.bottom_three, self.behind_target, self.not_reported))
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(REASON_LABELS[code]) for code in self.reasons]
 
     @property
     def gap(self):
@@ -98,3 +122,141 @@ class DiagnosisFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.county_id}: {self.warning_count}"
+
+
+def _private_storage():
+    return private_storage
+
+
+class DiagnosisCase(models.Model):
+    """An expert diagnosis (专家会诊 / 定点解剖) of a county flagged in a round.
+
+    The lead department opens it, assigns experts, records findings and causes, and sends
+    recommendations, which the county reads and answers with a rectification.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Under diagnosis")
+        SENT = "sent", _("Recommendations sent")
+        CLOSED = "closed", _("Closed")
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="diagnosis_cases")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="diagnosis_cases")
+    county = models.ForeignKey(County, models.PROTECT, related_name="diagnosis_cases")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    experts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="diagnosis_cases",
+        verbose_name=_("experts"),
+    )  # fmt: skip
+    findings = models.TextField(_("findings"), blank=True)
+    causes = models.TextField(_("causes"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("recommendations sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Claimed by the job that emails the county the recommendations sent (once per sending).
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("diagnosis case")
+        verbose_name_plural = _("diagnosis cases")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "county"], name="diagnosis_case_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.county_id}"
+
+
+class Rectification(models.Model):
+    """A county's answer to a warning or a diagnosis case (问题整改), and its review (回头看).
+
+    planned → (completion reported) submitted → closed, or → returned → submitted again.
+    Every step is kept in :class:`RectificationStep`. A rectification belongs to the warning it
+    answered; when a later closing replaces that warning, it stays with the replaced row.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("In progress")
+        SUBMITTED = "submitted", _("Completion reported")
+        RETURNED = "returned", _("Sent back")
+        CLOSED = "closed", pgettext_lazy("rectification", "Closed")
+
+    OPEN_STATUSES = (Status.PLANNED, Status.RETURNED)
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="rectifications")
+    county = models.ForeignKey(County, models.PROTECT, related_name="rectifications")
+    warning = models.OneToOneField(
+        Warning, models.CASCADE, null=True, blank=True, related_name="rectification"
+    )
+    case = models.OneToOneField(
+        DiagnosisCase, models.CASCADE, null=True, blank=True, related_name="rectification"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    measures = models.TextField(_("measures"))
+    owner = models.CharField(_("person responsible"), max_length=100)
+    deadline = models.DateField(_("deadline"))
+    completion = models.TextField(_("what was done"), blank=True)
+    evidence = models.FileField(
+        _("evidence"), storage=_private_storage, upload_to="rectifications/%Y/", blank=True
+    )
+    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rectification")
+        verbose_name_plural = _("rectifications")
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="rectification_answers_one",
+                condition=Q(warning__isnull=False, case__isnull=True)
+                | Q(warning__isnull=True, case__isnull=False),
+            )
+        ]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}: {self.measures[:30]}"
+
+    def is_overdue(self, today) -> bool:
+        return self.status in self.OPEN_STATUSES and self.deadline < today
+
+
+class RectificationStep(models.Model):
+    """One step in the history of a rectification: who did what, when, with what comment."""
+
+    class Action(models.TextChoices):
+        PLANNED = "planned", _("Plan submitted")
+        REVISED = "revised", _("Plan revised")
+        COMPLETED = "completed", _("Completion reported")
+        RETURNED = "returned", _("Sent back")
+        CLOSED = "closed", _("Reviewed and closed")
+        REMINDED = "reminded", _("Deadline reminder sent")
+
+    rectification = models.ForeignKey(Rectification, models.CASCADE, related_name="steps")
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rectification step")
+        verbose_name_plural = _("rectification steps")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.rectification_id} {self.action}"

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from alerts.delivery import schedule_notification
 from alerts.models import DiagnosisFlag, Warning
 from assessment.audit import record_change, record_event
 from assessment.bulk import insert_rows
@@ -101,16 +102,18 @@ def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
     return figures, counties, indicators
 
 
-def close_round(*, round: Round, actor=None) -> CloseSummary:
+def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummary:
     """Close ``round`` and issue its warnings and diagnosis flags.
 
     Side effects: sets the round closed (keeping the first closing time), creates the
     warnings and flags that do not exist yet, marks replaced those that no longer hold, and
-    writes one audit event. Safe to run twice or concurrently: the round row is locked and a
-    current warning is unique per (round, county, indicator). Raises
-    :class:`NotAPreAssessment` for the annual round and :class:`NoExpectedProgress` for a
-    round with neither an expected progress nor a default for its code, and
-    :class:`~assessment.services.CycleReadOnly` when the round's cycle is archived.
+    writes one audit event; with ``notify``, after the commit, emails the counties their new
+    warnings (:func:`alerts.delivery.schedule_notification`). Safe to run twice or
+    concurrently: the round row is locked and a current warning is unique per (round,
+    county, indicator). Raises :class:`NotAPreAssessment` for the annual round,
+    :class:`NoExpectedProgress` for a round with neither an expected progress nor a default
+    for its code, and :class:`~assessment.services.CycleReadOnly` when the round's cycle is
+    archived.
     """
     if round.kind != Round.Kind.PRE:
         raise NotAPreAssessment(round.code)
@@ -186,6 +189,8 @@ def close_round(*, round: Round, actor=None) -> CloseSummary:
                 },
                 actor=actor,
             )
+        if notify:
+            schedule_notification(rnd)
     round.refresh_from_db()
     return summary
 

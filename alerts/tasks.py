@@ -1,21 +1,40 @@
+"""The alerts jobs: closing a round, the daily round calendar, the county notifications and
+the rectification deadline reminders.
+
+Every job is idempotent (a second run finds nothing left to do), acknowledged late (settings:
+``CELERY_TASK_ACKS_LATE``) so that a worker lost mid-job leaves it for another, retried with
+an exponential backoff on transient database and broker errors, and logs what it did.
+"""
+
 import logging
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
 
+from alerts.delivery import notify_round
+from alerts.diagnosis import notify_case
+from alerts.rectifications import remind_deadlines
+from alerts.rounds import run_calendar
 from alerts.services import close_round
 from assessment.models import Round
 from assessment.services import CycleReadOnly
 
 logger = logging.getLogger(__name__)
 
+# Transient failures: the database went away or timed out, the broker could not be reached.
+TRANSIENT = (OperationalError, InterfaceError, BrokerError)
+RELIABLE = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
 
-@shared_task(
-    name="alerts.close_round",
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=5,
-)
+
+@shared_task(name="alerts.close_round", **RELIABLE)
 def close_round_task(*, round_id: int) -> dict:
     """Close a pre-assessment round and issue its warnings (as ``manage.py close_round``)."""
     rnd = Round.objects.filter(pk=round_id).select_related("cycle").first()
@@ -33,3 +52,45 @@ def close_round_task(*, round_id: int) -> dict:
         summary.flagged,
     )  # fmt: skip
     return {"status": "done", "warnings": summary.warnings, "flagged": summary.flagged}
+
+
+@shared_task(name="alerts.notify_round", **RELIABLE)
+def notify_round_task(*, round_id: int) -> dict:
+    """Email each county's users its new warnings of the round (each warning once)."""
+    rnd = Round.objects.filter(pk=round_id).select_related("cycle").first()
+    if rnd is None:
+        logger.info("notify_round: round %s is gone", round_id)
+        return {"status": "gone"}
+    summary = notify_round(round=rnd)
+    logger.info(
+        "notify_round %s %s: %s counties notified, %s emails",
+        rnd.cycle.year, rnd.code, summary.counties, summary.emails,
+    )  # fmt: skip
+    return {"status": "done", "counties": summary.counties, "emails": summary.emails}
+
+
+@shared_task(name="alerts.notify_case", **RELIABLE)
+def notify_case_task(*, case_id: int) -> dict:
+    """Email a county that the recommendations of its diagnosis case were sent (once)."""
+    emails = notify_case(case_id=case_id)
+    logger.info("notify_case %s: %s emails", case_id, emails)
+    return {"emails": emails}
+
+
+@shared_task(name="alerts.run_round_calendar", **RELIABLE)
+def run_round_calendar_task() -> dict:
+    """The daily job: open and close the rounds whose dates have come."""
+    run = run_calendar()
+    logger.info("round calendar: opened %s, closed %s", run.opened or "none", run.closed or "none")
+    outcome = {"opened": run.opened, "closed": run.closed}
+    if run.failed:
+        outcome["failed"] = run.failed
+    return outcome
+
+
+@shared_task(name="alerts.remind_rectification_deadlines", **RELIABLE)
+def remind_rectification_deadlines_task() -> dict:
+    """The daily job: remind the counties of rectification deadlines coming up (once each)."""
+    reminded = remind_deadlines()
+    logger.info("rectification reminders: %s sent", reminded)
+    return {"reminded": reminded}

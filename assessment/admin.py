@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
+from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto, VetoItem
 from assessment.services import set_cycle_status
 
 
@@ -147,8 +147,13 @@ class AdjustmentAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["cycle", "county"]
 
 
+@admin.register(VetoItem)
+class VetoItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "first_year", "last_year", "basis"]
+
+
 @admin.register(Veto)
 class VetoAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["cycle", "county", "reason"]
+    list_display = ["cycle", "county", "item", "reason"]
     list_filter = ["cycle"]
     list_select_related = ["cycle", "county"]

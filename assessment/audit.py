@@ -14,6 +14,9 @@ makes them (:func:`record_change`), and as one event per bulk operation.
 These helpers live in the lowest app so that every app may call them.
 """
 
+from contextlib import AbstractContextManager, nullcontext
+
+from auditlog.context import set_actor
 from auditlog.diff import get_field_value, model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -30,9 +33,25 @@ def register(*models: type[Model], **options) -> None:
 def register_models() -> None:
     """Track the frame of the year: counties, units, cycles, rounds, adjustments, vetoes and
     every field of a user that grants or withdraws a permission."""
-    from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
+    from assessment.models import (
+        Adjustment,
+        County,
+        Cycle,
+        PlannedActivity,
+        Round,
+        RoutineRecord,
+        SpecialScore,
+        SpecialTask,
+        Unit,
+        User,
+        Veto,
+        VetoItem,
+    )
 
-    register(Adjustment, County, Cycle, Round, Unit, Veto)
+    register(Adjustment, County, Cycle, Round, RoutineRecord, SpecialScore, SpecialTask)
+    register(Unit, Veto, VetoItem)
+    # The plan's counties are what the duplicate check and the counties' view depend on.
+    register(PlannedActivity, m2m_fields={"counties"})
     # Everything that grants or withdraws a permission: the role and its binding, the
     # account's state, admin access, and Django's groups and permissions.
     register(
@@ -100,3 +119,9 @@ def _diff(old: Model | None, new: Model) -> dict:
         if before != after:
             changes[field.name] = [before, after]
     return changes
+
+
+def acting(actor) -> AbstractContextManager:
+    """Attribute the auditlog entries written inside the block to ``actor`` (a service called
+    outside a request, or by a command); no change when ``actor`` is None."""
+    return set_actor(actor) if actor is not None else nullcontext()

@@ -8,6 +8,7 @@ ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); see the 
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assessment.context_processors.navigation",
+                "alerts.context_processors.warnings",
             ],
         },
     },
@@ -130,6 +132,10 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 # The largest evidence file a user may upload (bytes).
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
+# Who decides on a proposed indicator (准入): "user:<username>" or "group:<group name>"; empty
+# means any account of the lead department (indicators/services/admission.py).
+ADMISSION_APPROVER = env("ADMISSION_APPROVER", "")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -146,10 +152,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# A worker (and what it enqueues) uses this queue; tests give theirs a name of their own.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# The beat schedule, in the cycle's time zone (TIME_ZONE); listed in the README.
+CELERY_BEAT_SCHEDULE: dict = {
+    "alerts-round-calendar": {
+        "task": "alerts.run_round_calendar",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "alerts-rectification-reminders": {
+        "task": "alerts.remind_rectification_deadlines",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
+# How many days before its deadline a county is reminded of an open rectification (once).
+RECTIFICATION_REMINDER_DAYS = envint("RECTIFICATION_REMINDER_DAYS", 3)
 
+# Email: the console by default; SMTP (or another backend) by settings.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", "") or None  # for the file backend
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "appraisal@localhost")
+# The address of the site as users reach it, for the links in emails.
+SITE_URL = env("SITE_URL", "http://localhost:8000")
 
 # Security: strict whenever DEBUG is off (python manage.py check --deploy stays clean).
 SESSION_COOKIE_HTTPONLY = True

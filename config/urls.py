@@ -12,9 +12,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("assessment.governance.urls")),
     path("", include("indicators.urls")),
     path("", include("scoring.urls")),
     path("", include("reports.urls")),
+    path("", include("alerts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

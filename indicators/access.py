@@ -25,3 +25,16 @@ def get_indicator_for_user(user: User, cycle: Cycle, code: str, *, write: bool =
             raise Http404
         return indicator
     raise PermissionDenied
+
+
+def get_proposal_for_user(user: User, pk: int):
+    """The indicator proposal ``pk`` as ``user`` may read it: the lead department any, a
+    unit its own (another unit's is 404), a county none (403)."""
+    from indicators.models import IndicatorProposal
+
+    if user.is_county:
+        raise PermissionDenied
+    proposal = get_object_or_404(IndicatorProposal.objects.select_related("unit"), pk=pk)
+    if user.is_unit and proposal.unit_id != user.unit_id:
+        raise Http404
+    return proposal

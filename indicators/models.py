@@ -5,6 +5,7 @@ Indicators point down at the year's frame (``assessment``: cycles and responsibl
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -163,3 +164,72 @@ class RuleItem(models.Model):
             parse_params(self.method, self.params, self.indicator.direction)
         except ParamError as exc:
             raise ValidationError({"params": list(exc.messages)}) from exc
+
+
+class IndicatorProposal(models.Model):
+    """A proposed new indicator (指标准入): a unit proposes, the lead department reviews, the
+    approver named in the settings decides; an approved proposal can join a cycle."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        REVIEWED = "reviewed", _("Reviewed, awaiting decision")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        ADDED = "added", _("Added to a year")
+
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="proposals", verbose_name=_("responsible unit")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    rationale = models.TextField(_("rationale"))
+    suggested_weight = models.DecimalField(
+        _("suggested weight (points)"), max_digits=10, decimal_places=4,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+    )  # fmt: skip
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
+    )
+    draft_rules = models.TextField(_("draft rules"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    indicator = models.ForeignKey(
+        Indicator, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("indicator"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indicator proposal")
+        verbose_name_plural = _("indicator proposals")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProposalEvent(models.Model):
+    """One step in the history of a proposal: who did what, when, with which comment."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Proposed")
+        REVIEWED = "reviewed", _("Reviewed and forwarded")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        ADDED = "added", _("Added to a year")
+
+    proposal = models.ForeignKey(IndicatorProposal, models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal event")
+        verbose_name_plural = _("proposal events")
+        ordering = ["proposal", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} {self.action}"

@@ -15,7 +15,7 @@ its April round closed and its August round open with progress partly entered.
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -28,6 +28,8 @@ from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
 from assessment.services import set_cycle_status
 from indicators.models import Category, Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, parse_params
+from reports.demo_followup import build_follow_up, mark_past_delivered
+from reports.demo_governance import DRAFT_YEAR, build_governance, reset_governance
 from scoring.models import AnnualInput, Exemption, Progress
 from scoring.services.results import compute_results
 
@@ -530,17 +532,19 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
     """
     check_plan()
     with transaction.atomic():
-        old = Cycle.objects.filter(year__in=YEARS)
+        old = Cycle.objects.filter(year__in=(*YEARS, DRAFT_YEAR))
         replaced = sorted(old.values_list("year", flat=True))
         # The demo's own past years are archived, which refuses deletion: the demo city is
         # replaced whole, so its years are opened first.
         old.update(status=Cycle.Status.DRAFT)
         old.delete()
+        reset_governance()
         counties = _upsert_counties()
         units = _upsert_units()
         accounts, lead = _upsert_accounts(password=password, counties=counties, units=units)
         for year in YEARS:
             _build_year(year, counties=counties, units=units, lead=lead)
+        build_governance(counties=counties, units=units, lead=lead)
     return DemoReport(
         city=CITY,
         replaced_years=replaced,
@@ -589,7 +593,13 @@ def _upsert_accounts(
         for u in units.values()
     ]
     users += [
-        User(username=f"county-{c.code}", first_name=c.name, role=User.Role.COUNTY, county=c)
+        User(
+            username=f"county-{c.code}",
+            first_name=c.name,
+            role=User.Role.COUNTY,
+            county=c,
+            email=f"county-{c.code}@jiangchuan.example",
+        )
         for c in counties.values()
     ]
     for user in users:
@@ -604,6 +614,7 @@ def _upsert_accounts(
             "role",
             "unit",
             "county",
+            "email",
             "is_staff",
             "is_superuser",
             "is_active",
@@ -672,7 +683,9 @@ def _build_year(
                     expected_progress=Round.DEFAULT_EXPECTED["august"],
                     diagnosis_threshold=DIAGNOSIS_THRESHOLD,
                     opens_on=date(year, 8, 20),
-                    closes_on=date(year, 9, 10),
+                    # The current year's August round is still open: its closing date (the
+                    # daily job closes it then) is extended past today when need be.
+                    closes_on=_august_close(year, current),
                 ),
             ]
         )
@@ -785,6 +798,11 @@ def _build_year(
     closing = ("april",) if current else ("april", "august")
     for code in closing:
         _close(rounds[code])
+        rounds[code].refresh_from_db()
+        if not current:
+            mark_past_delivered(round=rounds[code])
+    if current:
+        build_follow_up(round=rounds["april"], lead=lead)
     if not current:
         compute_results(cycle=cycle, actor=lead)
         cycle.results_computed_at = rounds["annual"].closed_at
@@ -814,9 +832,17 @@ def _progress_rows(
     return rows
 
 
+def _august_close(year: int, current: bool) -> date:
+    usual = date(year, 9, 10)
+    if not current:
+        return usual
+    return max(usual, timezone.localdate() + timedelta(days=14))
+
+
 def _close(rnd: Round) -> None:
-    """Close a pre-assessment round as the lead department did on its closing day."""
-    close_round(round=rnd)
+    """Close a pre-assessment round as the lead department did on its closing day (the
+    counties were notified then: no email now)."""
+    close_round(round=rnd, notify=False)
     closed_at = _aware(rnd.closes_on)
     Round.objects.filter(pk=rnd.pk).update(closed_at=closed_at)
     rnd.warnings.update(issued_at=closed_at)

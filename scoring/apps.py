@@ -8,7 +8,11 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from assessment.audit import register
+        from indicators.signals import cycle_copied
         from scoring.models import CountyResult, Exemption
+        from scoring.signals import copy_targets
+
+        cycle_copied.connect(copy_targets, dispatch_uid="scoring.copy_targets")
 
         register(Exemption)
         # Results are rewritten in bulk by each computation (one event per run); what a person

@@ -9,8 +9,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[dev]"
-# Compile the translation catalogues when gettext is there; the compiled .mo files are also
-# committed, so a machine without gettext still shows the Chinese interface.
-if command -v msgfmt >/dev/null 2>&1; then
-    .venv/bin/python manage.py compilemessages --ignore=.venv --verbosity=0
-fi
+# Compile the translation catalogues (gettext is installed by scripts/_system.sh); the
+# compiled .mo files are build output, not kept in the repository.
+.venv/bin/python manage.py compilemessages --ignore=.venv --verbosity=0

@@ -5,12 +5,43 @@
 - ``county_user`` / ``other_county_user``: two counties (``county`` / ``other_county``).
 """
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
+from django.test.signals import setting_changed
 
 from assessment.models import User
 from tests.factories import CountyFactory, UnitFactory, UserFactory
 from tests.pages import build_cycle
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session):
+    """Compile the catalogues whose .po is newer than its .mo (they are build output), so that
+    the Chinese pages are tested on what the .po files say, also after a merge."""
+    stale = [
+        po
+        for po in ROOT.glob("**/locale/*/LC_MESSAGES/django.po")
+        if ".venv" not in po.parts
+        and (
+            not po.with_suffix(".mo").exists()
+            or po.stat().st_mtime > po.with_suffix(".mo").stat().st_mtime
+        )
+    ]
+    if stale:
+        call_command("compilemessages", ignore_patterns=[".venv", "*/.venv"], verbosity=0)
+        # Catalogues read before they were compiled are cached: have Django read them again,
+        # as it does when a test changes LOCALE_PATHS.
+        setting_changed.send(
+            sender=settings._wrapped.__class__,
+            setting="LOCALE_PATHS",
+            value=settings.LOCALE_PATHS,
+            enter=True,
+        )
 
 
 @pytest.fixture

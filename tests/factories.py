@@ -1,5 +1,6 @@
 """factory_boy factories for the domain models."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -112,3 +113,32 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = User.Role.COUNTY
     password = factory.django.Password("pass1234")
+
+
+class WarningFactory(factory.django.DjangoModelFactory):
+    """A current warning (behind target unless told otherwise)."""
+
+    class Meta:
+        model = "alerts.Warning"
+
+    round = factory.SubFactory(RoundFactory, status=Round.Status.CLOSED)
+    cycle = factory.SelfAttribute("round.cycle")
+    indicator = factory.SubFactory(IndicatorFactory, cycle=factory.SelfAttribute("..cycle"))
+    county = factory.SubFactory(CountyFactory)
+    behind_target = True
+    progress = Decimal("12.5")
+    place = 4
+    reported = 4
+    expected = Decimal("33.33")
+
+
+class RectificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "alerts.Rectification"
+
+    warning = factory.SubFactory(WarningFactory)
+    cycle = factory.SelfAttribute("warning.cycle")
+    county = factory.SelfAttribute("warning.county")
+    measures = "召开专题会议，倒排工期，逐项落实。"
+    owner = "张三"
+    deadline = factory.LazyFunction(lambda: date.today() + timedelta(days=30))

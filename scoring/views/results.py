@@ -7,7 +7,7 @@ runs the service's own check (:func:`scoring.services.results.missing_inputs`) a
 every missing input, so a refusal is explained whether the task ran in-process or on a worker.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime
 
 from django.contrib import messages
@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
-from assessment.models import Cycle
+from assessment.governance.routine import counts_by_county as routine_counts
+from assessment.models import Adjustment, Cycle
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 from indicators.models import Indicator
 from scoring.models import CountyResult, IndicatorResult, IndicatorStat
@@ -79,8 +80,16 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             cycle=cycle
         ).values_list("county_id", "indicator_id", "points", "exempt")
     }
+    reasons = defaultdict(list)
+    for county_id, value, reason in Adjustment.objects.filter(cycle=cycle).values_list(
+        "county_id", "points", "reason"
+    ):
+        reasons[county_id].append(f"{value:+} {reason}")
+    routine = routine_counts(cycle)
     for row in county_results:
+        row.routine = routine.get(row.county_id, (0, 0))
         row.cells = [points.get((row.county_id, ind.id), (None, False)) for ind in indicators]
+        row.adjustment_reasons = "\n".join(reasons[row.county_id])
 
     names = {row.county.code: row.county.name for row in county_results}
     stats_by_indicator = {s.indicator_id: s for s in IndicatorStat.objects.filter(cycle=cycle)}

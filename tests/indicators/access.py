@@ -1,5 +1,40 @@
-from tests.access import signed_in
+from tests.access import access, lead_only, signed_in
+
+REFUSED = {"unit": 403, "county": 403}
 
 ACCESS = {
     "indicators:system": signed_in(),
+    "indicators:new_cycle": lead_only(),
+    "indicators:setup": lead_only(),
+    "indicators:activate": lead_only("post", lead=302),
+    "indicators:changes": signed_in(),
+    "indicators:indicator_add": lead_only(),
+    # The lead department's pages: a unit or county is refused whatever it names.
+    "indicators:indicator_edit": lead_only(outsider={"unit": 403, "county": 403}),
+    "indicators:indicator_delete": lead_only(
+        "post", lead=302, outsider={"unit": 403, "county": 403}
+    ),
+    # A unit proposes and follows its own proposals; a county has no part in admission.
+    "indicators:proposals": access(lead=200, unit=200, county=403),
+    "indicators:proposal": access(
+        lead=200, unit=200, county=403, outsider={"unit": 404, "county": 403}
+    ),
+    "indicators:proposal_review": lead_only("post", lead=302, outsider=REFUSED),
+    "indicators:proposal_decide": lead_only("post", lead=302, outsider=REFUSED),
+    "indicators:proposal_add": lead_only("post", lead=302, outsider=REFUSED),
 }
+
+
+def objects(world):
+    from decimal import Decimal
+
+    from assessment.models import Unit
+    from indicators.models import IndicatorProposal
+
+    def proposal(scope):
+        return IndicatorProposal.objects.create(
+            unit=Unit.objects.get(code=world[scope]["unit"]), name="拟新增指标", rationale="x",
+            suggested_weight=Decimal(2), draft_rules="x",
+        ).pk  # fmt: skip
+
+    return {"own": {"proposal": proposal("own")}, "other": {"proposal": proposal("other")}}

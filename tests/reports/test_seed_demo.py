@@ -29,7 +29,7 @@ def test_seed_demo_refuses_when_debug_is_off(settings):
     with pytest.raises(CommandError) as exc:
         seed()
     assert str(exc.value) == (
-        "seed_demo writes invented data and replaces the cycles 2023–2026; it runs only with "
+        "seed_demo writes invented data and replaces the cycles 2023–2027; it runs only with "
         "DEBUG on. Pass --force to run it anyway."
     )
     assert Cycle.objects.count() == 0
@@ -43,13 +43,15 @@ def test_seed_demo_builds_the_demo_city_with_force(settings, client):
     assert County.objects.count() == 14
     assert Unit.objects.count() == 12
     cycles = {c.year: c for c in Cycle.objects.all()}
-    assert sorted(cycles) == [2023, 2024, 2025, 2026]
-    assert [cycles[y].status for y in (2023, 2024, 2025, 2026)] == [
+    assert sorted(cycles) == [2023, 2024, 2025, 2026, 2027]
+    assert [cycles[y].status for y in (2023, 2024, 2025, 2026, 2027)] == [
         "archived",
         "archived",
         "archived",
         "active",
+        "draft",
     ]
+    cycles.pop(2027)  # next year's draft: tests/reports/test_demo_governance.py
 
     # The indicator system of every year: weights sum to the total, shares to 100, valid rules.
     for cycle in cycles.values():
@@ -162,9 +164,9 @@ def test_seed_demo_rerun_rebuilds_the_same_city(settings):
 
     assert not first.startswith("Deleted")
     assert again.splitlines()[0] == (
-        "Deleted the existing cycles 2023, 2024, 2025, 2026 and built them again."
+        "Deleted the existing cycles 2023, 2024, 2025, 2026, 2027 and built them again."
     )
-    assert Cycle.objects.count() == 4
+    assert Cycle.objects.count() == 5
     assert County.objects.count() == 14
     assert User.objects.count() == 27
     assert Warning.objects.count() == warnings
@@ -177,3 +179,31 @@ def test_seed_demo_rerun_rebuilds_the_same_city(settings):
         == totals
     )
     assert User.objects.get(username="county-101").check_password("demo1234")
+
+
+def test_seed_demo_follows_up_the_current_april_round():
+    from alerts.models import DiagnosisCase, Rectification
+
+    seed("--force")
+    april = Round.objects.get(cycle__year=2026, code="april")
+    states = sorted(
+        Rectification.objects.filter(cycle__year=2026, warning__isnull=False).values_list(
+            "county__code", "status"
+        )
+    )
+    assert states == [
+        ("106", "submitted"), ("108", "closed"), ("108", "returned"), ("108", "submitted"),
+        ("110", "planned"), ("112", "planned"), ("112", "planned"),
+    ]  # fmt: skip
+    case = DiagnosisCase.objects.get()
+    assert (case.round, case.county.code, case.status, case.experts.count()) == (
+        april, "112", "sent", 2,
+    )  # fmt: skip
+    assert case.rectification.status == "planned"
+    # The current August round closes after today, so the daily job leaves it open.
+    august = Round.objects.get(cycle__year=2026, code="august")
+    assert august.closes_on > april.closes_on
+    # Every warning was delivered when its round closed; only the current year's unanswered
+    # ones are unread.
+    assert not Warning.objects.filter(notified_at__isnull=True).exists()
+    assert not Warning.objects.filter(cycle__year__lt=2026, read_at__isnull=True).exists()

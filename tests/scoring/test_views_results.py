@@ -107,7 +107,7 @@ def test_results_query_count_is_constant(client, lead, county_count, django_asse
     counties = [CountyFactory(code=f"1{n:02d}") for n in range(county_count)]
     build_cycle(counties, [(90 - n, 80 - n) for n in range(county_count)])
     client.force_login(lead)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get(URL)
     assert len(response.context["county_results"]) == county_count
 

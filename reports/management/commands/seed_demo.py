@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from django.utils.translation import gettext as _
 
 from reports.demo import CURRENT_YEAR, DEFAULT_PASSWORD, YEARS, build_demo
+from reports.demo_governance import DRAFT_YEAR
 
 
 def _width(text: str) -> int:
@@ -47,7 +48,7 @@ class Command(BaseCommand):
                     "seed_demo writes invented data and replaces the cycles %(first)s–%(last)s; "
                     "it runs only with DEBUG on. Pass --force to run it anyway."
                 )
-                % {"first": YEARS[0], "last": YEARS[-1]}
+                % {"first": YEARS[0], "last": DRAFT_YEAR}
             )
         report = build_demo(password=password)
         if report.replaced_years:

@@ -1,0 +1,185 @@
+"""Point-to-point delivery of warnings (services): who sees which warnings, what is unread,
+marking read, and the email each county's users get when a round closes.
+
+The email goes out from a Celery task started after the closing commits
+(:func:`schedule_notification`). Each warning is claimed before the email is sent — its
+``notified_at`` set under a row lock that a second worker skips — so that running the job
+again, or twice at once, never sends the same warning twice.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from alerts.models import Rectification, Warning
+from assessment.audit import record_event
+from assessment.models import Cycle, Round, User
+
+logger = logging.getLogger(__name__)
+
+
+def visible_warnings(user: User) -> QuerySet[Warning]:
+    """The current warnings ``user`` may see: a county its own, a unit those on its
+    indicators, the lead department all of them. Related rows are joined for the lists."""
+    qs = Warning.objects.filter(replaced_at__isnull=True).select_related(
+        "round", "cycle", "county", "indicator__unit", "rectification"
+    )
+    if user.is_county:
+        return qs.filter(county_id=user.county_id)
+    if user.is_unit:
+        return qs.filter(indicator__unit_id=user.unit_id)
+    return qs
+
+
+def get_warning_for_user(user: User, pk: int) -> Warning:
+    """The warning ``pk`` (current or replaced) if ``user`` may see it, else 404."""
+    qs = Warning.objects.select_related("round", "cycle", "county", "indicator__unit")
+    if user.is_county:
+        qs = qs.filter(county_id=user.county_id)
+    elif user.is_unit:
+        qs = qs.filter(indicator__unit_id=user.unit_id)
+    warning = qs.filter(pk=pk).first()
+    if warning is None:
+        raise Http404
+    return warning
+
+
+def unread_count(user: User, cycle: Cycle | None) -> int:
+    """Current warnings of ``cycle`` to a county user's county that nobody of the county has
+    opened (the inbox shows the same cycle)."""
+    if not user.is_county or cycle is None:
+        return 0
+    return Warning.objects.filter(
+        cycle=cycle, county_id=user.county_id, replaced_at__isnull=True, read_at__isnull=True
+    ).count()
+
+
+def mark_read(*, warning: Warning, user: User) -> bool:
+    """Record that the county opened ``warning`` (the first time only).
+
+    Side effects: sets ``read_at`` (an audit event) and, for an issued warning, the status
+    read (:func:`alerts.services.set_warning_status`). Returns whether anything changed.
+    Only the county's own users mark it read.
+    """
+    if not user.is_county or warning.read_at is not None:
+        return False
+    with transaction.atomic():
+        claimed = Warning.objects.filter(pk=warning.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        warning.refresh_from_db(fields=["read_at"])
+        record_event(
+            warning, summary="read", data={"read_at": warning.read_at.isoformat()}, actor=user
+        )
+        if warning.status == Warning.Status.ISSUED:
+            # Imported here: the services import this module (close_round notifies).
+            from alerts.services import set_warning_status
+
+            set_warning_status(warning=warning, status=Warning.Status.READ, actor=user)
+    return True
+
+
+def county_warnings(*, county, cycle: Cycle) -> list[Warning]:
+    """Every current warning of ``county`` in ``cycle`` with its rectification (or None), by
+    round and indicator — for the county's feedback page and its warnings history."""
+    return list(
+        Warning.objects.filter(county=county, cycle=cycle, replaced_at__isnull=True)
+        .select_related("round", "indicator__unit", "rectification")
+        .order_by("round__closes_on", "round__code", "indicator__order", "indicator__code")
+    )
+
+
+def schedule_notification(rnd: Round) -> None:
+    """Email the round's warnings to the counties once the current transaction commits."""
+    from alerts.tasks import notify_round_task
+
+    round_id = rnd.pk
+    transaction.on_commit(lambda: notify_round_task.delay(round_id=round_id))
+
+
+@dataclass(frozen=True)
+class NotifySummary:
+    counties: int  # counties whose warnings were claimed now
+    emails: int  # emails sent (a county without addresses gets none)
+
+
+def notify_round(*, round: Round) -> NotifySummary:
+    """Email each county's users the round's current warnings not notified yet.
+
+    Side effects: sets ``notified_at`` on the warnings it claims and sends one email per
+    county that has users with an address. Safe to run again or concurrently.
+    """
+    counties = (
+        Warning.objects.filter(round=round, replaced_at__isnull=True, notified_at__isnull=True)
+        .values_list("county_id", flat=True)
+        .distinct()
+        .order_by("county_id")
+    )
+    claimed = emails = 0
+    for county_id in list(counties):
+        sent = _notify_county(round=round, county_id=county_id)
+        if sent is not None:
+            claimed += 1
+            emails += sent
+    return NotifySummary(counties=claimed, emails=emails)
+
+
+def _notify_county(*, round: Round, county_id: int) -> int | None:
+    """Claim and email one county's new warnings; None when another run claimed them."""
+    with transaction.atomic():
+        warnings = list(
+            Warning.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                round=round,
+                county_id=county_id,
+                replaced_at__isnull=True,
+                notified_at__isnull=True,
+            )
+            .select_related("county", "indicator__unit")
+            .order_by("indicator__order", "indicator__code")
+        )
+        if not warnings:
+            return None
+        Warning.objects.filter(pk__in=[w.pk for w in warnings]).update(notified_at=timezone.now())
+        recipients = list(
+            User.objects.filter(county_id=county_id, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if not recipients:
+            return 0
+        # Sent inside the claim: if sending fails, the claim rolls back and a retry sends.
+        subject, body = _message(round, warnings)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        return 1
+
+
+def _message(round: Round, warnings: list[Warning]) -> tuple[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "round": round,
+            "county": warnings[0].county,
+            "warnings": warnings,
+            "inbox_url": settings.SITE_URL.rstrip("/") + reverse("alerts:inbox"),
+        }
+        subject = render_to_string("alerts/email/warnings_subject.txt", context)
+        body = render_to_string("alerts/email/warnings_body.txt", context)
+    return " ".join(subject.split()), body
+
+
+def rectification_state(warning: Warning) -> Rectification | None:
+    """The rectification answering ``warning``, or None."""
+    try:
+        return warning.rectification
+    except Rectification.DoesNotExist:
+        return None

@@ -1,0 +1,156 @@
+"""Expert diagnosis (专家会诊 / 定点解剖) of the counties flagged in a round: services.
+
+The lead department opens a case for a county flagged in a round, assigns experts, records
+findings and causes, and sends recommendations; the county reads them and answers with a
+rectification (:func:`alerts.rectifications.submit_plan`). Every change is audited.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from alerts.audit import audit_actor
+from alerts.models import DiagnosisCase, DiagnosisFlag
+from assessment.models import County, Round, User
+from assessment.services import CycleReadOnly, ensure_cycle_writable
+
+
+class CaseRefused(ValueError):
+    """A step the case's state does not allow; the message says why."""
+
+
+def _writable(cycle) -> None:
+    try:
+        ensure_cycle_writable(cycle)
+    except CycleReadOnly as exc:
+        raise CaseRefused(str(exc)) from exc
+
+
+def open_case(*, round: Round, county: County, actor: User) -> DiagnosisCase:
+    """Open the diagnosis case of ``county`` flagged in ``round`` (or return the open one).
+
+    Side effects: creates the case and audits it. Refused when the county is not flagged.
+    """
+    _writable(round.cycle)
+    flagged = DiagnosisFlag.objects.filter(
+        round=round, county=county, replaced_at__isnull=True
+    ).exists()
+    if not flagged:
+        raise CaseRefused(_("This county is not flagged for diagnosis in this round."))
+    existing = DiagnosisCase.objects.filter(round=round, county=county).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic(), audit_actor(actor):
+            case = DiagnosisCase.objects.create(
+                cycle_id=round.cycle_id, round=round, county=county, opened_by=actor
+            )
+    except IntegrityError:  # opened at the same moment by someone else
+        return DiagnosisCase.objects.get(round=round, county=county)
+    return case
+
+
+def update_case(*, case: DiagnosisCase, actor: User, experts, **texts: str) -> None:
+    """Save the experts, findings, causes and recommendations of an open or sent case.
+
+    Side effects: saves and audits (auditlog tracks the texts and the experts).
+    """
+    _writable(case.cycle)
+    if case.status == DiagnosisCase.Status.CLOSED:
+        raise CaseRefused(_("A closed case cannot change."))
+    with transaction.atomic(), audit_actor(actor):
+        DiagnosisCase.objects.select_for_update().get(pk=case.pk)
+        for name, value in texts.items():
+            setattr(case, name, value)
+        case.save()
+        case.experts.set(experts)
+
+
+def send_recommendations(*, case: DiagnosisCase, actor: User) -> None:
+    """Send the recommendations to the county. Side effects: status sent, date, audit; after
+    the commit, a job emails the county's users (:func:`notify_case`)."""
+    _writable(case.cycle)
+    with transaction.atomic(), audit_actor(actor):
+        before = DiagnosisCase.objects.select_for_update().get(pk=case.pk)
+        if not before.recommendations.strip():
+            raise CaseRefused(_("Write the recommendations before sending them."))
+        if before.status == DiagnosisCase.Status.CLOSED:
+            raise CaseRefused(_("A closed case cannot change."))
+        case.status = DiagnosisCase.Status.SENT
+        case.sent_at = timezone.now()
+        case.read_at = case.notified_at = None
+        case.save(update_fields=["status", "sent_at", "read_at", "notified_at"])
+        case_id = case.pk
+        transaction.on_commit(lambda: _notify_task().delay(case_id=case_id))
+
+
+def mark_case_read(*, case: DiagnosisCase, user: User) -> None:
+    """The county opened the recommendations sent to it (the first time). Audited."""
+    if not user.is_county or case.status != DiagnosisCase.Status.SENT or case.read_at:
+        return
+    with audit_actor(user):
+        case.read_at = timezone.now()
+        case.save(update_fields=["read_at"])
+
+
+def visible_cases(user: User) -> QuerySet[DiagnosisCase]:
+    """The lead department sees every case; a county its own; anyone assigned as an expert
+    the cases they are assigned to."""
+    qs = DiagnosisCase.objects.select_related("round__cycle", "county", "opened_by")
+    if user.is_lead:
+        return qs
+    if user.is_county:
+        return qs.filter(county_id=user.county_id)
+    return qs.filter(experts=user)
+
+
+def get_case_for_user(user: User, pk: int) -> DiagnosisCase:
+    case = visible_cases(user).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def _notify_task():
+    from alerts.tasks import notify_case_task  # the tasks import these services
+
+    return notify_case_task
+
+
+def notify_case(*, case_id: int) -> int:
+    """Email the county's users that recommendations were sent to them, once per sending.
+
+    Side effects: claims the case (``notified_at``, a conditional update) and sends one
+    email in the same transaction, so that a failed send is retried and a second run sends
+    nothing. Returns the number of emails sent (0 or 1).
+    """
+    with transaction.atomic():
+        claimed = DiagnosisCase.objects.filter(
+            pk=case_id, status=DiagnosisCase.Status.SENT, notified_at__isnull=True
+        ).update(notified_at=timezone.now())
+        if not claimed:
+            return 0
+        case = DiagnosisCase.objects.select_related("round__cycle", "county").get(pk=case_id)
+        recipients = list(
+            User.objects.filter(county_id=case.county_id, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if not recipients:
+            return 0
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "case": case,
+                "url": settings.SITE_URL.rstrip("/")
+                + reverse("alerts:case", kwargs={"case": case.pk}),
+            }
+            subject = render_to_string("alerts/email/case_subject.txt", context)
+            body = render_to_string("alerts/email/case_body.txt", context)
+        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, recipients)
+    return 1

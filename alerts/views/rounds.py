@@ -1,0 +1,163 @@
+"""The lead department's round calendar: dates and settings of each round, add a round,
+close and reopen by hand."""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from alerts.forms import ReopenForm, RoundAddForm, RoundForm
+from alerts.models import DiagnosisFlag, Warning
+from alerts.rounds import (
+    RoundRefused,
+    check_cycle_writable,
+    close_round_by_hand,
+    open_round,
+    reopen_round_by_hand,
+)
+from alerts.services import NoExpectedProgress
+from assessment.access import LEAD, get_cycle_or_404, require_role
+from assessment.models import Cycle, Round
+
+
+def get_round_or_404(year: int, code: str) -> Round:
+    """A pre-assessment round of the cycle ``year``. Rounds are not secret; pages that show
+    their warnings filter those by the user."""
+    return get_object_or_404(
+        Round.objects.select_related("cycle"), cycle__year=year, code=code, kind=Round.Kind.PRE
+    )
+
+
+@require_role(LEAD)
+@require_safe
+def rounds(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle_or_404(year)
+    rows = list(cycle.rounds.filter(kind=Round.Kind.PRE).order_by("closes_on", "code"))
+    # Counted apart: one join of both would multiply the warnings by the flags.
+    warnings = _count_by_round(Warning, cycle)
+    flags = _count_by_round(DiagnosisFlag, cycle)
+    for rnd in rows:
+        rnd.warning_count, rnd.flag_count = warnings.get(rnd.pk, 0), flags.get(rnd.pk, 0)
+    return render(
+        request,
+        "alerts/rounds.html",
+        {
+            "cycle": cycle,
+            "rounds": rows,
+            "years": list(Cycle.objects.order_by("-year").values_list("year", flat=True)),
+            "writable": cycle.status != Cycle.Status.ARCHIVED,
+        },
+    )
+
+
+def _count_by_round(model, cycle: Cycle) -> dict[int, int]:
+    return dict(
+        model.objects.filter(cycle=cycle, replaced_at__isnull=True)
+        .values("round_id")
+        .annotate(n=Count("id"))
+        .values_list("round_id", "n")
+    )
+
+
+def _refuse_archived(request: HttpRequest, cycle: Cycle) -> HttpResponse | None:
+    try:
+        check_cycle_writable(cycle)
+    except RoundRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("alerts:rounds", year=cycle.year)
+    return None
+
+
+@require_role(LEAD)
+@require_http_methods(["GET", "POST"])
+def round_add(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle_or_404(year)
+    if refused := _refuse_archived(request, cycle):
+        return refused
+    form = RoundAddForm(request.POST or None, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        rnd = form.save(commit=False)
+        rnd.cycle, rnd.kind = cycle, Round.Kind.PRE
+        rnd.save()  # audited by auditlog (assessment registers Round)
+        messages.success(request, _("The round %(name)s was added.") % {"name": rnd.name})
+        return redirect("alerts:rounds", year=year)
+    return render(request, "alerts/round_form.html", {"cycle": cycle, "form": form})
+
+
+@require_role(LEAD)
+@require_http_methods(["GET", "POST"])
+def round_edit(request: HttpRequest, year: int, round: str) -> HttpResponse:
+    rnd = get_round_or_404(year, round)
+    if refused := _refuse_archived(request, rnd.cycle):
+        return refused
+    form = RoundForm(request.POST or None, instance=rnd)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # audited by auditlog (assessment registers Round)
+        messages.success(request, _("The round %(name)s was saved.") % {"name": rnd.name})
+        return redirect("alerts:rounds", year=year)
+    return render(
+        request, "alerts/round_form.html", {"cycle": rnd.cycle, "form": form, "round": rnd}
+    )
+
+
+@require_role(LEAD)
+@require_POST
+def round_close(request: HttpRequest, year: int, round: str) -> HttpResponse:
+    rnd = get_round_or_404(year, round)
+    try:
+        summary = close_round_by_hand(round=rnd, actor=request.user)
+    except RoundRefused as exc:
+        messages.error(request, str(exc))
+    except NoExpectedProgress:
+        messages.error(request, _("Set the expected progress of the round before closing it."))
+    else:
+        messages.success(
+            request,
+            _(
+                "%(name)s is closed: %(warnings)s warnings (%(created)s new, %(replaced)s "
+                "replaced), %(flagged)s counties flagged for diagnosis."
+            )
+            % {
+                "name": rnd.name, "warnings": summary.warnings, "created": summary.created,
+                "replaced": summary.replaced, "flagged": summary.flagged,
+            },
+        )  # fmt: skip
+        return redirect("alerts:round_summary", year=year, round=rnd.code)
+    return redirect("alerts:rounds", year=year)
+
+
+@require_role(LEAD)
+@require_POST
+def round_open(request: HttpRequest, year: int, round: str) -> HttpResponse:
+    """Open a pending round before its opening date (the calendar opens it on that date)."""
+    rnd = get_round_or_404(year, round)
+    try:
+        opened = open_round(round=rnd, actor=request.user)
+    except RoundRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        if opened:
+            messages.success(request, _("%(name)s is open.") % {"name": rnd.name})
+    return redirect("alerts:rounds", year=year)
+
+
+@require_role(LEAD)
+@require_http_methods(["GET", "POST"])
+def round_reopen(request: HttpRequest, year: int, round: str) -> HttpResponse:
+    rnd = get_round_or_404(year, round)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reopen_round_by_hand(round=rnd, reason=form.cleaned_data["reason"], actor=request.user)
+        except RoundRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is open again; its warnings stay until it closes.")
+                % {"name": rnd.name},
+            )
+        return redirect("alerts:rounds", year=year)
+    return render(request, "alerts/round_reopen.html", {"round": rnd, "form": form})

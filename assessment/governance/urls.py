@@ -1,0 +1,38 @@
+from django.urls import path
+
+from assessment.governance.views import plan, routine, special, vetoes
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("veto-items/", vetoes.veto_items, name="veto_items"),
+    path("veto-items/<int:veto_item>/", vetoes.veto_item_edit, name="veto_item_edit"),
+    path("veto-items/review/<int:year>/", vetoes.veto_review, name="veto_review"),
+    path("cycles/<int:year>/vetoes/", vetoes.cycle_vetoes, name="cycle_vetoes"),
+    path(
+        "cycles/<int:year>/vetoes/<int:veto>/withdraw/", vetoes.veto_withdraw, name="veto_withdraw"
+    ),
+    path(
+        "cycles/<int:year>/vetoes/<int:veto>/attachment/",
+        vetoes.veto_attachment,
+        name="veto_attachment",
+    ),
+    path("cycles/<int:year>/special/", special.special_tasks, name="special_tasks"),
+    path("cycles/<int:year>/special/<int:task>/", special.special_task, name="special_task"),
+    path(
+        "cycles/<int:year>/special/<int:task>/edit/",
+        special.special_task_edit,
+        name="special_task_edit",
+    ),
+    path(
+        "cycles/<int:year>/special/<int:task>/counties/<str:county>/",
+        special.special_score,
+        name="special_score",
+    ),
+    path("cycles/<int:year>/routine/", routine.routine_records, name="routine_records"),
+    path("counties/<str:county>/routine/", routine.routine_timeline, name="routine_timeline"),
+    path("routine/<int:record>/attachment/", routine.routine_attachment, name="routine_attachment"),
+    path("cycles/<int:year>/plan/", plan.plan, name="plan"),
+    path("cycles/<int:year>/plan/merge/", plan.plan_merge, name="plan_merge"),
+    path("cycles/<int:year>/plan/<int:activity>/", plan.plan_activity, name="plan_activity"),
+]

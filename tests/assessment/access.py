@@ -1,0 +1,79 @@
+from datetime import date
+
+from assessment.models import PlannedActivity, RoutineRecord, SpecialTask, Veto, VetoItem
+from tests.access import lead_only, signed_in
+
+# The lead department's per-object pages: a unit or county is refused whatever it names.
+REFUSED = {"unit": 403, "county": 403}
+
+ACCESS = {
+    "assessment:veto_items": signed_in(),
+    "assessment:veto_item_edit": lead_only(outsider=REFUSED),
+    "assessment:veto_review": lead_only("post", lead=302),
+    "assessment:cycle_vetoes": lead_only(),
+    "assessment:veto_withdraw": lead_only("post", lead=302, outsider=REFUSED),
+    "assessment:veto_attachment": lead_only(lead=404, outsider=REFUSED),
+    "assessment:routine_records": lead_only(),
+    "assessment:routine_timeline": lead_only(outsider=REFUSED),
+    "assessment:routine_attachment": lead_only(lead=404, outsider=REFUSED),
+    "assessment:plan": signed_in(),
+    "assessment:plan_merge": lead_only("post", lead=302),
+    # Units read the whole plan; a county reads only the activities that concern it.
+    "assessment:plan_activity": signed_in(outsider={"unit": 200, "county": 404}),
+    "assessment:special_tasks": lead_only(),
+    "assessment:special_task": lead_only(outsider=REFUSED),
+    "assessment:special_task_edit": lead_only("post", lead=302, outsider=REFUSED),
+    "assessment:special_score": lead_only("post", lead=302, outsider=REFUSED),
+}
+
+
+def objects(world):
+    cycle = world["cycle"]
+    own_item = VetoItem.objects.create(
+        name="安全生产", basis="《安全生产责任制规定》", first_year=2020
+    )
+    other_item = VetoItem.objects.create(name="生态环境", basis="", first_year=2020)
+    own_county, other_county = (
+        cycle.counties.get(code=world[scope]["county"]) for scope in ("own", "other")
+    )
+    own = Veto.objects.create(cycle=cycle, county=own_county, item=own_item, reason="安全生产")
+    other = Veto.objects.create(cycle=cycle, county=other_county, item=other_item, reason="生态")
+    task = SpecialTask.objects.create(
+        cycle=cycle, name="防汛", starts_on=date(2024, 6, 1), ends_on=date(2024, 8, 31)
+    )
+    task.counties.set([own_county, other_county])
+    records = [
+        RoutineRecord.objects.create(
+            cycle=cycle,
+            county=c,
+            observed_on=date(2024, 5, 1),
+            source="other",
+            polarity="positive",
+            text="记录",
+        )
+        for c in (own_county, other_county)
+    ]
+    activities = []
+    for c in (own_county, other_county):
+        activity = PlannedActivity.objects.create(
+            cycle=cycle, topic="安全生产检查", organizer="市应急管理局",
+            starts_on=date(2024, 5, 1), ends_on=date(2024, 5, 9),
+        )  # fmt: skip
+        activity.counties.set([c])
+        activities.append(activity.pk)
+    return {
+        "own": {
+            "veto_item": own_item.pk,
+            "veto": own.pk,
+            "task": task.pk,
+            "record": records[0].pk,
+            "activity": activities[0],
+        },
+        "other": {
+            "veto_item": other_item.pk,
+            "veto": other.pk,
+            "task": task.pk,
+            "record": records[1].pk,
+            "activity": activities[1],
+        },
+    }
