@@ -234,20 +234,17 @@ def seed(data: Synthetic) -> Cycle:
             for r, c, i, v in data.progress()
         ),
     )
-    insert_rows(
-        Exemption,
-        ["cycle_id", "county_id", "indicator_id", "reason"],
-        ((cycle.id, county_id[c], indicator_id[i], r) for c, i, r in data.exemptions()),
+    # The small tables through the ORM, so that their other fields keep their defaults.
+    Exemption.objects.bulk_create(
+        Exemption(cycle=cycle, county_id=county_id[c], indicator_id=indicator_id[i], reason=r)
+        for c, i, r in data.exemptions()
     )
-    insert_rows(
-        Adjustment,
-        ["cycle_id", "county_id", "points", "reason", "created_at"],
-        ((cycle.id, county_id[c], p, r, now) for c, p, r in data.adjustments()),
+    Adjustment.objects.bulk_create(
+        Adjustment(cycle=cycle, county_id=county_id[c], points=p, reason=r)
+        for c, p, r in data.adjustments()
     )
-    insert_rows(
-        Veto,
-        ["cycle_id", "county_id", "reason", "created_at"],
-        ((cycle.id, county_id[c], r, now) for c, r in data.vetoes()),
+    Veto.objects.bulk_create(
+        Veto(cycle=cycle, county_id=county_id[c], reason=r) for c, r in data.vetoes()
     )
     return cycle
 
