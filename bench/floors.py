@@ -24,13 +24,29 @@ from itertools import islice
 
 import python_calamine
 import xlsxwriter
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from scoring.workbook.layout import ANNUAL, PROGRESS, ROUNDS, SHEET_DATA_ROWS
 
 FETCH = 20_000
+PROGRESS_COLUMNS = ["cycle_id", "round_id", "county_id", "indicator_id", "value", "updated_at"]
 CHUNK = 50_000
+
+
+class _Timer:
+    seconds = 0.0
+
+
+@contextmanager
+def clock():
+    """Time the block as one transaction, its commit (and deferred checks) included, as the
+    operations run theirs."""
+    timer = _Timer()
+    start = time.perf_counter()
+    with transaction.atomic():
+        yield timer
+    timer.seconds = time.perf_counter() - start
 
 
 @contextmanager
@@ -123,34 +139,34 @@ def import_floor(path, cycle_id: int) -> float:
     round_id = _ids("SELECT code, id FROM assessment_round WHERE cycle_id = %s", [cycle_id])
     now = timezone.now()
     with scratch("scoring_annualinput", "scoring_progress") as tables:
-        start = time.perf_counter()
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        for name in book.sheet_names:
-            rows = book.get_sheet_by_name(name).iter_rows()
-            next(rows, None)
-            if name.rstrip("0123456789") == ANNUAL.zh:
-                copy(
-                    tables["scoring_annualinput"],
-                    ["cycle_id", "county_id", "item_id", "actual", "target", "updated_at"],
-                    (
-                        (cycle_id, county_id[c], item_id[i], a, t if t != "" else None, now)
-                        for c, i, a, t in rows
-                    ),
-                )
-            elif name.rstrip("0123456789") == PROGRESS.zh:
-                copy(
-                    tables["scoring_progress"],
-                    ["cycle_id", "round_id", "county_id", "indicator_id", "value", "updated_at"],
-                    (
-                        (cycle_id, round_id[ROUNDS[r]], county_id[c], indicator_id[i], v, now)
-                        for r, c, i, v in rows
-                    ),
-                )
-            else:
-                for _row in rows:
-                    pass
-        book.close()
-        return time.perf_counter() - start
+        with clock() as timer:
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+            for name in book.sheet_names:
+                rows = book.get_sheet_by_name(name).iter_rows()
+                next(rows, None)
+                if name.rstrip("0123456789") == ANNUAL.zh:
+                    copy(
+                        tables["scoring_annualinput"],
+                        ["cycle_id", "county_id", "item_id", "actual", "target", "updated_at"],
+                        (
+                            (cycle_id, county_id[c], item_id[i], a, t if t != "" else None, now)
+                            for c, i, a, t in rows
+                        ),
+                    )
+                elif name.rstrip("0123456789") == PROGRESS.zh:
+                    copy(
+                        tables["scoring_progress"],
+                        PROGRESS_COLUMNS,
+                        (
+                            (cycle_id, round_id[ROUNDS[r]], county_id[c], indicator_id[i], v, now)
+                            for r, c, i, v in rows
+                        ),
+                    )
+                else:
+                    for _row in rows:
+                        pass
+            book.close()
+        return timer.seconds
 
 
 # --- compute and close ------------------------------------------------------------------------
@@ -171,51 +187,51 @@ def compute_floor(cycle_id: int) -> float:
     )
     tables = ("scoring_itemscore", "scoring_indicatorresult", "scoring_countyresult")
     with scratch(*tables) as names:
-        start = time.perf_counter()
-        inputs = select(
-            "SELECT county_id, item_id, actual, target FROM scoring_annualinput "
-            "WHERE cycle_id = %s",
-            [cycle_id],
-        )
-        copy(
-            names["scoring_itemscore"],
-            ["cycle_id", "county_id", "item_id", "score"],
-            ((cycle_id, c, i, a) for c, i, a, _t in islice(inputs, len(inputs) - len(exempt))),
-        )
-        zero = Decimal("0.00")
-        copy(
-            names["scoring_indicatorresult"],
-            ["cycle_id", "county_id", "indicator_id", "percent", "points", "exempt", "rank"],
-            ((cycle_id, c, i, zero, zero, "f", 1) for c in counties for i in indicators),
-        )
-        copy(
-            names["scoring_countyresult"],
-            ["cycle_id", "county_id", "indicator_points", "adjustment", "total", "rank",
-             "vetoed", "computed_grade", "grade_override", "override_reason"],
-            ((cycle_id, c, zero, zero, zero, 1, "f", "good", "", "") for c in counties),
-        )  # fmt: skip
-        return time.perf_counter() - start
+        with clock() as timer:
+            inputs = select(
+                "SELECT county_id, item_id, actual, target FROM scoring_annualinput "
+                "WHERE cycle_id = %s",
+                [cycle_id],
+            )
+            copy(
+                names["scoring_itemscore"],
+                ["cycle_id", "county_id", "item_id", "score"],
+                ((cycle_id, c, i, a) for c, i, a, _t in islice(inputs, len(inputs) - len(exempt))),
+            )
+            zero = Decimal("0.00")
+            copy(
+                names["scoring_indicatorresult"],
+                ["cycle_id", "county_id", "indicator_id", "percent", "points", "exempt", "rank"],
+                ((cycle_id, c, i, zero, zero, "f", 1) for c in counties for i in indicators),
+            )
+            copy(
+                names["scoring_countyresult"],
+                ["cycle_id", "county_id", "indicator_points", "adjustment", "total", "rank",
+                 "vetoed", "computed_grade", "grade_override", "override_reason"],
+                ((cycle_id, c, zero, zero, zero, 1, "f", "good", "", "") for c in counties),
+            )  # fmt: skip
+        return timer.seconds
 
 
 def close_floor(round_id: int, warnings: int) -> float:
     """Read the round's progress once; COPY as many warning rows as the closing issues."""
     now = timezone.now()
     with scratch("alerts_warning") as names:
-        start = time.perf_counter()
-        progress = select(
-            "SELECT cycle_id, county_id, indicator_id, value FROM scoring_progress "
-            "WHERE round_id = %s",
-            [round_id],
-        )
-        copy(
-            names["alerts_warning"],
-            ["cycle_id", "round_id", "county_id", "indicator_id", "bottom_three",
-             "behind_target", "not_reported", "progress", "place", "reported", "expected",
-             "status", "issued_at"],
-            ((cy, round_id, c, i, "f", "t", "f", v, 1, 1, Decimal("33.33"), "issued", now)
-             for cy, c, i, v in islice(progress, warnings)),
-        )  # fmt: skip
-        return time.perf_counter() - start
+        with clock() as timer:
+            progress = select(
+                "SELECT cycle_id, county_id, indicator_id, value FROM scoring_progress "
+                "WHERE round_id = %s",
+                [round_id],
+            )
+            copy(
+                names["alerts_warning"],
+                ["cycle_id", "round_id", "county_id", "indicator_id", "bottom_three",
+                 "behind_target", "not_reported", "progress", "place", "reported", "expected",
+                 "status", "issued_at"],
+                ((cy, round_id, c, i, "f", "t", "f", v, 1, 1, Decimal("33.33"), "issued", now)
+                 for cy, c, i, v in islice(progress, warnings)),
+            )  # fmt: skip
+        return timer.seconds
 
 
 # --- exports ----------------------------------------------------------------------------------
@@ -223,32 +239,33 @@ def close_floor(round_id: int, warnings: int) -> float:
 
 def export_results_floor(cycle_id: int, out) -> float:
     """SELECT the results cells and write them as one grid with xlsxwriter."""
-    start = time.perf_counter()
-    counties = select(
-        "SELECT r.county_id, c.code, c.name, r.total, r.rank, r.computed_grade "
-        "FROM scoring_countyresult r JOIN assessment_county c ON c.id = r.county_id "
-        "WHERE r.cycle_id = %s ORDER BY r.rank, c.code",
-        [cycle_id],
-    )
-    indicators = select(
-        'SELECT id, code FROM indicators_indicator WHERE cycle_id = %s ORDER BY "order", code',
-        [cycle_id],
-    )
-    column = {ind_id: n for n, (ind_id, _code) in enumerate(indicators)}
-    grid = {row[0]: [None] * len(indicators) for row in counties}
-    for county_id, indicator_id, points in select(
-        "SELECT county_id, indicator_id, points FROM scoring_indicatorresult WHERE cycle_id = %s",
-        [cycle_id],
-    ):
-        grid[county_id][column[indicator_id]] = float(points)
-    with xlsxwriter.Workbook(str(out), {"constant_memory": True}) as book:
-        sheet = book.add_worksheet("结果")
-        sheet.write_row(0, 0, ["县区代码", "县区名称", "总分", "排名", "等次"])
-        sheet.write_row(0, 5, [code for _id, code in indicators])
-        for n, (county_id, code, name, total, rank, grade) in enumerate(counties, 1):
-            sheet.write_row(n, 0, [code, name, float(total), rank, grade])
-            sheet.write_row(n, 5, grid[county_id])
-    return time.perf_counter() - start
+    with clock() as timer:
+        counties = select(
+            "SELECT r.county_id, c.code, c.name, r.total, r.rank, r.computed_grade "
+            "FROM scoring_countyresult r JOIN assessment_county c ON c.id = r.county_id "
+            "WHERE r.cycle_id = %s ORDER BY r.rank, c.code",
+            [cycle_id],
+        )
+        indicators = select(
+            'SELECT id, code FROM indicators_indicator WHERE cycle_id = %s ORDER BY "order", code',
+            [cycle_id],
+        )
+        column = {ind_id: n for n, (ind_id, _code) in enumerate(indicators)}
+        grid = {row[0]: [None] * len(indicators) for row in counties}
+        for county_id, indicator_id, points in select(
+            "SELECT county_id, indicator_id, points FROM scoring_indicatorresult "
+            "WHERE cycle_id = %s",
+            [cycle_id],
+        ):
+            grid[county_id][column[indicator_id]] = float(points)
+        with xlsxwriter.Workbook(str(out), {"constant_memory": True}) as book:
+            sheet = book.add_worksheet("结果")
+            sheet.write_row(0, 0, ["县区代码", "县区名称", "总分", "排名", "等次"])
+            sheet.write_row(0, 5, [code for _id, code in indicators])
+            for n, (county_id, code, name, total, rank, grade) in enumerate(counties, 1):
+                sheet.write_row(n, 0, [code, name, float(total), rank, grade])
+                sheet.write_row(n, 5, grid[county_id])
+    return timer.seconds
 
 
 CYCLE_QUERIES = (
@@ -281,8 +298,7 @@ def _number(value):
 def export_cycle_floor(cycle_id: int, out) -> float:
     """SELECT every sheet's cells (codes joined in, in the workbook's order) and write them
     with xlsxwriter, data sheets continuing past a sheet's row limit."""
-    start = time.perf_counter()
-    with xlsxwriter.Workbook(str(out), {"constant_memory": True}) as book:
+    with clock() as timer, xlsxwriter.Workbook(str(out), {"constant_memory": True}) as book:
         for name, sql in CYCLE_QUERIES:
             sheet, number, part = book.add_worksheet(name), 0, 1
             with connection.chunked_cursor() as cursor:
@@ -293,10 +309,9 @@ def export_cycle_floor(cycle_id: int, out) -> float:
                             part += 1
                             sheet, number = book.add_worksheet(f"{name}{part}"), 0
                         number += 1
-                        sheet.write_row(
-                            number, 0, [_number(v) if isinstance(v, Decimal) else v for v in row]
-                        )
-    return time.perf_counter() - start
+                        cells = [_number(v) if isinstance(v, Decimal) else v for v in row]
+                        sheet.write_row(number, 0, cells)
+    return timer.seconds
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -304,10 +319,10 @@ def export_cycle_floor(cycle_id: int, out) -> float:
 
 def replay(queries: list[tuple[str, tuple]]) -> tuple[float, int]:
     """Run a page's recorded SELECTs again, fetching every row: (seconds, rows)."""
-    start = time.perf_counter()
-    rows = 0
-    with connection.cursor() as cursor:
-        for sql, params in queries:
-            cursor.execute(sql, params)
-            rows += len(cursor.fetchall())
-    return time.perf_counter() - start, rows
+    with clock() as timer:
+        rows = 0
+        with connection.cursor() as cursor:
+            for sql, params in queries:
+                cursor.execute(sql, params)
+                rows += len(cursor.fetchall())
+    return timer.seconds, rows
