@@ -21,6 +21,7 @@ from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator
 from scoring.engine import RoundWarnings, WarningFigures, round_warnings
 from scoring.models import Exemption, Progress
+from scoring.services.entry import unapproved_entries
 
 
 class NotAPreAssessment(ValueError):
@@ -47,6 +48,9 @@ class CloseSummary:
     created: int
     replaced: int
     flagged: int  # counties flagged for diagnosis
+    # Indicator codes whose entry a unit started but the lead department has not approved:
+    # their progress is left out (the counties count as not reported).
+    unapproved: tuple[str, ...] = ()
 
 
 # What makes two warnings the same: a current warning whose figures differ is replaced. The
@@ -65,7 +69,8 @@ def _figures(f: WarningFigures, expected: Decimal) -> tuple:
 
 
 def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
-    """The engine's warnings for ``rnd`` from the stored progress; no writes.
+    """The engine's warnings for ``rnd`` from the stored progress; no writes. Progress of
+    an entry that is not approved is left out (scoring.services.entry.unapproved_entries).
 
     Returns the engine result and the code → id maps of counties and indicators.
     """
@@ -76,6 +81,7 @@ def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
     )
     county_code = {v: k for k, v in counties.items()}
     indicator_code = {v: k for k, v in indicators.items()}
+    unapproved = {s.indicator_id for s in unapproved_entries(rnd)}
     # Rows pointing at another year's indicator (written past the models' checks) are not
     # progress or exemptions of this round's indicators: they are skipped.
     progress = {
@@ -83,7 +89,7 @@ def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
         for c, i, v in Progress.objects.filter(round=rnd).values_list(
             "county_id", "indicator_id", "value"
         )
-        if c in county_code and i in indicator_code
+        if c in county_code and i in indicator_code and i not in unapproved
     }
     exempt = {
         (county_code[c], indicator_code[i])
@@ -176,6 +182,7 @@ def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummar
             created=created,
             replaced=len(stale),
             flagged=len(wanted_flags),
+            unapproved=tuple(s.indicator.code for s in unapproved_entries(rnd)),
         )
         if first_close or created or stale:
             record_event(

@@ -66,6 +66,12 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def private_file_storage():
+    """The private storage, for ``FileField(storage=private_file_storage)``: a callable keeps
+    the storage (and its location, a setting) out of the migrations."""
+    return private_storage
+
+
 def safe_name(name: str) -> str:
     """``name`` without directories, control or reserved characters; never empty."""
     base = PurePath(name.replace("\\", "/")).name

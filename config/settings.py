@@ -164,9 +164,31 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "alerts.remind_rectification_deadlines",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The annual ranking: each night, the cycles whose annual round reached its closing date.
+    "compute-due-results": {
+        "task": "scoring.compute_due_results",
+        "schedule": crontab(hour=envint("RANKING_HOUR", 2), minute=0),
+    },
 }
 # How many days before its deadline a county is reminded of an open rectification (once).
 RECTIFICATION_REMINDER_DAYS = envint("RECTIFICATION_REMINDER_DAYS", 3)
+
+# Cache (charts are drawn once per change of their data and served from here): Redis when
+# REDIS_URL is set, shared by the web processes; else each process's memory.
+REDIS_URL = env("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "appraisal"),
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# The font of the charts' Chinese labels: a .ttf/.otf/.ttc path; empty = an installed CJK font.
+CHART_FONT = env("CHART_FONT", "")
 
 # Email: the console by default; SMTP (or another backend) by settings.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -199,6 +221,9 @@ if not DEBUG:
 # The largest workbook the web upload accepts (bytes).
 WORKBOOK_UPLOAD_MAX_BYTES = envint("WORKBOOK_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+# An entry grid posts one field per cell: a province's 200 counties × 10 items with actual
+# and target are 4,000; Django's default of 1,000 would refuse it.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", 50_000)
 
 LOGGING = {
     "version": 1,

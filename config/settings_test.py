@@ -15,3 +15,6 @@ LANGUAGE_CODE = "zh-hans"
 WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests; serve from the finders
 # Private uploads of a test run go to a temporary folder, never into the checkout.
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="appraisal-private-"))  # noqa: F405
+# Each test process caches in its own memory: the tests clear the cache, which on a shared
+# Redis would empty everyone's.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

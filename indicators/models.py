@@ -89,6 +89,8 @@ class Indicator(models.Model):
     rules_status = models.CharField(
         _("rules status"), max_length=16, choices=RulesStatus.choices, default=RulesStatus.DRAFT
     )
+    # The lead department's latest word on the rules: a return comment or a reopening reason.
+    rules_comment = models.TextField(_("comment on the rules"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -114,6 +116,24 @@ class Indicator(models.Model):
         )
         if errors:
             raise ValidationError(errors)
+        if self.pk is not None:
+            self._check_items_for_direction()
+
+    def _check_items_for_direction(self) -> None:
+        """Tiers depend on the direction: changing it re-checks every item's parameters."""
+        from indicators.params import ParamError, parse_params
+
+        problems = []
+        for item in self.items.order_by("order", "code"):
+            try:
+                parse_params(item.method, item.params, self.direction)
+            except ParamError as exc:
+                problems.append(
+                    _("item %(code)s: %(errors)s")
+                    % {"code": item.code, "errors": "; ".join(exc.messages)}
+                )
+        if problems:
+            raise ValidationError({"direction": problems})
 
 
 class RuleItem(models.Model):

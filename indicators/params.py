@@ -60,6 +60,12 @@ class Params:
         return self.values.get("cap", HUNDRED)
 
 
+def plain(value: Decimal) -> str:
+    """A number as people write it: 70, 12.5 (no trailing zeros, no exponent)."""
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
 def _number(text: str) -> Decimal | None:
     try:
         value = Decimal(text.strip())

@@ -14,6 +14,7 @@ its April round closed and its August round open with progress partly entered.
 """
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,8 +31,11 @@ from indicators.models import Category, Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, parse_params
 from reports.demo_followup import build_follow_up, mark_past_delivered
 from reports.demo_governance import DRAFT_YEAR, build_governance, reset_governance
-from scoring.models import AnnualInput, Exemption, Progress
-from scoring.services.results import compute_results
+from reports.models import Objection, Publication
+from reports.objections import answer, decide, lodge
+from reports.publication import publish
+from scoring.models import AnnualInput, CountyResult, EntryState, Exemption, Progress
+from scoring.services.results import compute_results, override_grade
 
 CITY = "江川市"
 PAST_YEARS = (2023, 2024, 2025)
@@ -405,6 +409,14 @@ ROUND_NAMES = {"annual": "年度考核", "april": "4月预考核", "august": "8�
 MISSING_APRIL = (("113", "S03"), ("106", "M05"))
 LATE_UNIT_AUGUST = "XFJ"
 AUGUST_GAP_RATE = 0.06
+# Where each unit's August entry stands in the current year (the units missing here have
+# not started; an indicator with a county still empty is a draft whatever its unit).
+AUGUST_ENTRY = {
+    "FGW": "approved", "TJJ": "approved", "CZJ": "submitted", "GXJ": "approved",
+    "KJJ": "returned", "STHJ": "submitted", "JYJ": "approved", "WJW": "draft",
+    "RSJ": "approved", "YJJ": "submitted", "ZZB": "approved",
+}  # fmt: skip
+RETURN_COMMENT = "部分县区进度与统计快报口径不一致，请核实后重新提交。"
 # Progress points per unit of performance around the expected progress of a round.
 PROGRESS_SPREAD = 6.0
 # With about 40 indicators nearly every county is in some bottom three; the demo city flags
@@ -795,6 +807,8 @@ def _build_year(
         actor=lead,
     )
 
+    if current:
+        _entry_states(cycle, rounds=rounds, indicators=indicators, progress=progress, lead=lead)
     closing = ("april",) if current else ("april", "august")
     for code in closing:
         _close(rounds[code])
@@ -807,7 +821,65 @@ def _build_year(
         compute_results(cycle=cycle, actor=lead)
         cycle.results_computed_at = rounds["annual"].closed_at
         cycle.save(update_fields=["results_computed_at"])
+        # The past years are published, a fortnight after the annual round closed.
+        publication = publish(cycle=cycle, actor=lead)
+        published_on = rounds["annual"].closes_on + timedelta(days=14)
+        if year == PAST_YEARS[-1]:
+            _review(cycle, counties=counties, lead=lead, published_on=published_on)
+        Publication.objects.filter(pk=publication.pk).update(
+            published_at=_aware(published_on),
+            corrected_at=_aware(published_on + timedelta(days=9))
+            if year == PAST_YEARS[-1]
+            else None,
+        )
         set_cycle_status(cycle=cycle, status=Cycle.Status.ARCHIVED, actor=lead)
+
+
+# The lead department's review of the last past year: a grade override and two objections.
+OVERRIDE = ("112", "good", "在防汛抢险重大专项任务中表现突出，经考核委员会研究，等次调整为良好")
+OBJECTIONS = (
+    # county, indicator, item, reasons, unit's answer, upheld, decision, corrected actual
+    ("106", "E02", "E02-1", "本区一般公共预算收入未计入12月下旬入库的土地相关税收，完成率偏低。",
+     "经核对国库入库数据，确有一笔入库数据漏报，情况属实。", True,
+     "予以采纳：按市财政局核实后的入库数据重新计分。", "0.8"),
+    ("110", "S01", "S01-1", "一起事故系上级直管企业所致，不应计入本县。",
+     "经核查，该企业属地管理责任在县，按规定应计入。", False,
+     "不予采纳：事故按属地管理原则计入，市应急局答复依据充分。", None),
+)  # fmt: skip
+
+
+def _review(cycle: Cycle, *, counties, lead: User, published_on: date) -> None:
+    """The override and the objections of the last past year, through the real services."""
+    code, grade, reason = OVERRIDE
+    override_grade(
+        result=cycle.county_results.get(county=counties[code]), grade=grade, reason=reason,
+        actor=lead,
+    )  # fmt: skip
+    users = {u.county_id or u.unit_id: u for u in User.objects.exclude(role=User.Role.LEAD)}
+    for county, ind_code, item_code, reasons, reply, upheld, decision, delta in OBJECTIONS:
+        indicator = cycle.indicators.get(code=ind_code)
+        objection = lodge(
+            cycle=cycle, county=counties[county], indicator=indicator, reasons=reasons,
+            actor=users.get(counties[county].pk),
+        )  # fmt: skip
+        objection = answer(objection=objection, text=reply, actor=users.get(indicator.unit_id))
+        item = indicator.items.get(code=item_code) if delta else None
+        actual = None
+        if item is not None:
+            row = AnnualInput.objects.get(cycle=cycle, county=counties[county], item=item)
+            actual = row.actual + Decimal(delta)
+        decide(
+            objection=objection, upheld=upheld, reason=decision, actor=lead, item=item,
+            actual=actual,
+        )  # fmt: skip
+        Objection.objects.filter(pk=objection.pk).update(
+            lodged_at=_aware(published_on + timedelta(days=3)),
+            answered_at=_aware(published_on + timedelta(days=6)),
+            decided_at=_aware(published_on + timedelta(days=9)),
+        )
+    CountyResult.objects.filter(cycle=cycle, county=counties[code]).update(
+        override_at=_aware(published_on - timedelta(days=2))
+    )
 
 
 def _progress_rows(
@@ -830,6 +902,49 @@ def _progress_rows(
                     continue
             rows.append((code, c, i, value))
     return rows
+
+
+def _entry_states(
+    cycle: Cycle, *, rounds: dict[str, Round], indicators: dict, progress: list, lead: User
+) -> None:
+    """The units' entries of the current year: April all approved before it closed; August
+    open, with every status (AUGUST_ENTRY), a returned one with the lead department's
+    comment, and the late unit not started."""
+    submitters = {u.unit_id: u for u in User.objects.filter(role=User.Role.UNIT)}
+    reported = defaultdict(set)
+    for r, c, i, _value in progress:
+        reported[(r, i)].add(c)
+    applicable = len(COUNTIES)
+    exempt = defaultdict(int)
+    for _c, i, _reason in EXEMPTIONS:
+        exempt[i] += 1
+    states = []
+    for code, ind in indicators.items():
+        unit_status = AUGUST_ENTRY.get(ind.unit.code)
+        statuses = {"april": "approved", "august": unit_status}
+        for r, status in statuses.items():
+            if status is None or not reported[(r, code)]:
+                continue
+            if len(reported[(r, code)]) < applicable - exempt[code]:
+                status = "draft" if r == "august" else status
+            day = _aware(rounds[r].closes_on if r == "april" else date(cycle.year, 8, 28))
+            reviewed = status in ("approved", "returned")
+            states.append(
+                EntryState(
+                    cycle=cycle,
+                    round=rounds[r],
+                    indicator=ind,
+                    status=status,
+                    comment=RETURN_COMMENT if status == "returned" else "",
+                    updated_by=submitters.get(ind.unit_id),
+                    submitted_at=day if status != "draft" else None,
+                    submitted_by=submitters.get(ind.unit_id) if status != "draft" else None,
+                    reviewed_at=day if reviewed else None,
+                    reviewed_by=lead if reviewed else None,
+                )
+            )
+    EntryState.objects.bulk_create(states)
+    record_event(cycle, summary="seed_demo entry states", data={"states": len(states)}, actor=lead)
 
 
 def _august_close(year: int, current: bool) -> date:

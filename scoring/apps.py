@@ -8,13 +8,18 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from assessment.audit import register
+        from indicators.preview import register_engine
         from indicators.signals import cycle_copied
-        from scoring.models import CountyResult, Exemption
+        from scoring.engine import input_problems, score_one
+        from scoring.models import CountyResult, Evidence, Exemption
         from scoring.signals import copy_targets
 
         cycle_copied.connect(copy_targets, dispatch_uid="scoring.copy_targets")
+        # The rules form previews a sample value with the engine itself.
+        register_engine(score_one=score_one, input_problems=input_problems)
 
         register(Exemption)
+        register(Evidence, exclude_fields=["file"])
         # Results are rewritten in bulk by each computation (one event per run); what a person
         # changes on a result is the grade override, which is what the entries record.
         register(

@@ -104,32 +104,78 @@ def _clip(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
     return max(low, min(value, high))
 
 
-def score_one(
-    method: str, params: Params, direction: str, actual: Decimal, target: Decimal | None
+# A step of an explanation: (code, figures). The codes name the formulas of spec/scoring.md;
+# the figures fill them in. Recording is optional (``steps=None`` on the hot path), so that the
+# numbers an explanation shows are computed by the very code that computes the results.
+Step = tuple[str, dict]
+
+
+def _note(steps: list | None, code: str, **figures) -> None:
+    if steps is not None:
+        steps.append((code, figures))
+
+
+def _cap_floor(
+    raw: Decimal, cap: Decimal | None, floor: Decimal | None, steps: list | None
 ) -> Decimal:
-    """The score of one county on a method that does not compare counties."""
+    value = raw
+    if cap is not None and value > cap:
+        _note(steps, "cap", value=value, cap=cap)
+        value = cap
+    if floor is not None and value < floor:
+        _note(steps, "floor", value=value, floor=floor)
+        value = floor
+    return value
+
+
+def score_one(
+    method: str,
+    params: Params,
+    direction: str,
+    actual: Decimal,
+    target: Decimal | None,
+    steps: list | None = None,
+) -> Decimal:
+    """The score of one county on a method that does not compare counties; the formula with
+    its figures is appended to ``steps`` when given."""
     higher = direction == "higher"
     if method == "manual":
+        _note(steps, "manual", a=actual)
         return actual
     if method == "ratio":
         cap = params["cap"]
         if higher:
             raw = HUNDRED * actual / target
+            _note(steps, "ratio_higher", a=actual, t=target, raw=raw)
+        elif actual == 0:
+            raw = cap
+            _note(steps, "ratio_lower_zero", cap=cap)
         else:
-            raw = cap if actual == 0 else HUNDRED * target / actual
-        return max(min(raw, cap), params["floor"])
+            raw = HUNDRED * target / actual
+            _note(steps, "ratio_lower", a=actual, t=target, raw=raw)
+        return _cap_floor(raw, cap, params["floor"], steps)
     if method == "linear":
         delta = actual - target if higher else target - actual
-        return _clip(params["base"] + params["per"] * delta, params["floor"], params["cap"])
+        raw = params["base"] + params["per"] * delta
+        code = "linear_higher" if higher else "linear_lower"
+        _note(steps, code, a=actual, t=target, base=params["base"], per=params["per"], raw=raw)
+        return _cap_floor(raw, params["cap"], params["floor"], steps)
     if method == "deduction":
-        return max(HUNDRED - params["per"] * actual, ZERO)
+        raw = HUNDRED - params["per"] * actual
+        _note(steps, "deduction", a=actual, per=params["per"], raw=raw)
+        return _cap_floor(raw, None, ZERO, steps)
     if method == "tiers":
         for threshold, score in params.tiers:
             if (actual >= threshold) if higher else (actual <= threshold):
+                code = "tier_higher" if higher else "tier_lower"
+                _note(steps, code, a=actual, threshold=threshold, score=score)
                 return score
+        _note(steps, "tier_none", a=actual)
         return ZERO
     if method == "binary":
         passed = actual >= target if higher else actual <= target
+        code = ("binary_higher" if higher else "binary_lower") + ("_pass" if passed else "_fail")
+        _note(steps, code, a=actual, t=target)
         return HUNDRED if passed else ZERO
     raise ValueError(f"{method} compares counties; use item_scores")
 
@@ -140,28 +186,50 @@ def item_scores(
     direction: str,
     actuals: Mapping[Hashable, Decimal],
     targets: Mapping[Hashable, Decimal | None],
+    explain: Mapping[Hashable, list] | None = None,
 ) -> dict:
-    """Scores of every county that has this item (exempt ones already left out)."""
+    """Scores of every county that has this item (exempt ones already left out).
+
+    ``explain`` maps some counties to a list that receives the steps of their score.
+    """
+    explain = explain or {}
     higher = direction == "higher"
     if method == "relative":
         floor = params["floor"]
         if not actuals:
             return {}
-        if higher:
-            best = max(actuals.values())
-            if best == 0:
-                return {key: max(HUNDRED, floor) for key in actuals}
-            return {key: max(HUNDRED * a / best, floor) for key, a in actuals.items()}
-        best = min(actuals.values())
-        return {
-            key: max(HUNDRED if a == 0 else HUNDRED * best / a, floor) for key, a in actuals.items()
-        }
+        best = max(actuals.values()) if higher else min(actuals.values())
+        scores = {}
+        for key, a in actuals.items():
+            steps = explain.get(key)
+            if higher and best == 0:
+                _note(steps, "relative_all_zero", best=best)
+                raw = HUNDRED
+            elif higher:
+                raw = HUNDRED * a / best
+                _note(steps, "relative_higher", a=a, best=best, raw=raw)
+            elif a == 0:
+                raw = HUNDRED
+                _note(steps, "relative_lower_zero", a=a)
+            else:
+                raw = HUNDRED * best / a
+                _note(steps, "relative_lower", a=a, best=best, raw=raw)
+            scores[key] = _cap_floor(raw, None, floor, steps)
+        return scores
     if method == "rank":
         ranks = competition_rank(actuals, descending=higher)
         step, floor = params["step"], params["floor"]
-        return {key: max(HUNDRED - step * (rank - 1), floor) for key, rank in ranks.items()}
+        scores = {}
+        for key, rank in ranks.items():
+            steps = explain.get(key)
+            raw = HUNDRED - step * (rank - 1)
+            code = "rank_higher" if higher else "rank_lower"
+            _note(steps, code, a=actuals[key], rank=rank, n=len(ranks), step=step, raw=raw)
+            scores[key] = _cap_floor(raw, None, floor, steps)
+        return scores
     return {
-        key: score_one(method, params, direction, a, targets.get(key)) for key, a in actuals.items()
+        key: score_one(method, params, direction, a, targets.get(key), explain.get(key))
+        for key, a in actuals.items()
     }
 
 
@@ -240,21 +308,50 @@ def clip_adjustment(entries: Iterable[Decimal], cap: Decimal | None) -> Decimal:
     return total if cap is None else _clip(total, -cap, cap)
 
 
-def assign_grades(
-    totals: Mapping[str, Decimal], vetoed: Iterable[str], settings: CycleSettings
-) -> dict[str, str]:
-    """Grades by the rules of the spec: vetoes, the excellence quota by groups, then lines."""
-    vetoed = set(vetoed)
-    n = len(totals)
-    ratio = settings.excellent_ratio
-    quota = n if ratio >= 1 else int((ratio * n).to_integral_value(rounding=ROUND_FLOOR))
-    line = (
-        round2(settings.excellent_line * settings.total_points)
+def excellence_quota(county_count: int, ratio: Decimal) -> int:
+    """q = floor(p × N), every county counted (vetoed ones too); p = 1 means no quota."""
+    if ratio >= 1:
+        return county_count
+    return int((ratio * county_count).to_integral_value(rounding=ROUND_FLOOR))
+
+
+@dataclass(frozen=True)
+class GradeLines:
+    """The lines of the grades in points: excellence (None when the cycle sets none), good
+    and fair, each round2(share × T)."""
+
+    excellent: Decimal | None
+    good: Decimal
+    fair: Decimal
+
+
+def grade_lines(settings: CycleSettings) -> GradeLines:
+    t = settings.total_points
+    return GradeLines(
+        excellent=round2(settings.excellent_line * t)
         if settings.excellent_line is not None
-        else None
+        else None,
+        good=round2(settings.good_line * t),
+        fair=round2(settings.fair_line * t),
     )
-    good = round2(settings.good_line * settings.total_points)
-    fair = round2(settings.fair_line * settings.total_points)
+
+
+def assign_grades(
+    totals: Mapping[str, Decimal],
+    vetoed: Iterable[str],
+    settings: CycleSettings,
+    walk: list | None = None,
+) -> dict[str, str]:
+    """Grades by the rules of the spec: vetoes, the excellence quota by groups, then lines.
+
+    ``walk``, when given, receives the steps of the quota walk: the quota and line, then
+    each group of equal totals taken (or the first that did not fit, where the walk stops).
+    """
+    vetoed = set(vetoed)
+    quota = excellence_quota(len(totals), settings.excellent_ratio)
+    lines = grade_lines(settings)
+    line, good, fair = lines.excellent, lines.good, lines.fair
+    _note(walk, "quota", n=len(totals), ratio=settings.excellent_ratio, quota=quota, line=line)
 
     candidates = sorted(
         (t, c) for c, t in totals.items() if c not in vetoed and (line is None or t >= line)
@@ -267,10 +364,12 @@ def assign_grades(
     for t in sorted(groups, reverse=True):
         group = groups[t]
         if len(group) > left:
+            _note(walk, "group_stops", total=t, counties=sorted(group), left=left)
             break
         for c in group:
             grades[c] = EXCELLENT
         left -= len(group)
+        _note(walk, "group_taken", total=t, counties=sorted(group), left=left)
     for c, t in totals.items():
         if c in vetoed:
             grades[c] = POOR
@@ -392,6 +491,138 @@ def compute_cycle(
         if stats is not None:
             result.stats[ind.code] = stats
     return result
+
+
+# --- explaining one county's figures ------------------------------------------------------
+
+
+@dataclass
+class ItemExplanation:
+    code: str
+    method: str
+    share: Decimal
+    actual: Decimal | None
+    target: Decimal | None
+    score: Decimal
+    steps: list[Step]
+
+    @property
+    def contribution(self) -> Decimal:
+        """This item's part of the indicator percent: share × score / 100."""
+        return self.share * self.score / HUNDRED
+
+
+@dataclass
+class IndicatorExplanation:
+    code: str
+    weight: Decimal
+    exempt: bool
+    items: list[ItemExplanation]
+    percent: Decimal | None  # S_ci (None when exempt)
+    points: Decimal  # P_ci, exact
+    earned: Decimal | None = None  # exempt: Σ P_cj over the county's other indicators
+    possible: Decimal | None = None  # exempt: Σ w_j over them
+
+    @property
+    def rounded(self) -> Decimal:
+        return round2(self.points)
+
+
+@dataclass
+class CountyExplanation:
+    county: str
+    indicators: list[IndicatorExplanation]
+    indicator_points: Decimal  # Σ_i P_ci, exact
+    adjustments: list[Decimal]
+    adjustment_sum: Decimal
+    adjustment: Decimal  # A_c after the cap
+    bonus_cap: Decimal | None
+    total: Decimal
+    rank: int
+    county_count: int
+    vetoed: bool
+    grade: str
+    lines: GradeLines
+    walk: list[Step]
+
+
+def explain_county(
+    *,
+    county: str,
+    counties: Iterable[str],
+    indicators: Iterable[IndicatorSpec],
+    inputs: Mapping[tuple[str, str], tuple[Decimal | None, Decimal | None]],
+    exempt: Iterable[tuple[str, str]] = (),
+    adjustments: Mapping[str, Iterable[Decimal]] | None = None,
+    vetoed: Iterable[str] = (),
+    settings: CycleSettings = CycleSettings(),
+    result: CycleResult,
+) -> CountyExplanation:
+    """How ``county``'s figures in ``result`` (the :func:`compute_cycle` of the same
+    arguments) came about: every item's formula with its figures, the indicator percent and
+    points, the exemption re-weighting, the adjustments and their cap, the quota walk.
+
+    The item steps come from the same scoring functions, run again with recording on; the
+    other figures are read from ``result``.
+    """
+    counties = list(counties)
+    exempt = set(exempt)
+    vetoed = set(vetoed)
+    explained = []
+    for ind in indicators:
+        if (county, ind.code) in exempt:
+            own = [i for i in indicators if (county, i.code) not in exempt]
+            explained.append(
+                IndicatorExplanation(
+                    code=ind.code, weight=ind.weight, exempt=True, items=[], percent=None,
+                    points=result.points[(county, ind.code)],
+                    earned=sum((result.points[(county, i.code)] for i in own), ZERO),
+                    possible=sum((i.weight for i in own), ZERO),
+                )
+            )  # fmt: skip
+            continue
+        applicable = [c for c in counties if (c, ind.code) not in exempt]
+        items = []
+        for item in ind.items:
+            steps: list[Step] = []
+            actuals = {c: inputs[(c, item.code)][0] for c in applicable}
+            targets = {c: inputs[(c, item.code)][1] for c in applicable}
+            scores = item_scores(
+                item.method, item.params, ind.direction, actuals, targets, {county: steps}
+            )
+            items.append(
+                ItemExplanation(
+                    code=item.code, method=item.method, share=item.share,
+                    actual=actuals[county], target=targets[county], score=scores[county],
+                    steps=steps,
+                )
+            )  # fmt: skip
+        explained.append(
+            IndicatorExplanation(
+                code=ind.code, weight=ind.weight, exempt=False, items=items,
+                percent=result.percent[(county, ind.code)],
+                points=result.points[(county, ind.code)],
+            )
+        )  # fmt: skip
+    walk: list[Step] = []
+    assign_grades(result.total, vetoed, settings, walk)
+    entries = list((adjustments or {}).get(county, ()))
+    return CountyExplanation(
+        county=county,
+        indicators=explained,
+        indicator_points=result.indicator_points[county],
+        adjustments=entries,
+        adjustment_sum=sum(entries, ZERO),
+        adjustment=result.adjustment[county],
+        bonus_cap=settings.bonus_cap,
+        total=result.total[county],
+        rank=result.rank[county],
+        county_count=len(counties),
+        vetoed=county in vetoed,
+        grade=result.grade[county],
+        lines=grade_lines(settings),
+        walk=walk,
+    )
 
 
 # --- pre-assessment warnings ---------------------------------------------------------------

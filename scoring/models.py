@@ -5,6 +5,8 @@ Rows are keyed by ids and carry their cycle so that a whole cycle loads with one
 query per table and stores with bulk writes.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -13,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import County, Cycle, Round, cross_year_errors
+from assessment.uploads import private_file_storage
 from indicators.models import Indicator, RuleItem
 from scoring.values import value_messages
 
@@ -241,3 +244,84 @@ class IndicatorStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.lowest}–{self.highest}"
+
+
+class EntryState(models.Model):
+    """Where the data of one indicator in one round stands (录入状态): the unit enters a
+    draft, submits it, and the lead department approves (locks) or returns it.
+
+    No row means not started. The status changes only through the services of
+    ``scoring.services.entry``, which check the lock guard and audit every change.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="entry_states")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="entry_states")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="entry_states")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    # The lead department's latest word: the comment of a return or the reason of a reopening.
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("entry state")
+        verbose_name_plural = _("entry states")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "indicator"], name="entry_state_unique")
+        ]
+        indexes = [models.Index(fields=["cycle", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.round.code}/{self.indicator.code}"
+
+
+def _evidence_path(instance: "Evidence", filename: str) -> str:
+    # Stored under a random name: the person's file name is kept in ``name`` only.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{instance.cycle_id}/{instance.round_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class Evidence(models.Model):
+    """A supporting file (佐证材料) a county uploads for an indicator in a round. Stored in
+    the private storage (assessment.uploads), sent only by a view that checks the role."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="evidence")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="evidence")
+    county = models.ForeignKey(County, models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), storage=private_file_storage, upload_to=_evidence_path)
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16)
+    size = models.PositiveBigIntegerField(_("size"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["round", "indicator", "county", "-uploaded_at"]
+        indexes = [models.Index(fields=["round", "county"])]
+
+    def __str__(self) -> str:
+        return self.name

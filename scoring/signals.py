@@ -1,8 +1,16 @@
-"""Receivers of the lower apps' signals."""
+"""Signals of the scoring app (for the higher apps that react to new results) and the
+receivers of the lower apps' signals."""
+
+from django.dispatch import Signal
 
 from scoring.models import AnnualInput
 
 BATCH = 5000
+
+# Sent by scoring.services.results.compute_results once the results of a cycle are stored,
+# inside its transaction; arguments: cycle, actor. The reports app marks published results
+# as corrected on it.
+results_computed = Signal()
 
 
 def copy_targets(sender, *, source, cycle, items, **kwargs) -> None:

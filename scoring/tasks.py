@@ -1,9 +1,11 @@
 import logging
+from datetime import date, datetime, time
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
-from assessment.models import Cycle
+from assessment.models import Cycle, Round
 from assessment.services import CycleReadOnly
 from scoring.services.results import ResultsRefused, compute_results
 
@@ -32,3 +34,31 @@ def compute_results_task(*, cycle_id: int) -> dict:
         return {"status": "refused", "problems": [str(p) for p in exc.problems]}
     logger.info("compute_results %s: %s counties", cycle.year, len(result.total))
     return {"status": "done", "counties": len(result.total)}
+
+
+def due_cycle_ids(today: date) -> list[int]:
+    """Cycles (not archived) whose annual round closes on or before ``today`` and whose
+    results were not computed since that day began: the annual ranking the schedule owes."""
+    due = []
+    rounds = (
+        Round.objects.filter(kind=Round.Kind.ANNUAL, closes_on__isnull=False, closes_on__lte=today)
+        .exclude(cycle__status=Cycle.Status.ARCHIVED)  # read-only: never recomputed
+        .select_related("cycle")
+    )
+    for rnd in rounds:
+        since = timezone.make_aware(datetime.combine(rnd.closes_on, time.min))
+        computed = rnd.cycle.results_computed_at
+        if computed is None or computed < since:
+            due.append(rnd.cycle_id)
+    return sorted(set(due))
+
+
+@shared_task(name="scoring.compute_due_results")
+def compute_due_results_task() -> dict:
+    """Run by beat every night: compute the annual results of every cycle whose annual round
+    has reached its closing date (the date the cycle sets) and has none since then. A refused
+    computation (inputs missing) is tried again the next night."""
+    ids = due_cycle_ids(timezone.localdate())
+    for cycle_id in ids:
+        compute_results_task.delay(cycle_id=cycle_id)
+    return {"queued": ids}

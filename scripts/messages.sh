@@ -12,6 +12,9 @@ PY=.venv/bin/python
     --ignore=staticfiles --no-location --no-obsolete --verbosity=0
 for po in locale/zh_Hans/LC_MESSAGES/django.po */locale/zh_Hans/LC_MESSAGES/django.po; do
     sed -i '/^"POT-Creation-Date: /d' "$po"
+    # msgmerge guesses a translation for a new string from a similar old one ("fuzzy"): such
+    # guesses are wrong more often than not, so a new string starts untranslated instead.
+    msgattrib --clear-fuzzy --empty -o "$po.tmp" "$po" && mv "$po.tmp" "$po"
 done
 "$PY" manage.py compilemessages --ignore=.venv --verbosity=0
 git status --short -- '*.po' || true

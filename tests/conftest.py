@@ -12,8 +12,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.test.signals import setting_changed
+from django.utils.functional import empty
 
 from assessment.models import User
+from assessment.uploads import private_storage
+from reports.publication import publish
 from tests.factories import CountyFactory, UnitFactory, UserFactory
 from tests.pages import build_cycle
 
@@ -49,6 +52,15 @@ def client():
     """A test client that asks for English: assertions read the English source strings,
     whatever the Chinese catalogue says (tests/config/test_i18n.py checks the Chinese)."""
     return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Private files of each test in its own temporary directory, not in the checkout."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty
+    yield settings.PRIVATE_MEDIA_ROOT
+    private_storage._wrapped = empty
 
 
 @pytest.fixture
@@ -100,3 +112,10 @@ def other_county_user(other_county):
 def computed(unit, other_unit, county, other_county):
     """A computed 2024 cycle of ``county`` and ``other_county`` (tests/pages.py)."""
     return build_cycle([county, other_county], [(90, 80), (70, 60)], units=(unit, other_unit))
+
+
+@pytest.fixture
+def published(computed, lead):
+    """``computed`` with its results published by the lead department."""
+    publish(cycle=computed, actor=lead)
+    return computed

@@ -70,3 +70,15 @@ def build_manual_cycle(counties, indicator_count, *, year=2024, unit=None):
     compute_results(cycle=cycle)
     cycle.refresh_from_db()
     return cycle
+
+
+def open_rounds(cycle):
+    """The annual round and the April pre-assessment of ``cycle``, both open: (annual, april)."""
+    from assessment.models import Round
+    from tests.factories import RoundFactory
+
+    annual = RoundFactory(
+        cycle=cycle, code="annual", name="年度考核", kind=Round.Kind.ANNUAL, expected_progress=None
+    )
+    april = RoundFactory(cycle=cycle, code="april", name="4月预考核")
+    return annual, april

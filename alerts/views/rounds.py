@@ -124,6 +124,15 @@ def round_close(request: HttpRequest, year: int, round: str) -> HttpResponse:
                 "replaced": summary.replaced, "flagged": summary.flagged,
             },
         )  # fmt: skip
+        if summary.unapproved:
+            messages.warning(
+                request,
+                _(
+                    "Not approved yet, so left out of this closing (counted as not reported): "
+                    "%(indicators)s. Approve them and close the round again."
+                )
+                % {"indicators": "、".join(summary.unapproved)},
+            )
         return redirect("alerts:round_summary", year=year, round=rnd.code)
     return redirect("alerts:rounds", year=year)
 

@@ -38,8 +38,8 @@ def copy_cycle(*, source: Cycle, year: int, actor=None) -> Cycle:
 
     Side effects, in one transaction: a new Cycle with the source's settings and counties,
     its rounds (pending, dates moved by the years between), categories, indicators and rule
-    items with the same codes, orders and rules status (kept as in the source until the
-    units' rules workflow exists; then the copy's rules should start as drafts for them);
+    items with the same codes and orders — the rules as drafts, so that each unit reviews and
+    submits its indicators' rules of the new year (indicators/services/rules.py);
     sends ``cycle_copied`` so that the per-county targets follow; writes one audit event.
     Inputs, progress, exemptions, results, adjustments and vetoes are not copied. Raises
     ValidationError if ``year`` exists.
@@ -76,7 +76,7 @@ def copy_cycle(*, source: Cycle, year: int, actor=None) -> Cycle:
                     name: getattr(ind, name)
                     for name in ("code", "name", "weight", "unit_id", "direction", "order")
                 },
-                rules_status=ind.rules_status,
+                rules_status=Indicator.RulesStatus.DRAFT,
             )
         items = {}
         for item in RuleItem.objects.filter(cycle=source):

@@ -1,5 +1,5 @@
 """The home page: one view, three faces — the lead department's year at a glance, a unit's
-indicators, a county's own latest result."""
+indicators, a county's own latest published result."""
 
 from collections import Counter
 
@@ -72,9 +72,10 @@ def _unit_home(request: HttpRequest) -> HttpResponse:
 
 def _county_home(request: HttpRequest) -> HttpResponse:
     county_id = request.user.county_id
-    # Only the county's own row: publication of the others' figures is a separate step.
+    # Only the county's own row, and only of a year whose results are published: before
+    # publication no county sees any annual result of that year.
     result = (
-        CountyResult.objects.filter(county_id=county_id)
+        CountyResult.objects.filter(county_id=county_id, cycle__publication__published=True)
         .select_related("cycle", "county")
         .order_by("-cycle__year")
         .first()

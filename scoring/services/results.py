@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from assessment.audit import record_change, record_event
 from assessment.bulk import insert_rows
-from assessment.models import Adjustment, County, Cycle, Veto
+from assessment.models import Adjustment, County, Cycle, Round, Veto
 from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator, RuleItem
 from indicators.params import ParamError, Params, parse_params
@@ -43,6 +43,7 @@ from scoring.models import (
     IndicatorStat,
     ItemScore,
 )
+from scoring.signals import results_computed
 
 BATCH = 5000
 
@@ -116,15 +117,19 @@ class CycleData:
 
     @property
     def settings(self) -> CycleSettings:
-        c = self.cycle
-        return CycleSettings(
-            total_points=c.total_points,
-            excellent_ratio=c.excellent_ratio,
-            excellent_line=c.excellent_line,
-            good_line=c.good_line,
-            fair_line=c.fair_line,
-            bonus_cap=c.bonus_cap,
-        )
+        return cycle_settings(self.cycle)
+
+
+def cycle_settings(cycle: Cycle) -> CycleSettings:
+    """The engine's settings of ``cycle`` (no query)."""
+    return CycleSettings(
+        total_points=cycle.total_points,
+        excellent_ratio=cycle.excellent_ratio,
+        excellent_line=cycle.excellent_line,
+        good_line=cycle.good_line,
+        fair_line=cycle.fair_line,
+        bonus_cap=cycle.bonus_cap,
+    )
 
 
 def load_cycle(cycle: Cycle) -> CycleData:
@@ -307,6 +312,15 @@ def _structure_problems(data: CycleData) -> list:
     ]
 
 
+def unapproved_problems(cycle: Cycle) -> list[str]:
+    """The annual-round entries that units started and the lead department has not approved:
+    the results are computed from approved data only (scoring.services.entry)."""
+    from scoring.services.entry import describe_unapproved, unapproved_entries
+
+    rounds = Round.objects.filter(cycle=cycle, kind=Round.Kind.ANNUAL)
+    return [line for rnd in rounds for line in describe_unapproved(unapproved_entries(rnd))]
+
+
 def missing_inputs(cycle: Cycle) -> list:
     """Every reason the results of ``cycle`` cannot be computed now; empty when they can.
 
@@ -317,7 +331,7 @@ def missing_inputs(cycle: Cycle) -> list:
         data = load_cycle(cycle)
     except ResultsRefused as exc:
         return exc.problems
-    problems = _structure_problems(data)
+    problems = _structure_problems(data) + unapproved_problems(cycle)
     if problems:
         return problems
     return _describe(
@@ -338,7 +352,8 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
     one CountyResult per county (keeping grade overrides), removes results of counties no
     longer in the cycle, sets ``cycle.results_computed_at`` and writes one audit event, all in
     one transaction that holds the cycle's row lock, so computations of a year run one at a time.
-    Raises :class:`ResultsRefused` listing every missing input, or
+    Raises :class:`ResultsRefused` listing every missing input and every annual entry not
+    approved yet, or
     :class:`~assessment.services.CycleReadOnly` for an archived cycle; then nothing is written.
     """
     # One computation of a cycle at a time (as close_round locks its round): a second one
@@ -348,7 +363,7 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
         locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
         ensure_cycle_writable(locked)
         data = load_cycle(locked)
-        problems = _structure_problems(data)
+        problems = _structure_problems(data) + unapproved_problems(locked)
         if problems:
             raise ResultsRefused(problems)
         try:
@@ -370,6 +385,7 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
             data={"counties": len(data.counties), "indicators": len(data.indicators)},
             actor=actor,
         )
+        results_computed.send(sender=Cycle, cycle=locked, actor=actor)
     cycle.results_computed_at = locked.results_computed_at
     return result
 

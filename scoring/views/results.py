@@ -9,23 +9,35 @@ every missing input, so a refusal is explained whether the task ran in-process o
 
 from collections import Counter, defaultdict
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.governance.routine import counts_by_county as routine_counts
-from assessment.models import Adjustment, Cycle
+from assessment.models import Adjustment, Cycle, Veto
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 from indicators.models import Indicator
-from scoring.models import CountyResult, IndicatorResult, IndicatorStat
-from scoring.services.results import MissingInput, missing_inputs
+from scoring.engine import excellence_quota, grade_lines
+from scoring.forms import GradeOverrideForm
+from scoring.models import CountyResult, Grade, IndicatorResult, IndicatorStat
+from scoring.services.results import (
+    MissingInput,
+    cycle_settings,
+    missing_inputs,
+    override_grade,
+)
 from scoring.tasks import compute_results_task
 
 # Session key: {year: ISO time of the latest compute request} of this user.
@@ -43,6 +55,92 @@ def _forget_request(request: HttpRequest, cycle: Cycle) -> None:
     requested = dict(request.session.get(REQUESTED_KEY, {}))
     requested.pop(str(cycle.year), None)
     request.session[REQUESTED_KEY] = requested
+
+
+# Sortable columns of the results table besides the indicators ("i:<code>").
+SORT_KEYS = {
+    "rank": lambda row: (row.rank, row.county.code),
+    "county": lambda row: row.county.code,
+    "total": lambda row: (row.total, row.county.code),
+    "grade": lambda row: (GRADE_ORDER[row.grade], row.county.code),
+    "veto": lambda row: (not row.vetoed, row.rank),
+    "adjustment": lambda row: (row.adjustment, row.county.code),
+}
+GRADE_ORDER = {grade: n for n, grade in enumerate(Grade.values)}
+
+
+def _sort(rows: list, indicators: list, sort: str) -> tuple[list, str]:
+    """``rows`` ordered by the column ``sort`` ("-" first for descending); unknown → rank."""
+    descending = sort.startswith("-")
+    key_name = sort.lstrip("-")
+    position = {f"i:{ind.code}": n for n, ind in enumerate(indicators)}
+    if key_name in SORT_KEYS:
+        key = SORT_KEYS[key_name]
+    elif key_name in position:
+        n = position[key_name]
+        # Counties without points on the indicator sort last either way.
+        missing = Decimal("-Infinity") if descending else Decimal("Infinity")
+
+        def key(row):
+            value = row.cells[n][0]
+            return (missing if value is None else value, row.county.code)
+    else:
+        return rows, "rank"
+    return sorted(rows, key=key, reverse=descending), sort
+
+
+def _cells_html(cells: list, explain_url: str) -> str:
+    """The indicator cells of one results row. Built here rather than by a template loop: the
+    table of a province has 60,000 cells, and the template engine takes seconds for them."""
+    exempt_mark = format_html(
+        '<span class="exempt-mark" title="{0}"><span aria-hidden="true">*</span>'
+        '<span class="visually-hidden">{0}</span></span>',
+        _("Exempt"),
+    )
+    base = escape(explain_url)
+    parts = []
+    for value, exempt, code in cells:
+        if value is None:
+            parts.append('<td class="text-end points-cell">—</td>')
+            continue
+        parts.append(
+            f'<td class="text-end points-cell"><a class="explain-link" '
+            f'href="{base}#ind-{escape(code)}">{value}</a>{exempt_mark if exempt else ""}</td>'
+        )
+    return mark_safe("".join(parts))
+
+
+# Columns whose first click sorts from the largest figure down.
+DESCENDING_FIRST = {"total", "adjustment"}
+
+
+def _sort_links(sort: str, indicators: list) -> dict:
+    """For each column key: the ``sort`` value of its header link and its current state
+    ("ascending", "descending" or "none", for aria-sort). Indicators are set on each one."""
+
+    def link(key: str, descending_first: bool) -> tuple[str, str]:
+        if sort == key:
+            return f"-{key}", "ascending"
+        if sort == f"-{key}":
+            return key, "descending"
+        return (f"-{key}" if descending_first else key), "none"
+
+    for ind in indicators:
+        ind.sort_link, ind.sort_state = link(f"i:{ind.code}", True)
+    return {key: link(key, key in DESCENDING_FIRST) for key in SORT_KEYS}
+
+
+def grade_distribution(cycle: Cycle, county_results: list) -> dict:
+    """How many counties got each grade, against the quota and the lines of the cycle."""
+    settings = cycle_settings(cycle)
+    counts = Counter(row.grade for row in county_results)
+    return {
+        "grades": [(value, label, counts[value]) for value, label in Grade.choices],
+        "quota": excellence_quota(len(county_results), settings.excellent_ratio),
+        "ratio_percent": format((settings.excellent_ratio * 100).normalize(), "f"),
+        "lines": grade_lines(settings),
+        "overridden": sum(1 for row in county_results if row.is_overridden),
+    }
 
 
 def _read_only_reason(cycle: Cycle) -> str:
@@ -71,7 +169,7 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
     indicators = list(Indicator.objects.filter(cycle=cycle).order_by("order", "code"))
     county_results = list(
         CountyResult.objects.filter(cycle=cycle)
-        .select_related("county")
+        .select_related("county", "override_by")
         .order_by("rank", "county__code")
     )
     points = {
@@ -80,16 +178,25 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             cycle=cycle
         ).values_list("county_id", "indicator_id", "points", "exempt")
     }
+    adjustments = list(Adjustment.objects.filter(cycle=cycle).select_related("county"))
     reasons = defaultdict(list)
-    for county_id, value, reason in Adjustment.objects.filter(cycle=cycle).values_list(
-        "county_id", "points", "reason"
-    ):
-        reasons[county_id].append(f"{value:+} {reason}")
+    for adjustment in adjustments:
+        reasons[adjustment.county_id].append(f"{adjustment.points:+} {adjustment.reason}")
     routine = routine_counts(cycle)
     for row in county_results:
         row.routine = routine.get(row.county_id, (0, 0))
-        row.cells = [points.get((row.county_id, ind.id), (None, False)) for ind in indicators]
+        # Reversed once per row, not once per cell (60,000 cells at 200 × 300).
+        row.explain_url = reverse(
+            "reports:explain", kwargs={"year": cycle.year, "county": row.county.code}
+        )
+        # (points, exempt, indicator code) per indicator column.
+        row.cells = [
+            (*points.get((row.county_id, ind.id), (None, False)), ind.code) for ind in indicators
+        ]
         row.adjustment_reasons = "\n".join(reasons[row.county_id])
+        row.cells_html = _cells_html(row.cells, row.explain_url)
+    rows, sort = _sort(county_results, indicators, request.GET.get("sort", "rank"))
+    links = _sort_links(sort, indicators)
 
     names = {row.county.code: row.county.name for row in county_results}
     stats_by_indicator = {s.indicator_id: s for s in IndicatorStat.objects.filter(cycle=cycle)}
@@ -109,7 +216,12 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             "read_only": _read_only_reason(cycle),
             "years": list(Cycle.objects.order_by("-year").values_list("year", flat=True)),
             "indicators": indicators,
-            "county_results": county_results,
+            "county_results": rows,
+            "sort": sort,
+            "sort_links": links,
+            "distribution": grade_distribution(cycle, county_results) if rows else None,
+            "vetoes": list(Veto.objects.filter(cycle=cycle).select_related("county")),
+            "adjustments": adjustments,
             "stats": stats,
             "pending": pending,
             "problems": problems[:PROBLEMS_SHOWN],
@@ -139,3 +251,39 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
         _("The computation of the %(year)s results has been requested.") % {"year": cycle.year},
     )
     return redirect("scoring:results", year=cycle.year)
+
+
+@require_role(LEAD)
+@require_http_methods(["GET", "POST"])
+def override(request: HttpRequest, year: int, county: str) -> HttpResponse:
+    """Override (or restore) a county's grade with a written reason; audited by the service."""
+    cycle = get_cycle_or_404(year)
+    result = get_object_or_404(
+        CountyResult.objects.select_related("county", "override_by"),
+        cycle=cycle,
+        county__code=county,
+    )
+    form = GradeOverrideForm(
+        request.POST or None,
+        computed_grade=result.computed_grade,
+        initial={"grade": result.grade_override},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            override_grade(
+                result=result,
+                grade=form.cleaned_data["grade"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("The grade of %(county)s has been saved.") % {"county": result.county.name},
+            )
+            return redirect("scoring:results", year=cycle.year)
+    return render(
+        request, "scoring/override.html", {"cycle": cycle, "result": result, "form": form}
+    )

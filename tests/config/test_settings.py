@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_VARIABLES = {
     "DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "EMAIL_BACKEND",
+    "REDIS_URL", "CHART_FONT", "CACHE_KEY_PREFIX",
 }  # fmt: skip
 
 
@@ -128,3 +129,11 @@ def test_check_deploy_without_broker_warns_that_tasks_run_in_the_request():
         "",
         "System check identified 1 issue (0 silenced).",
     ]
+
+
+def test_settings_cache_is_redis_when_redis_url_is_set_else_memory():
+    backend = "s.CACHES['default']['BACKEND'].rsplit('.', 1)[1]"
+    code = f"from django.conf import settings as s; print({backend})"
+    memory = _run_manage("shell", "--no-imports", "-c", code)
+    redis = _run_manage("shell", "--no-imports", "-c", code, REDIS_URL="redis://127.0.0.1:6379/1")
+    assert (memory.stdout.strip(), redis.stdout.strip()) == ("LocMemCache", "RedisCache")

@@ -76,7 +76,6 @@ def snapshot(cycle: Cycle) -> dict:
                 "weight",
                 "unit__code",
                 "direction",
-                "rules_status",
                 "order",
             )
         ),
@@ -104,6 +103,13 @@ def test_copy_cycle_equals_its_source_except_its_year(source, lead):
         ("102", "A02-1", Decimal("100")),
     ]
     assert Round.objects.get(cycle=copy).opens_on == date(2025, 4, 1)
+
+
+def test_copy_cycle_rules_start_as_drafts_for_the_units(source):
+    Indicator.objects.filter(cycle=source).update(rules_status=Indicator.RulesStatus.APPROVED)
+    copy = copy_cycle(source=source, year=2025)
+    statuses = set(Indicator.objects.filter(cycle=copy).values_list("rules_status", flat=True))
+    assert statuses == {Indicator.RulesStatus.DRAFT}
 
 
 def test_copy_cycle_copies_no_data(source):

@@ -236,3 +236,17 @@ def test_results_workbook_query_count_fixed(cycle, django_assert_num_queries):
     # Counties, indicators, indicator results, statistics: four queries at any scale.
     with django_assert_num_queries(4):
         write_results_workbook(cycle=cycle, out=BytesIO())
+
+
+def test_results_workbook_opens_with_frozen_headers_and_set_widths(cycle):
+    """What WPS Office and Excel show on opening: Chinese sheet names, the header row frozen,
+    columns wide enough for the Chinese names, figures as numbers in the statistics too."""
+    out = BytesIO()
+    write_results_workbook(cycle=cycle, out=out)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["结果", "指标统计"]
+    results, stats = book["结果"], book["指标统计"]
+    assert (results.freeze_panes, stats.freeze_panes) == ("C2", "A2")
+    assert [results.column_dimensions[c].width > 8 for c in "AB"] == [True, True]
+    assert stats.column_dimensions["F"].width >= 24
+    assert [isinstance(stats.cell(2, col).value, int | float) for col in (3, 4, 5)] == [True] * 3

@@ -12,6 +12,7 @@ from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
 from indicators.models import Indicator, Method, RuleItem
 from indicators.params import parse_params
 from reports.demo import LATE_UNIT_AUGUST, MISSING_APRIL
+from reports.models import Objection, Publication
 from scoring.models import AnnualInput, CountyResult, Exemption, Progress
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,20 @@ def test_seed_demo_builds_the_demo_city_with_force(settings, client):
         "draft",
     ]
     cycles.pop(2027)  # next year's draft: tests/reports/test_demo_governance.py
+
+    # Past years published (the last one corrected by an upheld objection), this year not.
+    published = {p.cycle.year: p for p in Publication.objects.filter(published=True)}
+    assert sorted(published) == [2023, 2024, 2025]
+    assert published[2025].corrected_at is not None
+    overridden = CountyResult.objects.exclude(grade_override="").get()
+    assert (overridden.cycle.year, overridden.county.code, overridden.grade) == (
+        2025,
+        "112",
+        "good",
+    )
+    assert overridden.override_reason.startswith("在防汛抢险")
+    objections = {(o.county.code, o.status) for o in Objection.objects.all()}
+    assert objections == {("106", "upheld"), ("110", "rejected")}
 
     # The indicator system of every year: weights sum to the total, shares to 100, valid rules.
     for cycle in cycles.values():

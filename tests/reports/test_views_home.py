@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from assessment.models import Cycle, Round
 from indicators.models import Indicator
+from reports.publication import publish, withdraw
 from tests.factories import CycleFactory, RoundFactory
-from tests.pages import build_manual_cycle
+from tests.pages import build_cycle, build_manual_cycle
 
 HOME = "/"
 
@@ -99,7 +100,7 @@ def test_home_unit_without_cycle_says_so(client, unit_user):
     assert (response.status_code, response.context["indicators"]) == (200, [])
 
 
-def test_home_county_shows_its_own_result_only(client, county_user, computed):
+def test_home_county_shows_its_own_result_only(client, county_user, published):
     client.force_login(county_user)
     response = client.get(HOME)
     assert response.status_code == 200
@@ -118,7 +119,7 @@ def test_home_county_shows_its_own_result_only(client, county_user, computed):
 
 
 def test_home_county_second_place_sees_its_rank_but_not_the_leader(
-    client, other_county_user, computed
+    client, other_county_user, published
 ):
     client.force_login(other_county_user)
     body = client.get(HOME).content.decode()
@@ -127,14 +128,39 @@ def test_home_county_second_place_sees_its_rank_but_not_the_leader(
     assert "86.00" not in body
 
 
-def test_home_county_shows_the_most_recent_year_with_results(client, county_user, computed):
+def test_home_county_shows_the_most_recent_year_with_results(client, county_user, published):
     CycleFactory(year=2025, status=Cycle.Status.ACTIVE).counties.add(county_user.county)
     client.force_login(county_user)
     assert client.get(HOME).context["result"].cycle.year == 2024
 
 
-def test_home_county_without_results_says_so(client, county_user, computed):
-    computed.county_results.all().delete()
+def test_home_county_does_not_show_unpublished_results(client, county_user, computed):
+    client.force_login(county_user)
+    response = client.get(HOME)
+    body = response.content.decode()
+    assert (response.status_code, response.context["result"]) == (200, None)
+    assert "86.00" not in body
+    assert "No annual results have been published for your county yet." in body
+
+
+def test_home_county_does_not_show_withdrawn_results(client, lead, county_user, published):
+    withdraw(cycle=published, actor=lead, reason="数据复核")
+    client.force_login(county_user)
+    assert client.get(HOME).context["result"] is None
+
+
+def test_home_county_skips_an_unpublished_later_year(client, lead, county_user, other_county):
+    build_cycle([county_user.county, other_county], [(90, 80), (70, 60)], year=2023)
+    publish(cycle=Cycle.objects.get(year=2023), actor=lead)
+    build_cycle([county_user.county, other_county], [(50, 50), (70, 60)], year=2024)
+    client.force_login(county_user)
+    response = client.get(HOME)
+    assert response.context["result"].cycle.year == 2023
+    assert "86.00" in response.content.decode()
+
+
+def test_home_county_without_results_says_so(client, county_user, published):
+    published.county_results.all().delete()
     client.force_login(county_user)
     response = client.get(HOME)
     assert (response.status_code, response.context["result"]) == (200, None)
@@ -144,7 +170,8 @@ def test_home_county_without_results_says_so(client, county_user, computed):
 def test_home_county_query_count_is_constant(
     client, county_user, other_county, indicator_count, django_assert_num_queries
 ):
-    build_manual_cycle([county_user.county, other_county], indicator_count)
+    cycle = build_manual_cycle([county_user.county, other_county], indicator_count)
+    publish(cycle=cycle, actor=None)
     client.force_login(county_user)
     # 8 for the page, 1 for the navigation's count of unread warnings.
     with django_assert_num_queries(9):
@@ -211,15 +238,24 @@ def test_home_unit_counts_rules_by_status(client, unit_user, computed):
     assert '<span class="badge text-bg-light border">Draft: 1</span>' in body
 
 
-def test_home_county_shows_its_rank_out_of_the_counties(client, other_county_user, computed):
+def test_home_county_shows_its_rank_out_of_the_counties(client, other_county_user, published):
     client.force_login(other_county_user)
     body = client.get(HOME).content.decode()
     assert '<div class="figure-value" id="county-rank">2</div>' in body
     assert "out of 2 counties" in body
 
 
-def test_home_county_shows_weights_with_two_decimals(client, county_user, computed):
+def test_home_county_shows_weights_with_two_decimals(client, county_user, published):
     client.force_login(county_user)
     body = client.get(HOME).content.decode()
     assert '<td class="text-end">60.00</td>' in body
     assert '<td class="text-end">54.00</td>' in body
+
+
+def test_home_county_marks_an_overridden_grade(client, county_user, published):
+    published.county_results.filter(county=county_user.county).update(
+        grade_override="excellent", override_reason="专项考核表现突出"
+    )
+    client.force_login(county_user)
+    body = client.get(HOME).content.decode()
+    assert 'grade-override" title="专项考核表现突出"' in body

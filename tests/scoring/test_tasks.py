@@ -1,9 +1,13 @@
+from datetime import date
 from decimal import Decimal
+
+from django.utils import timezone
 
 from alerts.models import Warning
 from alerts.tasks import close_round_task
+from assessment.models import Round
 from scoring.models import CountyResult
-from scoring.tasks import compute_results_task
+from scoring.tasks import compute_due_results_task, compute_results_task, due_cycle_ids
 from tests.factories import (
     AnnualInputFactory,
     CountyFactory,
@@ -70,3 +74,23 @@ def test_close_round_task_issues_warnings_once(db):
         ("A1", ["behind_target"]),
         ("B1", ["not_reported"]),
     ]
+
+
+def test_compute_due_results_computes_cycles_whose_annual_round_has_closed(db, settings):
+    cycle, a, b, _indicator, item = _cycle_with_two_counties()
+    AnnualInputFactory(item=item, county=a, actual=Decimal("91.5"))
+    AnnualInputFactory(item=item, county=b, actual=Decimal("70"))
+    today = timezone.localdate()
+    RoundFactory(cycle=cycle, code="annual", kind=Round.Kind.ANNUAL, closes_on=today)
+    later = CycleFactory(year=2031)
+    RoundFactory(cycle=later, code="annual", kind=Round.Kind.ANNUAL, closes_on=date(2999, 1, 1))
+    archived = CycleFactory(year=2019, status="archived")
+    RoundFactory(cycle=archived, code="annual", kind=Round.Kind.ANNUAL, closes_on=date(2020, 2, 1))
+
+    assert compute_due_results_task.delay().get() == {"queued": [cycle.pk]}
+    assert CountyResult.objects.filter(cycle=cycle).count() == 2
+    # Computed since the closing date: not due again.
+    assert due_cycle_ids(today) == []
+    assert settings.CELERY_BEAT_SCHEDULE["compute-due-results"]["task"] == (
+        "scoring.compute_due_results"
+    )

@@ -49,19 +49,20 @@ def test_results_lead_sees_rank_total_grade_and_points(client, lead, computed):
             "101",
             Decimal("86.00"),
             "good",
-            [(Decimal("54.00"), False), (Decimal("32.00"), False)],
+            [(Decimal("54.00"), False, "A01"), (Decimal("32.00"), False, "A02")],
         ),
         (
             2,
             "102",
             Decimal("66.00"),
             "fair",
-            [(Decimal("42.00"), False), (Decimal("24.00"), False)],
+            [(Decimal("42.00"), False, "A01"), (Decimal("24.00"), False, "A02")],
         ),
     ]
     body = response.content.decode()
     assert (
-        '<th scope="col" class="text-end indicator-col" title="地区生产总值增速">A01</th>' in body
+        '<th scope="col" class="text-end indicator-col" title="地区生产总值增速" aria-sort="none">'
+        '<a class="sort-link" href="?sort=-i%3AA01">A01</a></th>' in body
     )
     assert reverse("reports:results_xlsx", kwargs={"year": 2024}) in body
     assert response.context["problems"] == []
@@ -107,7 +108,7 @@ def test_results_query_count_is_constant(client, lead, county_count, django_asse
     counties = [CountyFactory(code=f"1{n:02d}") for n in range(county_count)]
     build_cycle(counties, [(90 - n, 80 - n) for n in range(county_count)])
     client.force_login(lead)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(URL)
     assert len(response.context["county_results"]) == county_count
 

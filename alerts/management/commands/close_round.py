@@ -46,3 +46,8 @@ class Command(BaseCommand):
                 "flagged": summary.flagged,
             }
         )
+        if summary.unapproved:
+            self.stdout.write(
+                _("not approved, left out: %(indicators)s")
+                % {"indicators": ", ".join(summary.unapproved)}
+            )

@@ -1,0 +1,102 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessment.uploads import validate_upload
+from reports.models import DEFAULT_OBJECTION_DAYS
+
+
+class PublishForm(forms.Form):
+    objection_days = forms.IntegerField(
+        label=_("Objection period (days)"),
+        min_value=0,
+        max_value=90,
+        initial=DEFAULT_OBJECTION_DAYS,
+        help_text=_("Counties may object to a score for this many days after publication."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the results are withdrawn."))
+        return reason
+
+
+class ObjectionForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None, empty_label=None)
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Which figure you believe is wrong, and why."),
+    )
+    evidence = forms.FileField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_("A PDF, an office document or an image."),
+    )
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = cycle.indicators.order_by("order", "code")
+        self.fields["indicator"].label_from_instance = lambda ind: f"{ind.code} {ind.name}"
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            validate_upload(upload)
+        return upload
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer of the unit"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class DecisionForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Uphold")), ("0", _("Reject"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reasons for the decision"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    item = forms.ModelChoiceField(
+        label=_("Corrected rule item"),
+        queryset=None,
+        required=False,
+        help_text=_("Upheld: the input to correct; leave empty when no figure changes."),
+    )
+    actual = forms.DecimalField(label=_("Corrected actual"), required=False, max_digits=24)
+    target = forms.DecimalField(
+        label=_("Corrected target"),
+        required=False,
+        max_digits=24,
+        help_text=_("Empty: the target stays as it is."),
+    )
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = indicator.items.order_by("order", "code")
+        self.fields["item"].label_from_instance = lambda item: f"{item.code} {item.name}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("item") is not None:
+            if not data.get("upheld"):
+                self.add_error("item", _("Only an upheld objection corrects an input."))
+            elif data.get("actual") is None:
+                self.add_error("actual", _("Give the corrected actual value."))
+        return data

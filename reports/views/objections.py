@@ -1,0 +1,170 @@
+"""Objections: the county lodges, the unit answers, the lead department decides."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from assessment.access import (
+    ALL_ROLES,
+    COUNTY,
+    LEAD,
+    UNIT,
+    get_cycle_or_404,
+    request_cycle,
+    require_role,
+)
+from assessment.models import Cycle, User
+from assessment.uploads import file_response
+from reports.forms import AnswerForm, DecisionForm, ObjectionForm
+from reports.models import Objection, Publication
+from reports.objections import ObjectionRefused, answer, decide, lodge, objection_deadline
+
+
+def get_objection_for_user(user: User, pk: int) -> Objection:
+    """The objection ``pk`` for ``user``: the lead department any; a county its own; a unit
+    those on its indicators. Anyone else gets 404."""
+    objection = get_object_or_404(
+        Objection.objects.select_related(
+            "cycle", "county", "indicator__unit", "lodged_by", "answered_by", "decided_by"
+        ),
+        pk=pk,
+    )
+    if user.is_county and objection.county_id != user.county_id:
+        raise Http404
+    if user.is_unit and objection.indicator.unit_id != user.unit_id:
+        raise Http404
+    return objection
+
+
+def _visible(user: User, queryset):
+    if user.is_county:
+        return queryset.filter(county_id=user.county_id)
+    if user.is_unit:
+        return queryset.filter(indicator__unit_id=user.unit_id)
+    return queryset
+
+
+@require_role(*ALL_ROLES)
+@require_safe
+def objection_list(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle_or_404(year)
+    objections = _visible(
+        request.user,
+        Objection.objects.filter(cycle=cycle).select_related("county", "indicator__unit"),
+    )
+    deadline = objection_deadline(Publication.objects.filter(cycle=cycle).first())
+    return render(
+        request,
+        "reports/objections.html",
+        {"cycle": cycle, "objections": list(objections), "deadline": deadline},
+    )
+
+
+@require_role(*ALL_ROLES)
+@require_safe
+def latest_objections(request: HttpRequest) -> HttpResponse:
+    """The objections of the latest published year (else the current cycle)."""
+    cycle = Cycle.objects.filter(publication__published=True).order_by(
+        "-year"
+    ).first() or request_cycle(request)
+    if cycle is None:
+        return redirect("home")
+    return redirect("reports:objections", year=cycle.year)
+
+
+@require_role(COUNTY)
+@require_http_methods(["GET", "POST"])
+def objection_new(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle_or_404(year)
+    deadline = objection_deadline(Publication.objects.filter(cycle=cycle).first())
+    form = ObjectionForm(request.POST or None, request.FILES or None, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objection = lodge(
+                cycle=cycle,
+                county=request.user.county,
+                indicator=form.cleaned_data["indicator"],
+                reasons=form.cleaned_data["reasons"],
+                evidence=form.cleaned_data["evidence"],
+                actor=request.user,
+            )
+        except ObjectionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your objection has been lodged."))
+            return redirect("reports:objection", objection=objection.pk)
+    return render(
+        request, "reports/objection_new.html", {"cycle": cycle, "form": form, "deadline": deadline}
+    )
+
+
+@require_role(*ALL_ROLES)
+@require_safe
+def objection_detail(request: HttpRequest, objection: int) -> HttpResponse:
+    obj = get_objection_for_user(request.user, objection)
+    context = {"objection": obj, "cycle": obj.cycle}
+    if obj.is_open and request.user.is_unit:
+        context["answer_form"] = AnswerForm(initial={"answer": obj.answer})
+    if obj.is_open and request.user.is_lead:
+        context["decision_form"] = DecisionForm(indicator=obj.indicator)
+    return render(request, "reports/objection.html", context)
+
+
+@require_role(UNIT)
+@require_POST
+def objection_answer(request: HttpRequest, objection: int) -> HttpResponse:
+    obj = get_objection_for_user(request.user, objection)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            answer(objection=obj, text=form.cleaned_data["answer"], actor=request.user)
+        except ObjectionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your answer has been recorded."))
+            return redirect("reports:objection", objection=obj.pk)
+    return render(
+        request,
+        "reports/objection.html",
+        {"objection": obj, "cycle": obj.cycle, "answer_form": form},
+    )
+
+
+@require_role(LEAD)
+@require_POST
+def objection_decide(request: HttpRequest, objection: int) -> HttpResponse:
+    obj = get_objection_for_user(request.user, objection)
+    form = DecisionForm(request.POST, indicator=obj.indicator)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decide(
+                objection=obj,
+                upheld=data["upheld"],
+                reason=data["reason"],
+                actor=request.user,
+                item=data["item"],
+                actual=data["actual"],
+                target=data["target"],
+            )
+        except ObjectionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The decision has been recorded."))
+            return redirect("reports:objection", objection=obj.pk)
+    return render(
+        request,
+        "reports/objection.html",
+        {"objection": obj, "cycle": obj.cycle, "decision_form": form},
+    )
+
+
+@require_role(*ALL_ROLES)
+@require_safe
+def objection_evidence(request: HttpRequest, objection: int) -> HttpResponse:
+    obj = get_objection_for_user(request.user, objection)
+    if not obj.evidence:
+        raise Http404
+    return file_response(obj.evidence, obj.evidence_name or obj.evidence.name)
