@@ -250,7 +250,10 @@ def run_size(
 
 def page_paths(cycle: Cycle) -> list[tuple[str, str]]:
     """(label, path) of the pages to time, as the lead department sees them."""
-    return [("page results", f"/cycles/{cycle.year}/results/")]
+    return [
+        ("page results", f"/cycles/{cycle.year}/results/"),
+        ("page statistics", f"/cycles/{cycle.year}/statistics/"),
+    ]
 
 
 def measure_pages(size: str, cycle: Cycle) -> list[Measurement]:

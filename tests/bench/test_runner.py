@@ -11,6 +11,7 @@ OPERATIONS = [
     "export_results",
     "export_cycle",
     "page results",
+    "page statistics",
 ]
 # The checksums of the synthetic S cycle. A change means the results (or the generator)
 # changed: every total, rank, grade and figure behind them must stay identical to the cent.
