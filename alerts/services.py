@@ -15,6 +15,7 @@ from django.utils import timezone
 from alerts.delivery import schedule_notification
 from alerts.models import DiagnosisFlag, Warning
 from assessment.audit import record_change, record_event
+from assessment.bulk import insert_rows
 from assessment.models import Round
 from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator
@@ -52,18 +53,19 @@ class CloseSummary:
     unapproved: tuple[str, ...] = ()
 
 
-def _same(w: Warning, f: WarningFigures, expected: Decimal) -> bool:
-    # The expected progress is part of the warning (its gap): a change after reopening
-    # replaces the warning even when its reasons stay the same.
+# What makes two warnings the same: a current warning whose figures differ is replaced. The
+# expected progress is part of the warning (its gap): a change after reopening replaces the
+# warning even when its reasons stay the same.
+COMPARED = (
+    "expected", "bottom_three", "behind_target", "not_reported", "progress", "place", "reported",
+)  # fmt: skip
+
+
+def _figures(f: WarningFigures, expected: Decimal) -> tuple:
+    """The values of :data:`COMPARED` for the engine's figures ``f``."""
     return (
-        w.expected == expected
-        and w.bottom_three == f.bottom_three
-        and w.behind_target == f.behind_target
-        and w.not_reported == f.not_reported
-        and w.progress == f.progress
-        and w.place == f.place
-        and w.reported == f.reported
-    )
+        expected, f.bottom_three, f.behind_target, f.not_reported, f.progress, f.place, f.reported,
+    )  # fmt: skip
 
 
 def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
@@ -128,35 +130,34 @@ def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummar
         expected = expected_progress(rnd)
         now = timezone.now()
 
+        # Plain values, not model instances: a national round has hundreds of thousands.
         current = {
-            (w.county_id, w.indicator_id): w
-            for w in Warning.objects.filter(round=rnd, replaced_at__isnull=True)
+            (county, indicator): (pk, tuple(values))
+            for pk, county, indicator, *values in Warning.objects.filter(
+                round=rnd, replaced_at__isnull=True
+            ).values_list("pk", "county_id", "indicator_id", *COMPARED)
         }
-        wanted = {(county_id[c], indicator_id[i]): f for (c, i), f in figures.warnings.items()}
+        wanted = {
+            (county_id[c], indicator_id[i]): _figures(f, expected)
+            for (c, i), f in figures.warnings.items()
+        }
         stale = [
-            w.pk
-            for key, w in current.items()
-            if key not in wanted or not _same(w, wanted[key], expected)
+            pk
+            for key, (pk, values) in current.items()
+            if key not in wanted or values != wanted[key]
         ]
         Warning.objects.filter(pk__in=stale).update(replaced_at=now)
-        new = [
-            Warning(
-                cycle_id=rnd.cycle_id,
-                round=rnd,
-                county_id=c,
-                indicator_id=i,
-                bottom_three=f.bottom_three,
-                behind_target=f.behind_target,
-                not_reported=f.not_reported,
-                progress=f.progress,
-                place=f.place,
-                reported=f.reported,
-                expected=expected,
-            )
-            for (c, i), f in wanted.items()
-            if (c, i) not in current or current[(c, i)].pk in stale
-        ]
-        Warning.objects.bulk_create(new, batch_size=5000)
+        stale_set = set(stale)
+        created = insert_rows(
+            Warning,
+            ["cycle_id", "round_id", "county_id", "indicator_id", *COMPARED, "status",
+             "issued_at"],
+            (
+                (rnd.cycle_id, rnd.id, c, i, *values, Warning.Status.ISSUED.value, now)
+                for (c, i), values in wanted.items()
+                if (c, i) not in current or current[(c, i)][0] in stale_set
+            ),
+        )  # fmt: skip
 
         flags = {
             f.county_id: f
@@ -178,12 +179,12 @@ def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummar
             rnd.save(update_fields=["status", "closed_at"])
         summary = CloseSummary(
             warnings=len(wanted),
-            created=len(new),
+            created=created,
             replaced=len(stale),
             flagged=len(wanted_flags),
             unapproved=tuple(s.indicator.code for s in unapproved_entries(rnd)),
         )
-        if first_close or new or stale:
+        if first_close or created or stale:
             record_event(
                 rnd,
                 summary="close_round",

@@ -684,16 +684,18 @@ def round_warnings(
         ranked = len(reported) >= 4
         for c in applicable:
             v = reported.get(c)
-            figures = WarningFigures(
-                bottom_three=ranked and v is not None and from_bottom[c] <= 3,
-                behind_target=v is not None and v < line,
-                not_reported=v is None,
-                progress=v,
-                place=place.get(c),
-                reported=len(reported),
-            )
-            if figures.reasons:
-                warnings[(c, ind)] = figures
+            bottom_three = ranked and v is not None and from_bottom[c] <= 3
+            behind_target = v is not None and v < line
+            # Most counties get no warning: build the figures only for those that do.
+            if bottom_three or behind_target or v is None:
+                warnings[(c, ind)] = WarningFigures(
+                    bottom_three=bottom_three,
+                    behind_target=behind_target,
+                    not_reported=v is None,
+                    progress=v,
+                    place=place.get(c),
+                    reported=len(reported),
+                )
     counts: dict[str, int] = defaultdict(int)
     for c, _ind in warnings:
         counts[c] += 1

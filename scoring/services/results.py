@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessment.audit import record_change, record_event
+from assessment.bulk import insert_rows
 from assessment.models import Adjustment, County, Cycle, Round, Veto
 from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator, RuleItem
@@ -407,48 +408,44 @@ def _store(data: CycleData, result: CycleResult) -> None:
         return value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
     with transaction.atomic():  # within compute_results' transaction; atomic on its own too
+        # Plain rows written with COPY on PostgreSQL: a national cycle has over a million
+        # item scores, and a model instance per row would cost more than the scoring.
         ItemScore.objects.filter(cycle=cycle).delete()
-        ItemScore.objects.bulk_create(
+        insert_rows(
+            ItemScore,
+            ["cycle_id", "county_id", "item_id", "score"],
             (
-                ItemScore(
-                    cycle=cycle,
-                    county_id=county_id[c],
-                    item_id=item_id[i],
-                    score=score.quantize(RATE_PLACES, rounding=ROUND_HALF_UP),
-                )
+                (cycle.id, county_id[c], item_id[i], score.quantize(RATE_PLACES, ROUND_HALF_UP))
                 for (c, i), score in result.item_scores.items()
             ),
-            batch_size=BATCH,
         )
         IndicatorResult.objects.filter(cycle=cycle).delete()
-        IndicatorResult.objects.bulk_create(
+        insert_rows(
+            IndicatorResult,
+            ["cycle_id", "county_id", "indicator_id", "percent", "points", "exempt", "rank"],
             (
-                IndicatorResult(
-                    cycle=cycle,
-                    county_id=county_id[c],
-                    indicator_id=indicator_id[i],
-                    percent=rate(c, i),
-                    points=round2(points),
-                    exempt=(c, i) in exempt,
-                    rank=result.indicator_rank.get((c, i)),
+                (
+                    cycle.id,
+                    county_id[c],
+                    indicator_id[i],
+                    rate(c, i),
+                    round2(points),
+                    (c, i) in exempt,
+                    result.indicator_rank.get((c, i)),
                 )
                 for (c, i), points in result.points.items()
             ),
-            batch_size=BATCH,
         )
         IndicatorStat.objects.filter(cycle=cycle).delete()
-        IndicatorStat.objects.bulk_create(
-            IndicatorStat(
-                cycle=cycle,
-                indicator_id=indicator_id[code],
-                highest=s.highest,
-                lowest=s.lowest,
-                average=s.average,
-                top=list(s.top),
-                bottom=list(s.bottom),
-            )
-            for code, s in result.stats.items()
-        )
+        insert_rows(
+            IndicatorStat,
+            ["cycle_id", "indicator_id", "highest", "lowest", "average", "top", "bottom"],
+            (
+                (cycle.id, indicator_id[code], s.highest, s.lowest, s.average, list(s.top),
+                 list(s.bottom))
+                for code, s in result.stats.items()
+            ),
+        )  # fmt: skip
         CountyResult.objects.filter(cycle=cycle).exclude(county_id__in=county_id.values()).delete()
         CountyResult.objects.bulk_create(
             [

@@ -23,6 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_http_methods(["GET", "HEAD", "POST"])
 def workbook(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
+    problem_total = 0
     cycle_exists = False
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
@@ -34,11 +35,10 @@ def workbook(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except CycleReadOnly as exc:
-                problems = [str(exc)]
-            except CycleExists as exc:
-                problems, cycle_exists = list(exc.problems), True
+                problems, problem_total = [str(exc)], 1
             except WorkbookInvalid as exc:
-                problems = list(exc.problems)
+                problems, problem_total = list(exc.problems), exc.total
+                cycle_exists = isinstance(exc, CycleExists)
             else:
                 messages.success(request, _summary_message(summary))
                 return redirect("scoring:workbook")
@@ -50,6 +50,7 @@ def workbook(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "problems": problems,
+            "problem_total": problem_total,
             "cycle_exists": cycle_exists,
             "cycles": Cycle.objects.order_by("-year"),
         },

@@ -44,9 +44,10 @@ def read_annual(reader: Reader) -> None:
         )
         if county is None or item is None or actual is INVALID or target is INVALID:
             continue
-        first = seen.setdefault((county, item), number)
-        if first != number:
-            names = {"county": county, "item": item, "row": first}
+        here = sheet.mark(number)
+        first = seen.setdefault((county, item), here)
+        if first != here:
+            names = {"county": county, "item": item, "row": sheet.first_place(first)}
             reader.add(sheet.row(number), message % names)
             continue
         if method and (actual is not None or target is not None):
@@ -62,18 +63,31 @@ def read_progress(reader: Reader) -> None:
     sheet = reader.sheet(PROGRESS)
     if sheet is None:
         return
+    data = reader.data
+    # Canonical code strings, and the messages translated once, not once per row.
+    counties = {code: code for code in data.counties}
+    indicators = {code: code for code in data.indicators}
+    round_at, county_at = sheet.columns["round"], sheet.columns["county"]
+    indicator_at, progress_at = sheet.columns["indicator"], sheet.columns["progress"]
+    unknown_round = _('unknown round "%(value)s"')
     seen: dict[tuple, int] = {}
     message = _(
         'duplicate progress of county "%(county)s" on indicator "%(indicator)s" in round '
         '"%(round)s" (first on row %(row)s)'
     )
     for number, row in sheet.records():
-        round_code = reader.choice(
-            sheet, "round", number, row, ROUNDS, _('unknown round "%(value)s"')
-        )
-        county = reader.known(sheet, "county", number, row, "county")
-        indicator = reader.known(sheet, "indicator", number, row, "indicator")
-        value = reader.value(sheet, "progress", number, row[sheet.columns["progress"]])
+        # The common case (a known word, a known code) by one lookup; anything else through
+        # the reader, which lists the problem.
+        round_code = ROUNDS.get(row[round_at]) if row[round_at].__class__ is str else None
+        if round_code is None:
+            round_code = reader.choice(sheet, "round", number, row, ROUNDS, unknown_round)
+        county = counties.get(cells.text(row[county_at]))
+        if county is None:
+            county = reader.known(sheet, "county", number, row, "county")
+        indicator = indicators.get(cells.text(row[indicator_at]))
+        if indicator is None:
+            indicator = reader.known(sheet, "indicator", number, row, "indicator")
+        value = reader.value(sheet, "progress", number, row[progress_at])
         if isinstance(value, Decimal) and value < 0:
             # Progress is a share of the year's task done: never below zero, whatever method.
             reader.add(
@@ -87,7 +101,7 @@ def read_progress(reader: Reader) -> None:
         names = {"county": county, "indicator": indicator, "round": round_code}
         if reader.unique(seen, key, sheet, number, message, names) and value is not None:
             # A blank progress is "not reported": no row.
-            reader.data.progress.append((round_code, county, indicator, value))
+            data.progress.append((round_code, county, indicator, value))
 
 
 def read_exemptions(reader: Reader) -> None:

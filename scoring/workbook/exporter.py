@@ -3,17 +3,14 @@
 :func:`write_cycle_workbook` fills every sheet of the import layout with a cycle's
 definitions and data, so that :func:`scoring.workbook.importer.import_workbook`
 reads it back to the same data; without a cycle it writes the empty template the lead
-department downloads and fills in. The sheets are written row by row (openpyxl's write-only
-mode), so a national cycle does not hold its cells in memory.
+department downloads and fills in. The sheets are written row by row with xlsxwriter in
+``constant_memory`` mode, so a national cycle does not hold its cells in memory; a data sheet
+longer than a sheet's limit continues on numbered sheets (年度数据2, …) as the spec says.
 """
 
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+import xlsxwriter
 
 from assessment.models import Adjustment, Cycle, Round, Veto
 from indicators.models import Indicator, RuleItem
@@ -21,6 +18,7 @@ from scoring.models import AnnualInput, Exemption, Progress
 from scoring.workbook.layout import (
     ADJUSTMENTS,
     ANNUAL,
+    CONTINUED,
     COUNTIES,
     DIRECTION_NAMES,
     EXEMPTIONS,
@@ -31,41 +29,51 @@ from scoring.workbook.layout import (
     RULE_ITEMS,
     SETTING_KEYS,
     SETTINGS,
+    SHEET_DATA_ROWS,
     SHEETS,
     UNITS,
     VETOES,
     SheetSpec,
+    continuation_names,
 )
+from scoring.workbook.spreadsheets import open_for_writing
 
 CHUNK = 5000
-LAST_ROW = 1048576  # the last row of an xlsx sheet: the drop-down lists cover the column
+LAST_ROW = 1048575  # the last row of an xlsx sheet (from 0): the drop-down lists cover it
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center")
+HEADER_FORMAT = {
+    "bold": True,
+    "bg_color": "#DDEBF7",
+    "pattern": 1,
+    "align": "center",
+    "valign": "vcenter",
+}
 
 # Column widths, in characters, by column key; 12 otherwise.
 WIDTHS = {"name": 28, "category": 16, "params": 36, "reason": 40, "key": 16}
 
 
-def write_cycle_workbook(cycle: Cycle | None, out) -> None:
+def write_cycle_workbook(cycle: Cycle | None, out, *, sheet_rows: int = SHEET_DATA_ROWS) -> None:
     """Write ``cycle`` in the import layout to ``out`` (a path or a binary file-like).
 
     Settings, counties, the units of its indicators, indicators, rule items, annual data,
     April and August progress, exemptions, adjustments and vetoes. With ``cycle=None``,
     the empty template: every sheet with its headers, the settings with their defaults.
+    A sheet with more than ``sheet_rows`` rows continues on numbered sheets.
     Side effects: none besides writing ``out``.
     """
-    book = Workbook(write_only=True)
-    writer = _Writer(book)
-    writer.sheet(SETTINGS, _settings_rows(cycle))
-    if cycle is None:
-        for spec in SHEETS[1:]:
-            writer.sheet(spec, ())
-    else:
-        _write_definitions(writer, cycle)
-        _write_data(writer, cycle)
-    book.save(out)
+    with (
+        open_for_writing(out) as fh,
+        xlsxwriter.Workbook(fh, {"constant_memory": True}) as book,
+    ):
+        writer = _Writer(book, sheet_rows)
+        writer.sheet(SETTINGS, _settings_rows(cycle))
+        if cycle is None:
+            for spec in SHEETS[1:]:
+                writer.sheet(spec, ())
+        else:
+            _write_definitions(writer, cycle)
+            _write_data(writer, cycle)
 
 
 def _write_definitions(writer: "_Writer", cycle: Cycle) -> None:
@@ -189,49 +197,46 @@ def _settings_rows(cycle: Cycle | None) -> list[list]:
 
 
 class _Writer:
-    """Writes the sheets of the import layout: bold frozen headers, widths, drop-down lists."""
+    """Writes the sheets of the import layout: bold frozen headers, widths, drop-down lists,
+    and the continuation sheets of a sheet longer than ``sheet_rows``."""
 
-    def __init__(self, book: Workbook):
+    def __init__(self, book: xlsxwriter.Workbook, sheet_rows: int):
         self.book = book
+        self.sheet_rows = sheet_rows
+        self.header_format = book.add_format(HEADER_FORMAT)
 
     def sheet(self, spec: SheetSpec, rows) -> None:
-        ws = self.book.create_sheet(spec.zh)
-        keys = [column.key for column in spec.columns]
-        # Widths and validations must be set before the first row of a write-only sheet.
-        for index, key in enumerate(keys, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = WIDTHS.get(key, 12)
-        ws.freeze_panes = "A2"
+        names = continuation_names(spec.zh)
+        ws = self._start(spec, next(names))
+        number = 0
+        for row in rows:
+            if number == self.sheet_rows and spec.key in CONTINUED:
+                ws, number = self._start(spec, next(names)), 0
+            number += 1
+            for column, value in enumerate(row):
+                # Text is text: a name or reason that starts with "=" must not become a
+                # formula, so strings and numbers are written by their own methods.
+                if value is None or value == "":
+                    continue  # an empty cell, as a person leaves it
+                if isinstance(value, str):
+                    ws.write_string(number, column, value)
+                else:
+                    ws.write_number(number, column, value)
+
+    def _start(self, spec: SheetSpec, name: str):
+        ws = self.book.add_worksheet(name)
         lists = {
             (INDICATORS.key, "direction"): DIRECTION_NAMES.values(),
             (RULE_ITEMS.key, "method"): METHOD_NAMES.values(),
             (PROGRESS.key, "round"): ROUND_NAMES.values(),
         }
-        for index, key in enumerate(keys, start=1):
-            choices = lists.get((spec.key, key))
-            if choices is None:
-                continue
-            validation = DataValidation(
-                type="list", formula1='"{}"'.format(",".join(choices)), allow_blank=True
-            )
-            letter = get_column_letter(index)
-            validation.add(f"{letter}2:{letter}{LAST_ROW}")
-            ws.data_validations.append(validation)
-        header = []
-        for column in spec.columns:
-            cell = WriteOnlyCell(ws, value=column.zh)
-            cell.font = HEADER_FONT
-            cell.fill = HEADER_FILL
-            cell.alignment = HEADER_ALIGNMENT
-            header.append(cell)
-        ws.append(header)
-        for row in rows:
-            ws.append([self._cell(ws, value) for value in row])
-
-    @staticmethod
-    def _cell(ws, value):
-        # Text is text: a name or reason that starts with "=" must not become a formula.
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(ws, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
+        for index, column in enumerate(spec.columns):
+            ws.set_column(index, index, WIDTHS.get(column.key, 12))
+            choices = lists.get((spec.key, column.key))
+            if choices is not None:
+                ws.data_validation(
+                    1, index, LAST_ROW, index, {"validate": "list", "source": list(choices)}
+                )
+            ws.write_string(0, index, column.zh, self.header_format)
+        ws.freeze_panes(1, 0)
+        return ws

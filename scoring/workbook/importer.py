@@ -38,9 +38,15 @@ class WorkbookInvalid(Exception):
     (``年度数据 row 12: …``).
     """
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], total: int | None = None):
         self.problems = list(problems)
+        # How many problems were found; only the first ones (reader.PROBLEMS_KEPT) are listed.
+        self.total = len(self.problems) if total is None else total
         super().__init__("\n".join(self.problems))
+
+    @property
+    def unlisted(self) -> int:
+        return self.total - len(self.problems)
 
 
 class CycleExists(WorkbookInvalid):
@@ -63,16 +69,16 @@ def import_workbook(source, *, replace: bool = False, actor=None) -> ImportSumma
     adjustments and vetoes, and writes one audit event (``import_workbook`` or
     ``import_workbook_replace``) with the counts and the file name.
     """
-    data, problems = read_workbook(source)
+    data, problems, total = read_workbook(source)
     year = data.settings["year"] if data is not None else INVALID
     if year is not INVALID and not replace and Cycle.objects.filter(year=year).exists():
         line = f"{data.year_cell}: " + _(
             "the year %(year)s exists already; import with --replace (the replace option) to "
             "replace its definitions and data"
         ) % {"year": year}
-        raise CycleExists([line, *problems])
+        raise CycleExists([line, *problems], total + 1)
     if problems:
-        raise WorkbookInvalid(problems)
+        raise WorkbookInvalid(problems, total)
     with transaction.atomic():
         old = Cycle.objects.select_for_update().filter(year=year).first()
         if old is not None:
@@ -89,27 +95,26 @@ def import_workbook(source, *, replace: bool = False, actor=None) -> ImportSumma
     return summary
 
 
-def read_workbook(source) -> tuple[Definition | None, list[str]]:
-    """Validate the workbook: what it defines (None if unreadable) and every problem found.
+def read_workbook(source) -> tuple[Definition | None, list[str], int]:
+    """Validate the workbook: what it defines (None if unreadable), the problems found (the
+    first :data:`~scoring.workbook.reader.PROBLEMS_KEPT`) and how many there are in all.
 
     Reads only."""
     name = _source_name(source)
     try:
         book = _open(source)
     except (python_calamine.CalamineError, OSError, ValueError, TypeError):
-        return None, [
-            _("%(file)s: not an Excel workbook (.xlsx), or it cannot be read") % {"file": name}
-        ]
+        problem = _("%(file)s: not an Excel workbook (.xlsx), or it cannot be read")
+        return None, [problem % {"file": name}], 1
     reader = Reader(book)
     try:
         _read_sheets(reader)
     except python_calamine.CalamineError as exc:
-        return None, [
-            _("%(file)s: the workbook cannot be read (%(error)s)") % {"file": name, "error": exc}
-        ]
+        problem = _("%(file)s: the workbook cannot be read (%(error)s)")
+        return None, [problem % {"file": name, "error": exc}], 1
     finally:
         book.close()
-    return reader.data, reader.problems
+    return reader.data, reader.problems, reader.problem_count
 
 
 def _read_sheets(reader: Reader) -> None:

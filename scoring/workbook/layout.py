@@ -6,6 +6,8 @@ words used for methods, directions and rounds: shared by the importer
 (:mod:`scoring.workbook.exporter`), so that what one writes the other reads.
 """
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -195,3 +197,16 @@ ROUNDS = {
 }
 ANNUAL_ROUND_NAME = "年度考核"
 PRE_ROUND_NAMES = {"april": "4月预考核", "august": "8月预考核"}
+
+# A sheet holds at most this many data rows below its header row. A data sheet that needs
+# more continues on sheets named like it with a number after it (年度数据2, 年度数据3, …,
+# or annual_data2, …), each with the same header row (spec/workbook.md).
+SHEET_DATA_ROWS = 1_048_575
+# The sheets that may continue: the data sheets of one row per county and item or indicator.
+CONTINUED = frozenset({ANNUAL.key, PROGRESS.key})
+
+
+def continuation_names(name: str) -> Iterator[str]:
+    """The names of a data sheet and of its continuations: name, name2, name3, …"""
+    yield name
+    yield from (f"{name}{n}" for n in itertools.count(2))

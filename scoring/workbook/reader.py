@@ -37,6 +37,9 @@ class Definition:
     vetoes: list[tuple] = field(default_factory=list)  # (county, reason)
 
 
+# The problems of a workbook that are listed; the others are counted.
+PROBLEMS_KEPT = 1000
+
 # What a code refers to: the sheet that defines such codes and the problem when it does not.
 REGISTERS = {
     "county": (COUNTIES, "counties", gettext_noop('unknown county code "%(code)s"')),
@@ -52,6 +55,7 @@ class Reader:
     def __init__(self, book):
         self.book = Book(book)
         self.problems: list[str] = []
+        self.problem_count = 0
         self.data = Definition()
         # Row of each indicator code, and the indicators sheet, for the cross-sheet checks.
         self.indicator_rows: dict[str, int] = {}
@@ -60,7 +64,11 @@ class Reader:
         self.broken: set[str] = set()
 
     def add(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
+        # A broken national workbook can have a million problems: keep the first ones only,
+        # and count them all.
+        self.problem_count += 1
+        if len(self.problems) < PROBLEMS_KEPT:
+            self.problems.append(f"{where}: {message}")
 
     def sheet(self, spec: SheetSpec) -> Sheet | None:
         """The sheet of ``spec`` with its columns found, or None (missing, or columns missing)."""
@@ -153,8 +161,9 @@ class Reader:
 
         ``message`` names the first row as ``%(row)s`` and the values of ``names``.
         """
-        first = seen.setdefault(key, number)
-        if first != number:
-            self.add(sheet.row(number), message % {**names, "row": first})
+        here = sheet.mark(number)
+        first = seen.setdefault(key, here)
+        if first != here:
+            self.add(sheet.row(number), message % {**names, "row": sheet.first_place(first)})
             return False
         return True

@@ -6,14 +6,15 @@ names the cell of a column on that row (``细则!E7``) or the row itself (``年�
 for the problems found there.
 """
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from scoring.workbook.cells import blank, text
-from scoring.workbook.layout import SheetSpec, fold
+from scoring.workbook.layout import CONTINUED, SheetSpec, continuation_names, fold
 
 # Where a problem is and what it is: ``add("细则!E7", 'unknown method "按比例"')``.
 AddProblem = Callable[[str, str], None]
@@ -38,16 +39,19 @@ class SheetPart:
 class Sheet:
     """A sheet of the layout, read as one sequence of records.
 
-    It is made of parts, read in order. Today a sheet has one part; a data sheet that
-    continues on ``年度数据2``, ``年度数据3``… (spec/workbook.md, every part with the same
-    header row) becomes one sheet of several parts. While :meth:`records` runs, :meth:`cell`
+    It is made of parts, read in order: a data sheet that continues on ``年度数据2``,
+    ``年度数据3``… (spec/workbook.md, every part with the same header row) is one sheet of
+    several parts. The parts after the first are opened only when the records reach them, so
+    that one worksheet at a time is held in memory. While :meth:`records` runs, :meth:`cell`
     and :meth:`row` name places in the part being read, so a problem names its own sheet.
     """
 
-    def __init__(self, spec: SheetSpec, parts: list[SheetPart]):
+    def __init__(self, spec: SheetSpec, first: SheetPart, more: Iterable[SheetPart] = ()):
         self.spec = spec
-        self.parts = parts
-        self._part = parts[0]
+        self._part = first
+        # Only the first part's name is kept: its rows are let go once they have been read.
+        self._first_name = first.name
+        self._more = more
 
     @property
     def name(self) -> str:
@@ -67,9 +71,22 @@ class Sheet:
     def row(self, row: int) -> str:
         return row_place(self._part.name, row)
 
+    def mark(self, row: int):
+        """Row ``row`` of the part being read, comparable across parts: the number itself in
+        the first part (as every sheet that does not continue), else (part name, number)."""
+        return row if self._part.name == self._first_name else (self._part.name, row)
+
+    def first_place(self, mark) -> str | int:
+        """How a problem names the row of ``mark`` (see :meth:`mark`): its number in the part
+        being read, else the number and its sheet."""
+        name, row = (self._first_name, mark) if isinstance(mark, int) else mark
+        if name == self._part.name:
+            return row
+        return _("%(row)s on sheet %(sheet)s") % {"row": row, "sheet": name}
+
     def records(self):
         """Yield (row number, row values) for every row with a value in a known column."""
-        for part in self.parts:
+        for part in itertools.chain([self._part], self._more):
             self._part = part
             used = list(part.columns.values())
             first = used[0]
@@ -106,6 +123,13 @@ class Book:
                     % {"zh": spec.zh, "en": spec.en},
                 )
             return None
+        first = self._part(spec, name, add)
+        if first is None:
+            return None
+        more = self._continuations(spec, name, add) if spec.key in CONTINUED else iter(())
+        return Sheet(spec, first, more)
+
+    def _part(self, spec: SheetSpec, name: str, add: AddProblem) -> SheetPart | None:
         found = self.book.get_sheet_by_name(name)
         # iter_rows() pads the rows above the used area but starts at its first used column:
         # keep that column offset so that every cell named in a problem is the real one.
@@ -117,7 +141,18 @@ class Book:
         columns = header_columns(spec, name, header or (), offset, add)
         if columns is None:
             return None
-        return Sheet(spec, [SheetPart(name, rows, columns, offset)])
+        return SheetPart(name, rows, columns, offset)
+
+    def _continuations(self, spec: SheetSpec, name: str, add: AddProblem):
+        """The parts after ``name`` (name2, name3, … up to the first number missing), each
+        opened when the one before it has been read; an empty one is skipped."""
+        for following in itertools.islice(continuation_names(name), 1, None):
+            actual = self._names.get(fold(following))
+            if actual is None:
+                return
+            part = self._part(replace(spec, required=False), actual, add)
+            if part is not None:
+                yield part
 
 
 def header_columns(

@@ -3,6 +3,9 @@ with bulk inserts. The caller holds the transaction and writes the audit event."
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from assessment.bulk import insert_rows
 from assessment.models import Adjustment, County, Cycle, Round, Unit, Veto
 from indicators.models import Category, Indicator, RuleItem
 from scoring.models import AnnualInput, Exemption, Progress
@@ -167,42 +170,34 @@ def _items(cycle: Cycle, data: Definition, indicator_id: dict) -> dict[str, int]
     return dict(RuleItem.objects.filter(cycle=cycle).values_list("code", "id"))
 
 
-# bulk_create() makes a list of all it is given: the data sheets are handed to it one batch
-# at a time so that a national workbook never holds a million model instances at once.
+# The data sheets are the bulk of a national workbook (millions of rows): written as plain
+# rows with COPY on PostgreSQL (assessment.bulk), without a model instance per row.
 
 
 def _annual(cycle: Cycle, rows: list, county_id: dict, item_id: dict) -> None:
-    for batch in batched(rows, BATCH):
-        AnnualInput.objects.bulk_create(
-            [
-                AnnualInput(
-                    cycle=cycle,
-                    county_id=county_id[c],
-                    item_id=item_id[i],
-                    actual=actual,
-                    target=target,
-                )
-                for c, i, actual, target in batch
-            ]
-        )
+    now = timezone.now()
+    insert_rows(
+        AnnualInput,
+        ["cycle_id", "county_id", "item_id", "actual", "target", "updated_at"],
+        (
+            (cycle.id, county_id[c], item_id[i], actual, target, now)
+            for c, i, actual, target in rows
+        ),
+    )
 
 
 def _progress(
     cycle: Cycle, rows: list, round_id: dict, county_id: dict, indicator_id: dict
 ) -> None:
-    for batch in batched(rows, BATCH):
-        Progress.objects.bulk_create(
-            [
-                Progress(
-                    cycle=cycle,
-                    round_id=round_id[r],
-                    county_id=county_id[c],
-                    indicator_id=indicator_id[i],
-                    value=value,
-                )
-                for r, c, i, value in batch
-            ]
-        )
+    now = timezone.now()
+    insert_rows(
+        Progress,
+        ["cycle_id", "round_id", "county_id", "indicator_id", "value", "updated_at"],
+        (
+            (cycle.id, round_id[r], county_id[c], indicator_id[i], value, now)
+            for r, c, i, value in rows
+        ),
+    )
 
 
 def _county_entries(cycle: Cycle, data: Definition, county_id: dict, indicator_id: dict) -> None:

@@ -244,3 +244,26 @@ def test_export_cycle_command_unknown_year_is_an_error(tmp_path):
         call_command("export_cycle", "2030", "--out", str(tmp_path / "x.xlsx"))
 
     assert str(caught.value) == "no cycle for the year 2030"
+
+
+@pytest.mark.django_db
+def test_write_cycle_workbook_continues_a_long_data_sheet_on_numbered_sheets():
+    import_workbook(workbook_bytes(varied_cycle()))
+    cycle = Cycle.objects.get(year=2024)
+    whole, split = io.BytesIO(), io.BytesIO()
+    write_cycle_workbook(cycle, whole)
+
+    write_cycle_workbook(cycle, split, sheet_rows=4)
+
+    full, sheets = read_workbook(whole), read_workbook(split)
+    assert list(sheets) == [
+        "参数", "县区", "责任单位", "指标", "细则", "年度数据", "年度数据2", "年度数据3",
+        "预考核数据", "免考", "加减分", "一票否决",
+    ]  # fmt: skip
+    header = ["县区代码", "项目代码", "实际值", "目标值"]
+    assert [sheets[name][0] for name in ("年度数据", "年度数据2", "年度数据3")] == [header] * 3
+    assert [len(sheets[name]) - 1 for name in ("年度数据", "年度数据2", "年度数据3")] == [4, 4, 2]
+    parts = sheets["年度数据"][1:] + sheets["年度数据2"][1:] + sheets["年度数据3"][1:]
+    assert parts == full["年度数据"][1:]
+    assert sheets["预考核数据"] == full["预考核数据"]  # exactly 4 rows: no continuation
+    assert load_workbook(split)["年度数据2"].freeze_panes == "A2"

@@ -29,13 +29,18 @@ class Command(BaseCommand):
         except WorkbookInvalid as exc:
             for problem in exc.problems:
                 self.stderr.write(problem)
+            if exc.unlisted:
+                raise CommandError(
+                    _("nothing imported: %(count)s problems, the first %(listed)s listed above")
+                    % {"count": exc.total, "listed": len(exc.problems)}
+                ) from exc
             raise CommandError(
                 ngettext(
                     "nothing imported: %(count)s problem listed above",
                     "nothing imported: %(count)s problems listed above",
-                    len(exc.problems),
+                    exc.total,
                 )
-                % {"count": len(exc.problems)}
+                % {"count": exc.total}
             ) from exc
         self.stdout.write(
             _(

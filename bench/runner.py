@@ -1,0 +1,341 @@
+"""Time every operation at a size against its floor, in the same run on the same data.
+
+The operations run in-process through their management commands (``call_command``; for
+closing a round, the service the command calls, without the emails that a worker sends after
+the commit), so Django's start-up is not counted; each floor (:mod:`bench.floors`) runs
+right after its operation. Peak memory is the process's resident peak during the operation
+(Linux resets it through ``/proc/self/clear_refs``).
+"""
+
+import contextlib
+import gc
+import hashlib
+import io
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from alerts.services import close_round
+from assessment.models import Cycle, Round, User
+from bench import floors
+from bench.generate import SIZES, Synthetic, seed, write_workbook
+from scoring.models import CountyResult, IndicatorResult, IndicatorStat, ItemScore
+
+# Bump when the generator changes, so that cached workbooks are written again.
+GENERATOR_VERSION = 1
+# Years of the synthetic cycles: the seeded one and the imported one, per size.
+YEARS = {"S": (2901, 2951), "M": (2902, 2952), "L": (2903, 2953)}
+TARGETS = {
+    "import_workbook": 2,
+    "compute_results": 3,
+    "close_round april": 3,
+    "export_results": 2,
+    "export_cycle": 2,
+}
+PAGE_TARGET_SECONDS = 0.3
+PAGE_REPEAT = 3
+
+
+@dataclass
+class Measurement:
+    operation: str
+    size: str
+    rows: int
+    seconds: float
+    floor: float | None
+    peak_mb: float | None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return self.seconds / self.floor if self.floor else None
+
+
+@dataclass
+class SizeRun:
+    size: str
+    measurements: list[Measurement] = field(default_factory=list)
+    checksums: dict[str, str] = field(default_factory=dict)
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+def _reset_peak() -> None:
+    with contextlib.suppress(OSError):  # not Linux: the peak is the process's
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_mb() -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def timed(fn):
+    """(result, seconds, peak MB) of ``fn()``."""
+    gc.collect()
+    _reset_peak()
+    start = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - start
+    return result, seconds, _peak_mb()
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- checksums -----------------------------------------------------------------------------
+
+
+def _digest(lines) -> str:
+    h = hashlib.sha256()
+    for line in lines:
+        h.update(line.encode())
+        h.update(b"\n")
+    return h.hexdigest()[:16]
+
+
+def checksums(cycle: Cycle) -> dict[str, str]:
+    """Digests of every total, rank and grade, and of every figure behind them."""
+    results = CountyResult.objects.filter(cycle=cycle).order_by("county__code")
+    return {
+        "results": _digest(
+            f"{code}\t{total:.2f}\t{rank}\t{grade}"
+            for code, total, rank, grade in results.values_list(
+                "county__code", "total", "rank", "computed_grade"
+            )
+        ),
+        "indicators": _digest(
+            f"{c}\t{i}\t{p:.4f}\t{pts:.2f}\t{e}\t{r}"
+            for c, i, p, pts, e, r in IndicatorResult.objects.filter(cycle=cycle)
+            .order_by("county__code", "indicator__code")
+            .values_list("county__code", "indicator__code", "percent", "points", "exempt", "rank")
+            .iterator(chunk_size=20000)
+        ),
+        "items": _digest(
+            f"{c}\t{i}\t{s:.4f}"
+            for c, i, s in ItemScore.objects.filter(cycle=cycle)
+            .order_by("county__code", "item__code")
+            .values_list("county__code", "item__code", "score")
+            .iterator(chunk_size=20000)
+        ),
+        "stats": _digest(
+            f"{code}\t{h:.2f}\t{lo:.2f}\t{a:.2f}\t{','.join(t)}\t{','.join(b)}"
+            for code, h, lo, a, t, b in IndicatorStat.objects.filter(cycle=cycle)
+            .order_by("indicator__code")
+            .values_list("indicator__code", "highest", "lowest", "average", "top", "bottom")
+        ),
+    }
+
+
+WARNING_FIELDS = (
+    "county__code", "indicator__code", "bottom_three", "behind_target", "not_reported",
+    "progress", "place",
+)  # fmt: skip
+
+
+def warnings_checksum(rnd: Round) -> str:
+    return _digest(
+        f"{c}\t{i}\t{b}\t{t}\t{n}\t{p}\t{pl}"
+        for c, i, b, t, n, p, pl in rnd.warnings.filter(replaced_at__isnull=True)
+        .order_by("county__code", "indicator__code")
+        .values_list(*WARNING_FIELDS)
+    )
+
+
+# --- one size --------------------------------------------------------------------------------
+
+
+def workbook_for(size: str, year: int, workdir: Path, sheet_rows: int | None) -> Path:
+    """The import workbook of ``size`` (written once, then reused from ``workdir``)."""
+    suffix = f"-r{sheet_rows}" if sheet_rows else ""
+    path = workdir / f"bench-{size}-{year}-v{GENERATOR_VERSION}{suffix}.xlsx"
+    if not path.exists():
+        _log(f"[{size}] writing {path}")
+        partial = path.with_suffix(".partial.xlsx")
+        write_workbook(Synthetic(SIZES[size], year), partial, sheet_rows=sheet_rows)
+        partial.rename(path)
+    return path
+
+
+def _command(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def run_size(
+    size: str, *, workdir: Path, sheet_rows: int | None = None, pages: bool = True
+) -> SizeRun:
+    """Seed the cycle of ``size``, then time every operation and its floor."""
+    seed_year, import_year = YEARS[size]
+    run = SizeRun(size)
+    m = run.measurements
+    Cycle.objects.filter(year__in=(seed_year, import_year)).delete()
+    path = workbook_for(size, import_year, workdir, sheet_rows)
+    cycle, seconds, _peak = timed(lambda: seed(Synthetic(SIZES[size], seed_year)))
+    _log(f"[{size}] seeded {seed_year} in {seconds:.1f} s")
+
+    # import_workbook
+    _out, seconds, peak = timed(lambda: _command("import_workbook", str(path)))
+    imported = Cycle.objects.get(year=import_year)
+    rows = imported.annual_inputs.count() + imported.progress.count()
+    floor = floors.import_floor(path, imported.id)
+    m.append(Measurement("import_workbook", size, rows, seconds, floor, peak))
+    _log(f"[{size}] import_workbook {seconds:.2f} s, floor {floor:.2f} s")
+    imported.delete()
+
+    # compute_results
+    _out, seconds, peak = timed(lambda: _command("compute_results", str(seed_year)))
+    rows = sum(
+        model.objects.filter(cycle=cycle).count()
+        for model in (ItemScore, IndicatorResult, CountyResult)
+    )
+    floor = floors.compute_floor(cycle.id)
+    m.append(Measurement("compute_results", size, rows, seconds, floor, peak))
+    _log(f"[{size}] compute_results {seconds:.2f} s, floor {floor:.2f} s")
+    run.checksums = checksums(cycle)
+
+    # close_round april
+    april = Round.objects.get(cycle=cycle, code="april")
+    # The service the command and the job run; the emails to the counties are a job of their
+    # own that a worker runs after the commit (eager here, it would be counted): left out.
+    _out, seconds, peak = timed(lambda: close_round(round=april, notify=False))
+    warnings = april.warnings.count()
+    floor = floors.close_floor(april.id, warnings)
+    rows = april.progress.count()
+    m.append(Measurement("close_round april", size, rows, seconds, floor, peak,
+                         f"{warnings} warnings"))  # fmt: skip
+    _log(f"[{size}] close_round {seconds:.2f} s, floor {floor:.2f} s")
+    run.checksums["warnings"] = warnings_checksum(april)
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        out, floor_out = Path(tmp) / "out.xlsx", Path(tmp) / "floor.xlsx"
+        _x, seconds, peak = timed(
+            lambda: _command("export_results", str(seed_year), "--out", str(out))
+        )
+        floor = floors.export_results_floor(cycle.id, floor_out)
+        cells = CountyResult.objects.filter(cycle=cycle).count() * (5 + cycle.indicators.count())
+        m.append(Measurement("export_results", size, cells, seconds, floor, peak, "cells"))
+        _log(f"[{size}] export_results {seconds:.2f} s, floor {floor:.2f} s")
+
+        _x, seconds, peak = timed(
+            lambda: _command("export_cycle", str(seed_year), "--out", str(out))
+        )
+        floor = floors.export_cycle_floor(cycle.id, floor_out)
+        rows = cycle.annual_inputs.count() + cycle.progress.count()
+        m.append(Measurement("export_cycle", size, rows, seconds, floor, peak))
+        _log(f"[{size}] export_cycle {seconds:.2f} s, floor {floor:.2f} s")
+
+    if pages:
+        m.extend(measure_pages(size, cycle))
+    return run
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def page_paths(cycle: Cycle) -> list[tuple[str, str]]:
+    """(label, path) of the pages to time, as the lead department sees them."""
+    return [
+        ("page results", f"/cycles/{cycle.year}/results/"),
+        ("page statistics", f"/cycles/{cycle.year}/statistics/"),
+    ]
+
+
+def measure_pages(size: str, cycle: Cycle) -> list[Measurement]:
+    user, _created = User.objects.get_or_create(
+        username="bench-lead", defaults={"role": User.Role.LEAD}
+    )
+    client = Client(headers={"accept-language": "zh-hans"})
+    client.force_login(user)
+    found = []
+    for label, path in page_paths(cycle):
+        recorded: list[tuple[str, tuple]] = []
+
+        def record(execute, sql, params, many, context, recorded=recorded):
+            if not many and sql.lstrip().upper().startswith("SELECT"):
+                recorded.append((sql, params))
+            return execute(sql, params, many, context)
+
+        response = client.get(path)  # warm: templates compiled, caches filled
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        times, floor_times = [], []
+        for _n in range(PAGE_REPEAT):
+            recorded.clear()
+            gc.collect()
+            _reset_peak()
+            with connection.execute_wrapper(record):
+                start = time.perf_counter()
+                client.get(path)
+                times.append(time.perf_counter() - start)
+            peak = _peak_mb()
+            seconds, rows = floors.replay(recorded)
+            floor_times.append(seconds)
+        found.append(
+            Measurement(
+                label,
+                size,
+                rows,
+                statistics.median(times),
+                statistics.median(floor_times),
+                peak,
+                f"{len(recorded)} queries",
+            )
+        )
+        _log(f"[{size}] {label} {statistics.median(times):.3f} s")
+    return found
+
+
+# --- the table -----------------------------------------------------------------------------
+
+
+def target(m: Measurement) -> str:
+    if m.operation.startswith("page"):
+        return f"< {PAGE_TARGET_SECONDS * 1000:.0f} ms"
+    limit = TARGETS.get(m.operation)
+    return f"≤ {limit}×" if limit else ""
+
+
+def table(runs: list[SizeRun]) -> str:
+    head = ("operation", "size", "rows", "seconds", "floor s", "ratio", "peak MB", "target", "")
+    lines = [head]
+    for run in runs:
+        for m in run.measurements:
+            lines.append(
+                (
+                    m.operation,
+                    m.size,
+                    f"{m.rows:,}",
+                    f"{m.seconds:.3f}",
+                    "" if m.floor is None else f"{m.floor:.3f}",
+                    "" if m.ratio is None else f"{m.ratio:.1f}×",
+                    "" if m.peak_mb is None else f"{m.peak_mb:,.0f}",
+                    target(m),
+                    m.note,
+                )
+            )
+    widths = [max(len(line[n]) for line in lines) for n in range(len(head))]
+    rendered = [
+        "| " + " | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)) + " |"
+        for line in lines
+    ]
+    rendered.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for run in runs:
+        sums = ", ".join(f"{k}={v}" for k, v in run.checksums.items())
+        rendered.append(f"checksum {run.size}: {sums}")
+    return "\n".join(rendered)
