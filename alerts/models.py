@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from assessment.models import County, Cycle, Round
-from assessment.uploads import private_storage
+from assessment.uploads import private_file_storage
 from indicators.models import Indicator
 from scoring.engine import warning_reasons
 from scoring.models import VALUE
@@ -124,10 +124,6 @@ class DiagnosisFlag(models.Model):
         return f"{self.round} {self.county_id}: {self.warning_count}"
 
 
-def _private_storage():
-    return private_storage
-
-
 class DiagnosisCase(models.Model):
     """An expert diagnosis (专家会诊 / 定点解剖) of a county flagged in a round.
 
@@ -206,7 +202,7 @@ class Rectification(models.Model):
     deadline = models.DateField(_("deadline"))
     completion = models.TextField(_("what was done"), blank=True)
     evidence = models.FileField(
-        _("evidence"), storage=_private_storage, upload_to="rectifications/%Y/", blank=True
+        _("evidence"), storage=private_file_storage, upload_to="rectifications/%Y/", blank=True
     )
     evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)

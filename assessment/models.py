@@ -15,12 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessment.uploads import private_storage
-
-
-def private_files():
-    """The storage of private attachments (a callable, so that migrations name it)."""
-    return private_storage
+from assessment.uploads import private_file_storage
 
 
 class County(models.Model):
@@ -345,7 +340,7 @@ class Veto(models.Model):
     )  # fmt: skip
     evidence = models.TextField(_("evidence"), blank=True)
     attachment = models.FileField(
-        _("attachment"), storage=private_files, upload_to="vetoes/%Y/", blank=True
+        _("attachment"), storage=private_file_storage, upload_to="vetoes/%Y/", blank=True
     )
     attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
@@ -449,7 +444,7 @@ class RoutineRecord(models.Model):
     polarity = models.CharField(_("positive or negative"), max_length=16, choices=Polarity.choices)
     text = models.TextField(_("observation"))
     attachment = models.FileField(
-        _("attachment"), storage=private_files, upload_to="routine/%Y/", blank=True
+        _("attachment"), storage=private_file_storage, upload_to="routine/%Y/", blank=True
     )
     attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(

@@ -3,6 +3,7 @@
 import alerts.models
 import django.db.models.deletion
 from django.conf import settings
+import assessment.uploads
 from django.db import migrations, models
 
 
@@ -57,7 +58,7 @@ class Migration(migrations.Migration):
                 ('owner', models.CharField(max_length=100, verbose_name='person responsible')),
                 ('deadline', models.DateField(verbose_name='deadline')),
                 ('completion', models.TextField(blank=True, verbose_name='what was done')),
-                ('evidence', models.FileField(blank=True, storage=alerts.models._private_storage, upload_to='rectifications/%Y/', verbose_name='evidence')),
+                ('evidence', models.FileField(blank=True, storage=assessment.uploads.private_file_storage, upload_to='rectifications/%Y/', verbose_name='evidence')),
                 ('evidence_name', models.CharField(blank=True, max_length=200, verbose_name='evidence file name')),
                 ('review_comment', models.TextField(blank=True, verbose_name='review comment')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='planned at')),

@@ -3,6 +3,7 @@
 import assessment.models
 import django.db.models.deletion
 from django.conf import settings
+import assessment.uploads
 from django.db import migrations, models
 
 
@@ -16,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='veto',
             name='attachment',
-            field=models.FileField(blank=True, storage=assessment.models.private_files, upload_to='vetoes/%Y/', verbose_name='attachment'),
+            field=models.FileField(blank=True, storage=assessment.uploads.private_file_storage, upload_to='vetoes/%Y/', verbose_name='attachment'),
         ),
         migrations.AddField(
             model_name='veto',

@@ -3,6 +3,7 @@
 import assessment.models
 import django.db.models.deletion
 from django.conf import settings
+import assessment.uploads
 from django.db import migrations, models
 
 
@@ -21,7 +22,7 @@ class Migration(migrations.Migration):
                 ('source', models.CharField(choices=[('democratic_life', 'Democratic life meeting'), ('cadre_talks', 'Talks with cadres'), ('field_visit', 'Field visit'), ('inspection', 'Inspection'), ('audit', 'Audit'), ('petitions', 'Petitions'), ('other', 'Other')], max_length=32, verbose_name='source')),
                 ('polarity', models.CharField(choices=[('positive', 'Positive'), ('negative', 'Negative')], max_length=16, verbose_name='positive or negative')),
                 ('text', models.TextField(verbose_name='observation')),
-                ('attachment', models.FileField(blank=True, storage=assessment.models.private_files, upload_to='routine/%Y/', verbose_name='attachment')),
+                ('attachment', models.FileField(blank=True, storage=assessment.uploads.private_file_storage, upload_to='routine/%Y/', verbose_name='attachment')),
                 ('attachment_name', models.CharField(blank=True, max_length=200, verbose_name='attachment name')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='routine_records', to='assessment.county')),
