@@ -220,6 +220,11 @@ if not DEBUG:
 
 # The largest workbook the web upload accepts (bytes).
 WORKBOOK_UPLOAD_MAX_BYTES = envint("WORKBOOK_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# Above these sizes the workbook page runs the import (file bytes) or the export (counties ×
+# rule items of the year) as a background job with a progress page: gunicorn stops a
+# request after 30 s.
+WORKBOOK_ASYNC_BYTES = envint("WORKBOOK_ASYNC_BYTES", 5 * 1024 * 1024)
+WORKBOOK_ASYNC_CELLS = envint("WORKBOOK_ASYNC_CELLS", 100_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 # An entry grid posts one field per cell: a province's 200 counties × 10 items with actual
 # and target are 4,000; Django's default of 1,000 would refuse it.

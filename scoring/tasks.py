@@ -62,3 +62,15 @@ def compute_due_results_task() -> dict:
     for cycle_id in ids:
         compute_results_task.delay(cycle_id=cycle_id)
     return {"queued": ids}
+
+
+@shared_task(name="scoring.run_file_job")
+def run_file_job_task(*, job_id: int) -> dict:
+    """Run one workbook import or export job (scoring.services.jobs); a job another worker
+    already claimed is left alone."""
+    from scoring.services.jobs import run_job
+
+    job = run_job(job_id=job_id)
+    if job is None:
+        return {"status": "not_claimed"}
+    return {"status": job.status}

@@ -4,17 +4,26 @@ and the upload that imports one (spec/workbook.md)."""
 import io
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.models import Cycle
 from assessment.services import CycleReadOnly
+from assessment.uploads import file_response
 from scoring.forms import WorkbookUploadForm
+from scoring.models import FileJob
+from scoring.services.jobs import (
+    is_large_cycle,
+    is_large_upload,
+    start_export_job,
+    start_import_job,
+)
 from scoring.workbook.exporter import write_cycle_workbook
 from scoring.workbook.importer import CycleExists, WorkbookInvalid, import_workbook
+from scoring.workbook.write import ImportSummary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,6 +36,13 @@ def workbook(request: HttpRequest) -> HttpResponse:
     cycle_exists = False
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
+        if form.is_valid() and is_large_upload(form.cleaned_data["file"]):
+            job = start_import_job(
+                upload=form.cleaned_data["file"],
+                replace=form.cleaned_data["replace"],
+                actor=request.user,
+            )
+            return redirect("scoring:workbook_job", job=job.pk)
         if form.is_valid():
             try:
                 summary = import_workbook(
@@ -86,9 +102,13 @@ def template_download(request: HttpRequest) -> FileResponse:
 
 @require_role(LEAD)
 @require_safe
-def cycle_download(request: HttpRequest, year: int) -> FileResponse:
-    """The filled workbook of one year, in the layout the upload reads back."""
+def cycle_download(request: HttpRequest, year: int) -> HttpResponse:
+    """The filled workbook of one year, in the layout the upload reads back; a large year's
+    is written by a background job whose page gives the file when it is ready."""
     cycle = get_cycle_or_404(year)
+    if is_large_cycle(cycle):
+        job = start_export_job(cycle=cycle, actor=request.user)
+        return redirect("scoring:workbook_job", job=job.pk)
     return _xlsx_response(cycle, _("appraisal-workbook-%(year)s.xlsx") % {"year": cycle.year})
 
 
@@ -97,3 +117,25 @@ def _xlsx_response(cycle: Cycle | None, filename: str) -> FileResponse:
     write_cycle_workbook(cycle, buffer)
     buffer.seek(0)
     return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@require_role(LEAD)
+@require_safe
+def job_detail(request: HttpRequest, job: int) -> HttpResponse:
+    """A workbook job's progress, refreshed while it runs, then its outcome. Every lead
+    user sees every job: the department works as one."""
+    file_job = get_object_or_404(FileJob.objects.select_related("created_by"), pk=job)
+    summary = ""
+    if file_job.kind == FileJob.Kind.IMPORT_WORKBOOK and file_job.status == FileJob.Status.DONE:
+        summary = _summary_message(ImportSummary(**file_job.summary))
+    return render(request, "scoring/workbook_job.html", {"job": file_job, "summary": summary})
+
+
+@require_role(LEAD)
+@require_safe
+def job_result(request: HttpRequest, job: int) -> FileResponse:
+    """The file a finished export job wrote."""
+    file_job = get_object_or_404(FileJob, pk=job, status=FileJob.Status.DONE)
+    if not file_job.result:
+        raise Http404
+    return file_response(file_job.result, name=file_job.result.name.rsplit("/", 1)[-1])

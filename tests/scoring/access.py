@@ -22,6 +22,9 @@ ACCESS = {
     "scoring:workbook": lead_only(),
     "scoring:workbook_template": lead_only(),
     "scoring:workbook_export": lead_only(),
+    # Workbook jobs are the lead department's: every lead user sees every job.
+    "scoring:workbook_job": lead_only(outsider=NOT_OWNED),
+    "scoring:workbook_job_result": lead_only(outsider=NOT_OWNED),
     "scoring:entry": access(lead=200, unit=200, county=403),
     "scoring:entry_matrix": lead_only(outsider=NOT_OWNED),
     "scoring:entry_grid": access(lead=200, unit=200, county=403, outsider=UNIT_OWN),
@@ -59,10 +62,23 @@ def objects(world):
         )
     own = _evidence(annual, "A01", "101")
     other = _evidence(annual, "A02", "102")
+    job = _export_job(cycle)
     return {
-        "own": {"round": annual.code, "username": "unit-TJJ", "evidence": own.pk},
-        "other": {"round": annual.code, "username": "county-101", "evidence": other.pk},
+        "own": {"round": annual.code, "username": "unit-TJJ", "evidence": own.pk, "job": job},
+        "other": {"round": annual.code, "username": "county-101", "evidence": other.pk, "job": job},
     }
+
+
+def _export_job(cycle):
+    """A finished export job of the world's cycle, with its result file."""
+    from django.core.files.base import ContentFile
+
+    from scoring.models import FileJob
+
+    job = FileJob(kind=FileJob.Kind.EXPORT_WORKBOOK, status=FileJob.Status.DONE, year=cycle.year)
+    job.result.save("workbook.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+    job.save()
+    return job.pk
 
 
 def _evidence(rnd, indicator, county):
