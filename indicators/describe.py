@@ -5,12 +5,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from indicators.models import Direction, Method
-from indicators.params import ParamError, parse_params
-
-
-def _num(value: Decimal) -> str:
-    """A parameter as people write it: 120, 12.5, 0.5 (no trailing zeros, no exponent)."""
-    return format(value.normalize(), "f")
+from indicators.params import ParamError, parse_params, plain
 
 
 def describe_rule(method: str, params: str, direction: str) -> str:
@@ -25,7 +20,7 @@ def describe_rule(method: str, params: str, direction: str) -> str:
     except ParamError:
         return f"{Method(method).label if method in Method.values else method}: {params}"
     higher = direction == Direction.HIGHER
-    v = {name: _num(value) for name, value in p.values.items()}
+    v = {name: plain(value) for name, value in p.values.items()}
     floor = p.values.get("floor", Decimal(0))
     at_least = (_(", at least %(floor)s points") % {"floor": v["floor"]}) if floor > 0 else ""
     if method == Method.MANUAL:
@@ -74,7 +69,7 @@ def describe_rule(method: str, params: str, direction: str) -> str:
         sign = "≥" if higher else "≤"
         tiers = "; ".join(
             _("%(sign)s %(threshold)s: %(score)s points")
-            % {"sign": sign, "threshold": _num(t), "score": _num(s)}
+            % {"sign": sign, "threshold": plain(t), "score": plain(s)}
             for t, s in p.tiers
         )
         return _("Tiers: %(tiers)s; otherwise 0 points") % {"tiers": tiers}

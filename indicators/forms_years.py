@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from assessment.models import County, Cycle
 from indicators.models import Category, Indicator, IndicatorProposal
-from indicators.params import ParamError, parse_params
+from indicators.params import ParamError, parse_params, plain
 from indicators.services.yearcopy import SETTINGS_FIELDS
 
 
@@ -64,7 +64,7 @@ class IndicatorForm(forms.ModelForm):
         if self.instance.pk:
             # The code follows the indicator across years: the diff matches by it.
             self.fields["code"].disabled = True
-            self.initial["weight"] = format(self.instance.weight.normalize(), "f")
+            self.initial["weight"] = plain(self.instance.weight)
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()

@@ -61,8 +61,12 @@ class Params:
 
 
 def plain(value: Decimal) -> str:
-    """A number as people write it: 70, 12.5 (no trailing zeros, no exponent)."""
-    text = format(value.normalize(), "f")
+    """A number as people write it: 70, 12.5 (no trailing zeros, no exponent; 100.0000 → 100).
+    The one such helper: the import, the forms, the rules' words and the pages all use it."""
+    value = value.normalize()
+    if abs(value.adjusted()) > 20:
+        return str(value)  # 1E+300, not three hundred digits
+    text = format(value, "f")
     return "0" if text == "-0" else text
 
 

@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from indicators.params import plain
 from scoring.models import Grade
 from scoring.values import value_messages
 
@@ -187,7 +188,7 @@ class EntryGridForm(forms.Form):
 
 
 def _plain(value) -> str:
-    return "" if value is None else format(value.normalize(), "f")
+    return "" if value is None else plain(value)
 
 
 class CommentForm(forms.Form):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from indicators.params import plain
 from scoring.engine import value_errors
 
 # The message of each value error; ``%(value)s`` is the value.
@@ -21,15 +22,6 @@ MESSAGES = {
         "the target of a completion-ratio item must be greater than 0 (%(value)s)"
     ),
 }
-
-
-def plain(value: Decimal) -> str:
-    """A Decimal as a person writes it, without trailing zeros or exponent: 100.0000 → 100."""
-    value = value.normalize()
-    if abs(value.adjusted()) > 20:
-        return str(value)  # 1E+300, not three hundred digits
-    text = format(value, "f")
-    return "0" if text == "-0" else text
 
 
 def value_messages(method: str, actual: Decimal | None, target: Decimal | None) -> dict[str, str]:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from assessment.models import Cycle, Round
 from indicators.models import Indicator, RuleItem
+from indicators.params import plain
 from indicators.services.yearcopy import SETTINGS_FIELDS
 
 INDICATOR_FIELDS = {
@@ -81,7 +82,7 @@ def _shown(obj, name: str) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return plain(value)
     return str(value)
 
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import County, Round
 from indicators.models import Indicator, RuleItem
-from indicators.params import NEEDS_TARGET, ParamError, parse_params
+from indicators.params import NEEDS_TARGET, ParamError, parse_params, plain
 from indicators.services import Lock, cycle_lock
 from indicators.services import Locked as EntryLocked
 from scoring.engine import HUNDRED, input_problems, item_scores, round2
@@ -267,7 +267,7 @@ def _locked_state(round: Round, indicator: Indicator) -> tuple[EntryState, bool]
 
 
 def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
+    return None if value is None else plain(value)
 
 
 # Columns of auditlog's LogEntry that a cell's entry fills, in the order of the INSERT.

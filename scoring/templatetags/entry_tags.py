@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django import template
 
+from indicators.params import plain as plain_number
+
 register = template.Library()
 
 
@@ -11,6 +13,5 @@ def plain(value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return "0" if text == "-0" else text
+        return plain_number(value)
     return str(value)

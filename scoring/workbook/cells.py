@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from scoring.values import plain
+from indicators.params import plain
 
 
 class CellProblem(ValueError):
