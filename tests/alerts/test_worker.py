@@ -90,8 +90,16 @@ def _current(rnd):
     }
 
 
+SEPARATOR = "\n" + "-" * 79 + "\n"
+
+
 def _emails(mail: Path) -> list[str]:
-    return sorted(p.read_text() for p in mail.iterdir())
+    """Every message the file backend wrote. It names a file by the second and the id() of
+    its connection, so two sends in one second can share a file: split on its separator."""
+    messages = []
+    for path in mail.iterdir():
+        messages += [m.strip() for m in path.read_text().split(SEPARATOR) if m.strip()]
+    return sorted(messages)
 
 
 def _wait_notified(rnd):
