@@ -18,6 +18,16 @@ def main(argv=None) -> int:
     parser.add_argument("sizes", nargs="+", choices=["S", "M", "L"])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/appraisal-bench"))
     parser.add_argument("--no-pages", action="store_true", help="skip the page timings")
+    parser.add_argument(
+        "--no-import", action="store_true", help="skip the import (and writing its workbook)"
+    )
+    parser.add_argument("--no-exports", action="store_true", help="skip the exports")
+    parser.add_argument(
+        "--worker",
+        action="store_true",
+        help="also time the ranking and the round closing run by a Celery worker "
+        "(PostgreSQL and a broker: CELERY_BROKER_URL, default redis://127.0.0.1:6379/0)",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
@@ -31,7 +41,17 @@ def main(argv=None) -> int:
 
     setup_test_environment()  # the test client's host, no e-mail sent
     args.workdir.mkdir(parents=True, exist_ok=True)
-    runs = [run_size(size, workdir=args.workdir, pages=not args.no_pages) for size in args.sizes]
+    runs = [
+        run_size(
+            size,
+            workdir=args.workdir,
+            pages=not args.no_pages,
+            worker=args.worker,
+            imports=not args.no_import,
+            exports=not args.no_exports,
+        )
+        for size in args.sizes
+    ]
     print(table(runs))
     server = ""
     if connection.vendor == "postgresql":

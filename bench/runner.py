@@ -22,10 +22,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from alerts.models import DiagnosisFlag, Warning
 from alerts.services import close_round
 from assessment.models import Cycle, Round, User
 from bench import floors
 from bench.generate import SIZES, Synthetic, seed, write_workbook
+from bench.worker import celery_worker
 from scoring.models import CountyResult, IndicatorResult, IndicatorStat, ItemScore
 
 # Bump when the generator changes, so that cached workbooks are written again.
@@ -36,6 +38,8 @@ TARGETS = {
     "import_workbook": 2,
     "compute_results": 3,
     "close_round april": 3,
+    "compute_results (worker)": 3,
+    "close_round april (worker)": 3,
     "export_results": 2,
     "export_cycle": 2,
 }
@@ -178,25 +182,28 @@ def _command(*args) -> str:
 
 
 def run_size(
-    size: str, *, workdir: Path, sheet_rows: int | None = None, pages: bool = True
+    size: str,
+    *,
+    workdir: Path,
+    sheet_rows: int | None = None,
+    pages: bool = True,
+    worker: bool = False,
+    imports: bool = True,
+    exports: bool = True,
 ) -> SizeRun:
-    """Seed the cycle of ``size``, then time every operation and its floor."""
+    """Seed the cycle of ``size``, then time every operation and its floor; with ``worker``,
+    the ranking and the round closing also as Celery tasks run by a real worker. The import
+    (and the writing of its workbook), the exports and the pages can be left out."""
     seed_year, import_year = YEARS[size]
     run = SizeRun(size)
     m = run.measurements
     Cycle.objects.filter(year__in=(seed_year, import_year)).delete()
-    path = workbook_for(size, import_year, workdir, sheet_rows)
+    path = workbook_for(size, import_year, workdir, sheet_rows) if imports else None
     cycle, seconds, _peak = timed(lambda: seed(Synthetic(SIZES[size], seed_year)))
     _log(f"[{size}] seeded {seed_year} in {seconds:.1f} s")
 
-    # import_workbook
-    _out, seconds, peak = timed(lambda: _command("import_workbook", str(path)))
-    imported = Cycle.objects.get(year=import_year)
-    rows = imported.annual_inputs.count() + imported.progress.count()
-    floor = floors.import_floor(path, imported.id)
-    m.append(Measurement("import_workbook", size, rows, seconds, floor, peak))
-    _log(f"[{size}] import_workbook {seconds:.2f} s, floor {floor:.2f} s")
-    imported.delete()
+    if path is not None:
+        m.append(measure_import(size, path, import_year))
 
     # compute_results
     _out, seconds, peak = timed(lambda: _command("compute_results", str(seed_year)))
@@ -222,27 +229,107 @@ def run_size(
     _log(f"[{size}] close_round {seconds:.2f} s, floor {floor:.2f} s")
     run.checksums["warnings"] = warnings_checksum(april)
 
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        out, floor_out = Path(tmp) / "out.xlsx", Path(tmp) / "floor.xlsx"
-        _x, seconds, peak = timed(
-            lambda: _command("export_results", str(seed_year), "--out", str(out))
-        )
-        floor = floors.export_results_floor(cycle.id, floor_out)
-        cells = CountyResult.objects.filter(cycle=cycle).count() * (5 + cycle.indicators.count())
-        m.append(Measurement("export_results", size, cells, seconds, floor, peak, "cells"))
-        _log(f"[{size}] export_results {seconds:.2f} s, floor {floor:.2f} s")
+    if worker:
+        m.extend(measure_worker(size, cycle, april, run.checksums))
 
-        _x, seconds, peak = timed(
-            lambda: _command("export_cycle", str(seed_year), "--out", str(out))
-        )
-        floor = floors.export_cycle_floor(cycle.id, floor_out)
-        rows = cycle.annual_inputs.count() + cycle.progress.count()
-        m.append(Measurement("export_cycle", size, rows, seconds, floor, peak))
-        _log(f"[{size}] export_cycle {seconds:.2f} s, floor {floor:.2f} s")
-
+    if exports:
+        m.extend(measure_exports(size, cycle))
     if pages:
         m.extend(measure_pages(size, cycle))
     return run
+
+
+def measure_import(size: str, path: Path, year: int) -> Measurement:
+    """``import_workbook`` of the workbook at ``path`` (the year ``year``), which is deleted
+    again afterwards."""
+    _out, seconds, peak = timed(lambda: _command("import_workbook", str(path)))
+    imported = Cycle.objects.get(year=year)
+    rows = imported.annual_inputs.count() + imported.progress.count()
+    floor = floors.import_floor(path, imported.id)
+    _log(f"[{size}] import_workbook {seconds:.2f} s, floor {floor:.2f} s")
+    imported.delete()
+    return Measurement("import_workbook", size, rows, seconds, floor, peak)
+
+
+def measure_exports(size: str, cycle: Cycle) -> list[Measurement]:
+    """``export_results`` and ``export_cycle`` of the computed ``cycle``."""
+    found = []
+    year = str(cycle.year)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        out, floor_out = Path(tmp) / "out.xlsx", Path(tmp) / "floor.xlsx"
+        _x, seconds, peak = timed(lambda: _command("export_results", year, "--out", str(out)))
+        floor = floors.export_results_floor(cycle.id, floor_out)
+        cells = CountyResult.objects.filter(cycle=cycle).count() * (5 + cycle.indicators.count())
+        found.append(Measurement("export_results", size, cells, seconds, floor, peak, "cells"))
+        _log(f"[{size}] export_results {seconds:.2f} s, floor {floor:.2f} s")
+
+        _x, seconds, peak = timed(lambda: _command("export_cycle", year, "--out", str(out)))
+        floor = floors.export_cycle_floor(cycle.id, floor_out)
+        rows = cycle.annual_inputs.count() + cycle.progress.count()
+        found.append(Measurement("export_cycle", size, rows, seconds, floor, peak))
+        _log(f"[{size}] export_cycle {seconds:.2f} s, floor {floor:.2f} s")
+    return found
+
+
+# --- the Celery jobs ----------------------------------------------------------------------
+
+
+class ChecksumMismatch(RuntimeError):
+    """The worker's results differ from the in-process ones: the run is worthless."""
+
+
+def _forget_results(cycle: Cycle) -> None:
+    """Back to no results, so that the worker's ranking writes them as the first did."""
+    for model in (ItemScore, IndicatorResult, IndicatorStat, CountyResult):
+        model.objects.filter(cycle=cycle).delete()
+    Cycle.objects.filter(pk=cycle.pk).update(results_computed_at=None)
+
+
+def _forget_closing(rnd: Round) -> None:
+    """Back to an open round with no warnings, as before its first closing."""
+    Warning.objects.filter(round=rnd).delete()
+    DiagnosisFlag.objects.filter(round=rnd).delete()
+    Round.objects.filter(pk=rnd.pk).update(status=Round.Status.OPEN, closed_at=None)
+
+
+def measure_worker(size: str, cycle: Cycle, april: Round, expected: dict) -> list[Measurement]:
+    """The ranking and the closing of April as a worker runs them, each from the state the
+    in-process run started from, against the same floors; their checksums must equal the
+    in-process ones (``expected``)."""
+    found = []
+    _forget_results(cycle)
+    _forget_closing(april)
+    with celery_worker() as w:
+        answer, seconds, peak = w.run("scoring.compute_results", cycle_id=cycle.id)
+        if answer.get("status") != "done":
+            raise RuntimeError(f"the worker's compute_results answered {answer}")
+        rows = sum(
+            model.objects.filter(cycle=cycle).count()
+            for model in (ItemScore, IndicatorResult, CountyResult)
+        )
+        floor = floors.compute_floor(cycle.id)
+        found.append(Measurement("compute_results (worker)", size, rows, seconds, floor, peak))
+        _log(f"[{size}] compute_results by a worker {seconds:.2f} s, floor {floor:.2f} s")
+
+        answer, seconds, peak = w.run("alerts.close_round", round_id=april.id)
+        if answer.get("status") != "done":
+            raise RuntimeError(f"the worker's close_round answered {answer}")
+        # The emails the closing queued run next on the same worker: wait for them before the
+        # floor, so that they do not share the machine with it.
+        w.run("alerts.notify_round", round_id=april.id)
+        warnings = april.warnings.count()
+        floor = floors.close_floor(april.id, warnings)
+        rows = april.progress.count()
+        found.append(Measurement("close_round april (worker)", size, rows, seconds, floor,
+                                 peak, f"{warnings} warnings"))  # fmt: skip
+        _log(f"[{size}] close_round by a worker {seconds:.2f} s, floor {floor:.2f} s")
+
+    got = {**checksums(cycle), "warnings": warnings_checksum(april)}
+    if got != expected:
+        raise ChecksumMismatch(f"in-process {expected}, by the worker {got}")
+    for measurement in found:
+        measurement.note = (measurement.note + ", " if measurement.note else "") + "same checksums"
+    return found
 
 
 # --- pages ---------------------------------------------------------------------------------
