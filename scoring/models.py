@@ -246,6 +246,30 @@ class IndicatorStat(models.Model):
         return f"{self.indicator_id}: {self.lowest}–{self.highest}"
 
 
+class ResultsRefusal(models.Model):
+    """Why the latest computation of a cycle's results was refused, as the computation found
+    it: kept until a computation succeeds, so that the results page explains a refusal to every
+    lead user without loading the whole year again on each visit."""
+
+    # The problems kept for the page; the count covers all of them.
+    KEPT = 1000
+
+    cycle = models.OneToOneField(Cycle, models.CASCADE, related_name="results_refusal")
+    refused_at = models.DateTimeField(_("refused at"))
+    # MissingInput rows as dicts, other reasons as {"text": ...}; the first KEPT of them.
+    problems = models.JSONField(_("problems"), default=list)
+    problem_count = models.PositiveIntegerField(_("number of problems"))
+    # [[unit code, unit name, missing inputs]] over every problem, not only the kept ones.
+    by_unit = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("refused computation")
+        verbose_name_plural = _("refused computations")
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}: {self.problem_count}"
+
+
 class EntryState(models.Model):
     """Where the data of one indicator in one round stands (录入状态): the unit enters a
     draft, submits it, and the lead department approves (locks) or returns it.

@@ -6,8 +6,8 @@ web button all call :func:`compute_results`.
 """
 
 import copy
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from auditlog.context import disable_auditlog
@@ -30,7 +30,6 @@ from scoring.engine import (
     IndicatorSpec,
     InputProblem,
     ItemSpec,
-    check_inputs,
     compute_cycle,
     round2,
 )
@@ -42,6 +41,7 @@ from scoring.models import (
     IndicatorResult,
     IndicatorStat,
     ItemScore,
+    ResultsRefusal,
 )
 from scoring.signals import results_computed
 
@@ -321,30 +321,6 @@ def unapproved_problems(cycle: Cycle) -> list[str]:
     return [line for rnd in rounds for line in describe_unapproved(unapproved_entries(rnd))]
 
 
-def missing_inputs(cycle: Cycle) -> list:
-    """Every reason the results of ``cycle`` cannot be computed now; empty when they can.
-
-    The checks :func:`compute_results` makes, without computing: the items are
-    :class:`MissingInput` rows or plain sentences. Reads only.
-    """
-    try:
-        data = load_cycle(cycle)
-    except ResultsRefused as exc:
-        return exc.problems
-    problems = _structure_problems(data) + unapproved_problems(cycle)
-    if problems:
-        return problems
-    return _describe(
-        data,
-        *check_inputs(
-            counties=[c.code for c in data.counties.values()],
-            indicators=data.specs,
-            inputs=data.inputs,
-            exempt=data.exempt,
-        ),
-    )
-
-
 def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
     """Compute and store the annual results of ``cycle``.
 
@@ -353,9 +329,18 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
     longer in the cycle, sets ``cycle.results_computed_at`` and writes one audit event, all in
     one transaction that holds the cycle's row lock, so computations of a year run one at a time.
     Raises :class:`ResultsRefused` listing every missing input and every annual entry not
-    approved yet, or
-    :class:`~assessment.services.CycleReadOnly` for an archived cycle; then nothing is written.
+    approved yet — then only the refusal is stored (:func:`record_refusal`), for the results
+    page — or :class:`~assessment.services.CycleReadOnly` for an archived cycle; then nothing
+    is written. A successful computation removes the stored refusal.
     """
+    try:
+        return _compute_and_store(cycle, actor)
+    except ResultsRefused as exc:
+        record_refusal(cycle, exc.problems)
+        raise
+
+
+def _compute_and_store(cycle: Cycle, actor) -> CycleResult:
     # One computation of a cycle at a time (as close_round locks its round): a second one
     # waits for the first to commit, then loads what it stored and computes again. Loading,
     # computing, storing and the audit entry are one transaction.
@@ -379,6 +364,7 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
         except IncompleteInputs as exc:
             raise ResultsRefused(_describe(data, exc.problems, exc.all_exempt)) from exc
         _store(data, result)
+        ResultsRefusal.objects.filter(cycle=locked).delete()
         record_event(
             locked,
             summary="compute_results",
@@ -388,6 +374,31 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
         results_computed.send(sender=Cycle, cycle=locked, actor=actor)
     cycle.results_computed_at = locked.results_computed_at
     return result
+
+
+def record_refusal(cycle: Cycle, problems: list) -> ResultsRefusal:
+    """Keep why a computation of ``cycle`` was refused (replacing the previous refusal): the
+    first :attr:`ResultsRefusal.KEPT` problems, their count and the count per unit."""
+    by_unit = Counter((p.unit_code, p.unit_name) for p in problems if isinstance(p, MissingInput))
+    refusal, _created = ResultsRefusal.objects.update_or_create(
+        cycle=cycle,
+        defaults={
+            "refused_at": timezone.now(),
+            "problems": [
+                asdict(p) if isinstance(p, MissingInput) else {"text": str(p)}
+                for p in problems[: ResultsRefusal.KEPT]
+            ],
+            "problem_count": len(problems),
+            "by_unit": [[code, name, n] for (code, name), n in sorted(by_unit.items())],
+        },
+    )
+    return refusal
+
+
+def refusal_problems(refusal: ResultsRefusal, limit: int | None = None) -> list:
+    """The kept problems of a stored refusal (the first ``limit``) as :class:`MissingInput`
+    rows or sentences."""
+    return [MissingInput(**p) if "problem" in p else p["text"] for p in refusal.problems[:limit]]
 
 
 def _store(data: CycleData, result: CycleResult) -> None:

@@ -1,10 +1,10 @@
 """The lead department's annual results table and the button that computes it.
 
 Computing runs as a Celery task (eager without a broker). The button records in the session
-when it asked; the results page then knows whether the latest request is done. While it is
-not — the task is still running, or it refused — and whenever no results exist yet, the page
-runs the service's own check (:func:`scoring.services.results.missing_inputs`) and lists
-every missing input, so a refusal is explained whether the task ran in-process or on a worker.
+when it asked; the results page then knows whether the latest request is still running. A
+refused computation — by the button, the command or the nightly job — stores every reason
+(:class:`scoring.models.ResultsRefusal`), which the page shows to every lead user until a
+computation succeeds: the page never loads the whole year to find missing inputs itself.
 """
 
 from collections import Counter, defaultdict
@@ -33,13 +33,8 @@ from assessment.services import CycleReadOnly, ensure_cycle_writable
 from indicators.models import Indicator
 from scoring.engine import excellence_quota, grade_lines
 from scoring.forms import GradeOverrideForm
-from scoring.models import CountyResult, Grade, IndicatorResult, IndicatorStat
-from scoring.services.results import (
-    MissingInput,
-    cycle_settings,
-    missing_inputs,
-    override_grade,
-)
+from scoring.models import CountyResult, Grade, IndicatorResult, IndicatorStat, ResultsRefusal
+from scoring.services.results import cycle_settings, override_grade, refusal_problems
 from scoring.tasks import compute_results_task
 
 # Session key: {year: ISO time of the latest compute request} of this user.
@@ -177,13 +172,11 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle_or_404(year)
     requested_at = _requested_at(request, cycle)
     computed_at = cycle.results_computed_at
-    pending = requested_at is not None and (computed_at is None or computed_at < requested_at)
+    refusal = ResultsRefusal.objects.filter(cycle=cycle).first()
+    answered_at = max(filter(None, (computed_at, refusal and refusal.refused_at)), default=None)
+    pending = requested_at is not None and (answered_at is None or answered_at < requested_at)
     if requested_at is not None and not pending:
         _forget_request(request, cycle)
-
-    problems = missing_inputs(cycle) if pending or computed_at is None else []
-    structured = [p for p in problems if isinstance(p, MissingInput)]
-    by_unit = Counter((p.unit_code, p.unit_name) for p in structured)
 
     all_indicators = list(
         Indicator.objects.filter(cycle=cycle).select_related("category").order_by("order", "code")
@@ -257,9 +250,12 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             "adjustments": adjustments,
             "stats": stats,
             "pending": pending,
-            "problems": problems[:PROBLEMS_SHOWN],
-            "problem_count": len(problems),
-            "problems_by_unit": sorted(by_unit.items()),
+            "refusal": refusal,
+            "problems": refusal_problems(refusal, PROBLEMS_SHOWN) if refusal else [],
+            "problem_count": refusal.problem_count if refusal else 0,
+            "problems_by_unit": [
+                ((code, name), n) for code, name, n in (refusal.by_unit if refusal else [])
+            ],
         },
     )
 

@@ -132,6 +132,8 @@ def test_compute_results_with_rows_of_another_year_refused_listing_them(strays):
 
 
 def test_results_page_with_rows_of_another_year_answers_and_lists_them(client, lead, strays):
+    with pytest.raises(ResultsRefused):
+        compute_results(cycle=strays)  # the refusal the page shows
     client.force_login(lead)
     response = client.get(reverse("scoring:results", args=[2024]))
     assert response.status_code == 200

@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessment.models import Cycle, Veto
-from indicators.models import Indicator
-from scoring.models import AnnualInput, CountyResult, Exemption
-from scoring.services.results import compute_results, missing_inputs
+from indicators.models import Indicator, RuleItem
+from scoring.models import AnnualInput, CountyResult, Exemption, ResultsRefusal
+from scoring.services.results import ResultsRefused, compute_results
 from scoring.views.results import REQUESTED_KEY
 from tests.factories import CategoryFactory, CountyFactory, CycleFactory
 from tests.pages import build_cycle
@@ -109,7 +109,7 @@ def test_results_query_count_is_constant(client, lead, county_count, django_asse
     counties = [CountyFactory(code=f"1{n:02d}") for n in range(county_count)]
     build_cycle(counties, [(90 - n, 80 - n) for n in range(county_count)])
     client.force_login(lead)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(URL)
     assert len(response.context["county_results"]) == county_count
 
@@ -156,7 +156,7 @@ def test_compute_refused_lists_every_missing_input(
         posted = client.post(COMPUTE)
     assert (posted.status_code, posted["Location"], len(callbacks)) == (302, URL, 1)
     response = client.get(URL)
-    assert response.context["pending"] is True
+    assert response.context["pending"] is False
     assert Cycle.objects.get(year=2024).results_computed_at is None
     problems = [
         (p.county_code, p.indicator_code, p.item_code, p.problem)
@@ -169,8 +169,10 @@ def test_compute_refused_lists_every_missing_input(
     ]
     body = response.content.decode()
     assert 'class="alert alert-danger" id="results-problems"' in body
+    assert "The latest computation (" in body and "3 problems must be fixed first" in body
     assert "102 西城区" in body
     assert response.context["county_results"] == []
+    assert client.session[REQUESTED_KEY] == {}
 
 
 def test_compute_refused_after_earlier_results_still_explains(
@@ -182,7 +184,6 @@ def test_compute_refused_after_earlier_results_still_explains(
         posted = client.post(COMPUTE)
     assert (posted.status_code, posted["Location"], len(callbacks)) == (302, URL, 1)
     response = client.get(URL)
-    assert response.context["pending"] is True
     assert [(p.county_code, p.item_code) for p in response.context["problems"]] == [
         ("102", "A01-1")
     ]
@@ -190,23 +191,78 @@ def test_compute_refused_after_earlier_results_still_explains(
     assert len(response.context["county_results"]) == 2
 
 
-def test_results_not_computed_yet_lists_missing_inputs_as_a_warning(client, lead, county):
+def test_results_requested_and_not_answered_yet_is_running(
+    client, lead, county, django_capture_on_commit_callbacks
+):
     build_cycle([county], [], compute=False)
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(COMPUTE)  # queued, not run yet
+    response = client.get(URL)
+    assert len(callbacks) == 1
+    assert (response.context["pending"], response.context["problems"]) == (True, [])
+    body = response.content.decode()
+    assert 'id="results-pending"' in body and 'id="results-ready"' not in body
+
+
+def test_results_not_computed_yet_does_not_check_the_year_on_each_visit(
+    client, lead, county, django_assert_num_queries
+):
+    build_cycle([county], [], compute=False)
+    client.force_login(lead)
+    # The inputs, rules and entries of the year are not read: a national year is millions
+    # of rows. The page says that computing checks them.
+    with django_assert_num_queries(13):
+        response = client.get(URL)
+    assert (response.context["pending"], response.context["problem_count"]) == (False, 0)
+    body = response.content.decode()
+    assert 'id="results-ready"' in body and 'id="results-problems"' not in body
+
+
+def test_a_refusal_of_the_nightly_job_is_shown_to_every_lead_user(client, lead, county):
+    cycle = build_cycle([county], [], compute=False)
+    with pytest.raises(ResultsRefused):
+        compute_results(cycle=cycle)  # as the task does, without anyone's session
     client.force_login(lead)
     response = client.get(URL)
     assert (response.context["pending"], response.context["problem_count"]) == (False, 3)
-    assert 'class="alert alert-warning" id="results-problems"' in response.content.decode()
+    assert 'class="alert alert-danger" id="results-problems"' in response.content.decode()
 
 
-def test_missing_inputs_of_an_empty_cycle(db):
+def test_a_refusal_is_kept_until_a_computation_succeeds(county, other_county):
+    cycle = build_cycle([county, other_county], [(90, 80)], compute=False)
+    with pytest.raises(ResultsRefused):
+        compute_results(cycle=cycle)
+    refusal = ResultsRefusal.objects.get(cycle=cycle)
+    assert (refusal.problem_count, len(refusal.problems)) == (3, 3)
+    for item in RuleItem.objects.filter(indicator__cycle=cycle):
+        AnnualInput.objects.update_or_create(
+            cycle=cycle,
+            county=other_county,
+            item=item,
+            defaults={"actual": Decimal(50), "target": Decimal(60)},
+        )
+    compute_results(cycle=cycle)
+    assert not ResultsRefusal.objects.filter(cycle=cycle).exists()
+
+
+def test_a_refusal_keeps_the_first_problems_and_counts_all(county, other_county, monkeypatch):
+    monkeypatch.setattr(ResultsRefusal, "KEPT", 2)
+    cycle = build_cycle([county, other_county], [(90, 80)], compute=False)
+    with pytest.raises(ResultsRefused):
+        compute_results(cycle=cycle)
+    refusal = ResultsRefusal.objects.get(cycle=cycle)
+    assert (refusal.problem_count, len(refusal.problems)) == (3, 2)
+    assert sum(n for _code, _name, n in refusal.by_unit) == 3
+
+
+def test_a_refusal_of_an_empty_cycle_keeps_its_sentence(db):
     cycle = CycleFactory(year=2030)
-    with translation.override("en"):
-        assert missing_inputs(cycle) == ["the cycle has no counties"]
-
-
-def test_missing_inputs_complete_cycle_is_empty(county, other_county):
-    cycle = build_cycle([county, other_county], [(90, 80), (70, 60)], compute=False)
-    assert missing_inputs(cycle) == []
+    with translation.override("en"), pytest.raises(ResultsRefused):
+        compute_results(cycle=cycle)
+    assert ResultsRefusal.objects.get(cycle=cycle).problems == [
+        {"text": "the cycle has no counties"}
+    ]
 
 
 def test_results_exempt_points_carry_a_mark_outside_the_number(client, lead, county, other_county):
@@ -220,7 +276,9 @@ def test_results_exempt_points_carry_a_mark_outside_the_number(client, lead, cou
 
 
 def test_results_missing_inputs_are_counted_per_unit(client, lead, county, unit, other_unit):
-    build_cycle([county], [], units=(unit, other_unit), compute=False)
+    cycle = build_cycle([county], [], units=(unit, other_unit), compute=False)
+    with pytest.raises(ResultsRefused):
+        compute_results(cycle=cycle)
     client.force_login(lead)
     body = client.get(URL).content.decode()
     assert "市统计局 (TJJ): 1 missing or invalid input\n" in body
@@ -280,6 +338,6 @@ def test_results_query_count_is_constant_when_paginated(
     counties = [CountyFactory(code=f"1{n:02d}") for n in range(county_count)]
     build_cycle(counties, [(90 - n, 80 - n) for n in range(county_count)])
     client.force_login(lead)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(URL)
     assert len(response.context["county_results"]) == 2
