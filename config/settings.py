@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "scoring.compute_due_results",
         "schedule": crontab(hour=envint("RANKING_HOUR", 2), minute=0),
     },
+    "clean-file-jobs": {
+        "task": "scoring.clean_file_jobs",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # How many days before its deadline a county is reminded of an open rectification (once).
 RECTIFICATION_REMINDER_DAYS = envint("RECTIFICATION_REMINDER_DAYS", 3)
@@ -225,6 +229,10 @@ WORKBOOK_UPLOAD_MAX_BYTES = envint("WORKBOOK_UPLOAD_MAX_BYTES", 50 * 1024 * 1024
 # request after 30 s.
 WORKBOOK_ASYNC_BYTES = envint("WORKBOOK_ASYNC_BYTES", 5 * 1024 * 1024)
 WORKBOOK_ASYNC_CELLS = envint("WORKBOOK_ASYNC_CELLS", 100_000)
+# A workbook job still unfinished after this many hours was lost with its worker (the daily
+# clean-up marks it failed); finished jobs and their files are deleted after this many days.
+FILE_JOB_STALE_HOURS = envint("FILE_JOB_STALE_HOURS", 6)
+FILE_JOB_KEEP_DAYS = envint("FILE_JOB_KEEP_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 # An entry grid posts one field per cell: a province's 200 counties × 10 items with actual
 # and target are 4,000; Django's default of 1,000 would refuse it.

@@ -12,3 +12,9 @@ class ReportsConfig(AppConfig):
         from reports.models import Objection, Publication
 
         register(Objection, Publication)
+
+        from reports.services import run_results_export
+        from scoring.models import FileJob
+        from scoring.services.jobs import register_runner
+
+        register_runner(FileJob.Kind.EXPORT_RESULTS, run_results_export)

@@ -15,11 +15,13 @@ from decimal import Decimal
 from typing import BinaryIO
 
 import xlsxwriter
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from assessment.models import Cycle
 from indicators.models import Indicator
-from scoring.models import CountyResult, Grade, IndicatorResult, IndicatorStat
+from scoring.models import CountyResult, FileJob, Grade, IndicatorResult, IndicatorStat
+from scoring.services.jobs import JobRefused, run_export
 from scoring.workbook.spreadsheets import column_width, open_for_writing
 
 RESULTS_SHEET = "结果"
@@ -104,6 +106,27 @@ def write_results_workbook(*, cycle: Cycle, out: str | os.PathLike | BinaryIO) -
         cents = workbook.add_format({"num_format": POINTS_FORMAT})
         _write_results_sheet(workbook, bold, cents, counties, indicators, points)
         _write_stats_sheet(workbook, bold, cents, indicators, stats)
+
+
+def is_large_results(cycle: Cycle) -> bool:
+    """Whether the results workbook (counties × indicators) is too large to write in a
+    request: then a background job writes it (the cycle workbook's threshold)."""
+    cells = cycle.county_results.count() * Indicator.objects.filter(cycle=cycle).count()
+    return cells > settings.WORKBOOK_ASYNC_CELLS
+
+
+def run_results_export(job: FileJob) -> None:
+    """The runner of the results workbook's job (registered in ``ReportsConfig.ready``)."""
+
+    def write(cycle: Cycle, out) -> None:
+        try:
+            write_results_workbook(cycle=cycle, out=out)
+        except ResultsNotComputed as exc:
+            raise JobRefused(
+                _("The %(year)s results have not been computed yet.") % {"year": cycle.year}
+            ) from exc
+
+    run_export(job, write, _("appraisal-results-%(year)s.xlsx"))
 
 
 def _write_results_sheet(workbook, bold, cents, counties, indicators, points) -> None:

@@ -364,6 +364,7 @@ class FileJob(models.Model):
     class Kind(models.TextChoices):
         IMPORT_WORKBOOK = "import_workbook", _("workbook import")
         EXPORT_WORKBOOK = "export_workbook", _("workbook export")
+        EXPORT_RESULTS = "export_results", _("results workbook")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

@@ -74,3 +74,11 @@ def run_file_job_task(*, job_id: int) -> dict:
     if job is None:
         return {"status": "not_claimed"}
     return {"status": job.status}
+
+
+@shared_task(name="scoring.clean_file_jobs")
+def clean_file_jobs_task() -> dict:
+    """Daily: fail the workbook jobs a lost worker left unfinished, delete old jobs' files."""
+    from scoring.services.jobs import clean_jobs
+
+    return clean_jobs()

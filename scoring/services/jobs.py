@@ -1,9 +1,17 @@
 """Workbook imports and exports too large for a request (gunicorn stops one after 30 s):
 the page creates a :class:`~scoring.models.FileJob`, a Celery task runs it, and the job page
-shows its progress and outcome."""
+shows its progress and outcome.
+
+Each kind of job has a runner, registered with :func:`register_runner`: this module's for the
+cycle workbook's import and export; a higher app registers its own (``reports`` the results
+workbook) in its ``AppConfig.ready``, so that this layer never imports it. A daily job
+(:func:`clean_jobs`) stops the jobs a lost worker left running and deletes old jobs' files.
+"""
 
 import logging
 import tempfile
+from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
@@ -48,11 +56,11 @@ def start_import_job(*, upload, replace: bool, actor) -> FileJob:
     return job
 
 
-def start_export_job(*, cycle: Cycle, actor) -> FileJob:
-    """Queue the writing of ``cycle``'s workbook once the transaction commits.
-    Side effects: a FileJob row, a Celery task."""
+def start_export_job(*, cycle: Cycle, actor, kind: str = FileJob.Kind.EXPORT_WORKBOOK) -> FileJob:
+    """Queue the writing of ``cycle``'s file of ``kind`` (the cycle workbook by default) once
+    the transaction commits. Side effects: a FileJob row, a Celery task."""
     job = FileJob.objects.create(
-        kind=FileJob.Kind.EXPORT_WORKBOOK,
+        kind=kind,
         year=cycle.year,
         created_by=actor,
         language=translation.get_language() or "",
@@ -88,10 +96,9 @@ def run_job(*, job_id: int) -> FileJob | None:
         return None
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
-            if job.kind == FileJob.Kind.IMPORT_WORKBOOK:
-                _run_import(job)
-            else:
-                _run_export(job)
+            RUNNERS[job.kind](job)
+        except JobRefused as exc:
+            job.status, job.problems, job.problem_total = FileJob.Status.FAILED, [str(exc)], 1
         except Exception:  # the job page must say it failed, whatever happened
             logger.exception("file job %s failed", job.pk)
             job.status = FileJob.Status.FAILED
@@ -119,19 +126,73 @@ def _run_import(job: FileJob) -> None:
         job.summary = {name: getattr(summary, name) for name in summary.__dataclass_fields__}
 
 
-def _run_export(job: FileJob) -> None:
+def run_export(job: FileJob, write: Callable, filename: str) -> None:
+    """The body of an export runner: ``write(cycle, out)`` writes the file of the job's year,
+    stored as the job's result under ``filename % {"year": year}``. A year that no longer
+    exists fails the job; ``write`` raises :class:`JobRefused` to fail it with a reason."""
     cycle = Cycle.objects.filter(year=job.year).first()
     if cycle is None:
-        job.status = FileJob.Status.FAILED
-        gone = _("The year %(year)s no longer exists.") % {"year": job.year}
-        job.problems, job.problem_total = [gone], 1
-        return
+        raise JobRefused(_("The year %(year)s no longer exists.") % {"year": job.year})
     with tempfile.TemporaryFile() as out:
-        write_cycle_workbook(cycle, out)
+        write(cycle, out)
         out.seek(0)
-        name = _("appraisal-workbook-%(year)s.xlsx") % {"year": cycle.year}
-        job.result.save(name, File(out), save=False)
+        job.result.save(filename % {"year": cycle.year}, File(out), save=False)
     job.status = FileJob.Status.DONE
+
+
+def _run_export(job: FileJob) -> None:
+    run_export(job, write_cycle_workbook, _("appraisal-workbook-%(year)s.xlsx"))
+
+
+class JobRefused(Exception):
+    """A runner cannot do its job; the message is shown on the job page."""
+
+
+RUNNERS: dict[str, Callable[[FileJob], None]] = {}
+
+
+def register_runner(kind: str, runner: Callable[[FileJob], None]) -> None:
+    """Run the jobs of ``kind`` with ``runner(job)``, which sets the job's status and its
+    result, summary or problems (it runs in the language of the job's starter)."""
+    RUNNERS[kind] = runner
+
+
+register_runner(FileJob.Kind.IMPORT_WORKBOOK, _run_import)
+register_runner(FileJob.Kind.EXPORT_WORKBOOK, _run_export)
+
+
+def clean_jobs(*, now=None) -> dict:
+    """Fail the jobs still queued or running after ``FILE_JOB_STALE_HOURS`` (the worker that
+    ran them was lost: a job is claimed once and never run twice) and delete the jobs, with
+    their files, that finished more than ``FILE_JOB_KEEP_DAYS`` days ago."""
+    now = now or timezone.now()
+    stale = FileJob.objects.filter(
+        status__in=[FileJob.Status.QUEUED, FileJob.Status.RUNNING],
+        created_at__lt=now - timedelta(hours=settings.FILE_JOB_STALE_HOURS),
+    )
+    stopped = 0
+    for job in stale:
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            job.status = FileJob.Status.FAILED
+            job.problems = [_("The job stopped: the worker running it was lost. Start it again.")]
+            job.problem_total = 1
+            job.message = _progress(FileJob.Status.FAILED)
+        if job.source:
+            job.source.delete(save=False)
+        job.finished_at = now
+        job.save()
+        stopped += 1
+    old = FileJob.objects.filter(finished_at__lt=now - timedelta(days=settings.FILE_JOB_KEEP_DAYS))
+    deleted = 0
+    for job in old:
+        for field in (job.source, job.result):
+            if field:
+                field.delete(save=False)
+        job.delete()
+        deleted += 1
+    if stopped or deleted:
+        logger.info("file jobs: %s stopped as lost, %s old ones deleted", stopped, deleted)
+    return {"stopped": stopped, "deleted": deleted}
 
 
 def _progress(status: str) -> str:

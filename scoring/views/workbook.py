@@ -4,8 +4,9 @@ and the upload that imports one (spec/workbook.md)."""
 import io
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -101,15 +102,39 @@ def template_download(request: HttpRequest) -> FileResponse:
 
 
 @require_role(LEAD)
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def cycle_download(request: HttpRequest, year: int) -> HttpResponse:
     """The filled workbook of one year, in the layout the upload reads back; a large year's
     is written by a background job whose page gives the file when it is ready."""
     cycle = get_cycle_or_404(year)
     if is_large_cycle(cycle):
-        job = start_export_job(cycle=cycle, actor=request.user)
-        return redirect("scoring:workbook_job", job=job.pk)
+        back = reverse("scoring:workbook")
+        return large_export(request, cycle, kind=FileJob.Kind.EXPORT_WORKBOOK, back=back)
+    if request.method == "POST":  # only a job is started by a POST
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return _xlsx_response(cycle, _("appraisal-workbook-%(year)s.xlsx") % {"year": cycle.year})
+
+
+def large_export(request: HttpRequest, cycle: Cycle, *, kind: str, back: str) -> HttpResponse:
+    """A file too large to write within a request (gunicorn stops one after 30 s): the GET
+    says so and lists the files of the year written before; the POST starts a job and goes
+    to its page. A GET never starts a job (a link followed twice, a prefetch)."""
+    if request.method == "POST":
+        job = start_export_job(cycle=cycle, actor=request.user, kind=kind)
+        return redirect("scoring:workbook_job", job=job.pk)
+    earlier = FileJob.objects.filter(
+        kind=kind, year=cycle.year, status=FileJob.Status.DONE
+    ).select_related("created_by")[:5]
+    return render(
+        request,
+        "scoring/export_start.html",
+        {
+            "cycle": cycle,
+            "title": FileJob.Kind(kind).label,
+            "back": back,
+            "earlier": [job for job in earlier if job.result],
+        },
+    )
 
 
 def _xlsx_response(cycle: Cycle | None, filename: str) -> FileResponse:

@@ -109,8 +109,11 @@ def test_workbook_export_of_large_cycle_runs_as_job_and_imports_back(
     build_cycle([county, other_county], [(90, 80), (70, 60)], compute=False)
     client.force_login(lead)
     export = reverse("scoring:workbook_export", kwargs={"year": 2024})
+    page = client.get(export)  # a GET says what will happen and starts nothing
+    assert (page.status_code, FileJob.objects.count()) == (200, 0)
+    assert 'id="export-start"' in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(export)
+        response = client.post(export)
     job = FileJob.objects.get()
     assert (response.status_code, response["Location"]) == (302, _job_url(job))
     job.refresh_from_db()
@@ -151,3 +154,95 @@ def test_workbook_job_is_seen_by_every_lead_user_and_no_other_role(
     for user, expected in ((other_lead, 200), (unit_user, 403), (county_user, 403)):
         client.force_login(user)
         assert client.get(_job_url(job)).status_code == expected
+
+
+def test_results_workbook_of_a_large_year_is_written_by_a_job(
+    client, lead, county, other_county, settings, django_capture_on_commit_callbacks
+):
+    settings.WORKBOOK_ASYNC_CELLS = 3  # 2 counties × 2 indicators = 4 cells
+    build_cycle([county, other_county], [(90, 80), (70, 60)])
+    client.force_login(lead)
+    export = reverse("reports:results_xlsx", kwargs={"year": 2024})
+    page = client.get(export)
+    assert (page.status_code, FileJob.objects.count()) == (200, 0)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(export)
+    job = FileJob.objects.get()
+    assert (response.status_code, response["Location"], len(callbacks)) == (302, _job_url(job), 1)
+    job.refresh_from_db()
+    assert (job.kind, job.status, job.year, job.created_by) == (
+        "export_results",
+        "done",
+        2024,
+        lead,
+    )
+    body = client.get(_job_url(job)).content.decode()
+    assert reverse("scoring:results", kwargs={"year": 2024}) in body  # the way back
+    download = client.get(reverse("scoring:workbook_job_result", kwargs={"job": job.pk}))
+    data = b"".join(download.streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["结果"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["101", "102"]
+    assert download["Content-Disposition"].startswith("attachment;")
+    # The next visit offers the file written before.
+    again = client.get(export).content.decode()
+    assert 'id="export-earlier"' in again
+    assert reverse("scoring:workbook_job_result", kwargs={"job": job.pk}) in again
+
+
+def test_results_workbook_job_of_an_uncomputed_year_fails_with_the_reason(
+    client, lead, county, settings, django_capture_on_commit_callbacks
+):
+    build_cycle([county], [(90, 80)], compute=False)
+    job = FileJob.objects.create(kind="export_results", year=2024, language="en", created_by=lead)
+    run_job(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.problems, job.result.name) == (
+        "failed",
+        ["The 2024 results have not been computed yet."],
+        "",
+    )
+
+
+def test_results_workbook_of_a_small_year_downloads_directly(client, lead, county):
+    build_cycle([county], [(90, 80)])
+    client.force_login(lead)
+    response = client.get(reverse("reports:results_xlsx", kwargs={"year": 2024}))
+    assert (response.status_code, FileJob.objects.count()) == (200, 0)
+    assert response["Content-Disposition"].startswith("attachment;")
+    b"".join(response.streaming_content)
+
+
+def test_clean_jobs_stops_lost_jobs_and_deletes_old_ones(db, lead, settings):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from scoring.services.jobs import clean_jobs
+    from scoring.tasks import clean_file_jobs_task
+
+    now = timezone.now()
+    lost = FileJob.objects.create(kind="import_workbook", status="running", language="en")
+    lost.source.save("lost.xlsx", ContentFile(b"PK"), save=True)
+    FileJob.objects.filter(pk=lost.pk).update(created_at=now - timedelta(hours=7))
+    fresh = FileJob.objects.create(kind="export_workbook", year=2024, status="running")
+    old = FileJob.objects.create(kind="export_workbook", year=2024, status="done")
+    old.result.save("old.xlsx", ContentFile(b"PK"), save=False)
+    old.finished_at = now - timedelta(days=8)
+    old.save()
+    old_storage, old_name = old.result.storage, old.result.name
+    recent = FileJob.objects.create(kind="export_workbook", year=2024, status="done")
+    recent.finished_at = now - timedelta(days=1)
+    recent.save()
+
+    assert clean_jobs(now=now) == {"stopped": 1, "deleted": 1}
+    lost.refresh_from_db()
+    assert (lost.status, lost.source.name, lost.problems) == (
+        "failed",
+        "",
+        ["The job stopped: the worker running it was lost. Start it again."],
+    )
+    assert not old_storage.exists(old_name)
+    assert set(FileJob.objects.values_list("pk", flat=True)) == {lost.pk, fresh.pk, recent.pk}
+    assert FileJob.objects.get(pk=fresh.pk).status == "running"
+    assert clean_file_jobs_task.delay().get() == {"stopped": 0, "deleted": 0}
