@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from assessment.models import Cycle, Round
 from assessment.services import CycleReadOnly
-from scoring.services.results import ResultsRefused, compute_results
+from scoring.models import ResultsRefusal
+from scoring.services.results import ResultsRefused, compute_results, record_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,12 @@ def compute_results_task(*, cycle_id: int) -> dict:
         return {"status": "read_only", "problems": [str(exc)]}
     except ResultsRefused as exc:
         logger.warning("compute_results %s refused: %s problems", cycle.year, len(exc.problems))
-        return {"status": "refused", "problems": [str(p) for p in exc.problems]}
+        record_refusal(cycle, exc.problems)  # for the results page
+        return {
+            "status": "refused",
+            "problem_count": len(exc.problems),
+            "problems": [str(p) for p in exc.problems[: ResultsRefusal.KEPT]],
+        }
     logger.info("compute_results %s: %s counties", cycle.year, len(result.total))
     return {"status": "done", "counties": len(result.total)}
 

@@ -329,18 +329,10 @@ def compute_results(*, cycle: Cycle, actor=None) -> CycleResult:
     longer in the cycle, sets ``cycle.results_computed_at`` and writes one audit event, all in
     one transaction that holds the cycle's row lock, so computations of a year run one at a time.
     Raises :class:`ResultsRefused` listing every missing input and every annual entry not
-    approved yet — then only the refusal is stored (:func:`record_refusal`), for the results
-    page — or :class:`~assessment.services.CycleReadOnly` for an archived cycle; then nothing
-    is written. A successful computation removes the stored refusal.
+    approved yet, or :class:`~assessment.services.CycleReadOnly` for an archived cycle; then
+    nothing is written (the Celery job keeps the reasons: :func:`record_refusal`). A
+    successful computation removes the reasons kept of an earlier refusal.
     """
-    try:
-        return _compute_and_store(cycle, actor)
-    except ResultsRefused as exc:
-        record_refusal(cycle, exc.problems)
-        raise
-
-
-def _compute_and_store(cycle: Cycle, actor) -> CycleResult:
     # One computation of a cycle at a time (as close_round locks its round): a second one
     # waits for the first to commit, then loads what it stored and computes again. Loading,
     # computing, storing and the audit entry are one transaction.
@@ -378,7 +370,9 @@ def _compute_and_store(cycle: Cycle, actor) -> CycleResult:
 
 def record_refusal(cycle: Cycle, problems: list) -> ResultsRefusal:
     """Keep why a computation of ``cycle`` was refused (replacing the previous refusal): the
-    first :attr:`ResultsRefusal.KEPT` problems, their count and the count per unit."""
+    first :attr:`ResultsRefusal.KEPT` problems, their count and the count per unit. The job
+    that the results page's button and the nightly ranking start calls it; the command
+    ``compute_results`` prints the reasons instead and writes nothing."""
     by_unit = Counter((p.unit_code, p.unit_name) for p in problems if isinstance(p, MissingInput))
     refusal, _created = ResultsRefusal.objects.update_or_create(
         cycle=cycle,
