@@ -12,6 +12,8 @@ OPERATIONS = [
     "export_cycle",
     "page results",
     "page statistics",
+    "page feedback",
+    "page entry grid",
 ]
 # The checksums of the synthetic S cycle. A change means the results (or the generator)
 # changed: every total, rank, grade and figure behind them must stay identical to the cent.
