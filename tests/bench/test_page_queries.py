@@ -21,7 +21,7 @@ from bench.runner import page_client, page_paths
 from scoring.services.results import compute_results
 
 QUERIES = {
-    "page results": 12,
+    "page results": 13,
     "page statistics": 9,
     "page feedback": 23,
     "page entry grid": 12,
