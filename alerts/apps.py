@@ -10,3 +10,9 @@ class AlertsConfig(AppConfig):
         from alerts.audit import register_models
 
         register_models()
+
+        from alerts.workbooks import run_warnings_export
+        from scoring.models import FileJob
+        from scoring.services.jobs import register_runner
+
+        register_runner(FileJob.Kind.EXPORT_WARNINGS, run_warnings_export)

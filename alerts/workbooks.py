@@ -10,9 +10,12 @@ import os
 from typing import BinaryIO
 
 import xlsxwriter
+from django.conf import settings
 
 from alerts.models import DiagnosisFlag, Warning
-from assessment.models import Round
+from assessment.models import Cycle, Round
+from scoring.models import FileJob
+from scoring.services.jobs import job_round, run_export
 from scoring.workbook.spreadsheets import open_for_writing
 
 WARNINGS_SHEET = "预警"
@@ -28,6 +31,26 @@ def reasons_text(bottom_three: bool, behind_target: bool, not_reported: bool) ->
     """The reasons of a warning as the workbook writes them, e.g. ``后三名、进度滞后``."""
     flags = (bottom_three, behind_target, not_reported)
     return JOIN.join(word for word, flag in zip(REASON_WORDS, flags, strict=True) if flag)
+
+
+def is_large_warnings(round: Round) -> bool:
+    """Whether the round's warnings workbook is too large to write within a request (a
+    national round has about 100,000 warnings): then a job writes it."""
+    count = Warning.objects.filter(round=round, replaced_at__isnull=True).count()
+    return count > settings.WORKBOOK_ASYNC_ROWS
+
+
+def warnings_filename(round: Round) -> str:
+    return f"warnings-{round.cycle.year}-{round.code}.xlsx"
+
+
+def run_warnings_export(job: FileJob) -> None:
+    """The runner of the warnings workbook's job (registered in ``AlertsConfig.ready``)."""
+
+    def write(cycle: Cycle, out) -> None:
+        write_warnings_workbook(round=job_round(job, cycle), out=out)
+
+    run_export(job, write, f"warnings-%(year)s-{job.round_code}.xlsx")
 
 
 def write_warnings_workbook(*, round: Round, out: str | os.PathLike | BinaryIO) -> None:

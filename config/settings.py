@@ -229,6 +229,9 @@ WORKBOOK_UPLOAD_MAX_BYTES = envint("WORKBOOK_UPLOAD_MAX_BYTES", 50 * 1024 * 1024
 # request after 30 s.
 WORKBOOK_ASYNC_BYTES = envint("WORKBOOK_ASYNC_BYTES", 5 * 1024 * 1024)
 WORKBOOK_ASYNC_CELLS = envint("WORKBOOK_ASYNC_CELLS", 100_000)
+# Above this many rows a round's file — a unit's workbook (counties × its rule items, each
+# cell saved and audited on upload) or the warnings workbook — is written or read by a job.
+WORKBOOK_ASYNC_ROWS = envint("WORKBOOK_ASYNC_ROWS", 20_000)
 # A workbook job still unfinished after this many hours was lost with its worker (the daily
 # clean-up marks it failed); finished jobs and their files are deleted after this many days.
 FILE_JOB_STALE_HOURS = envint("FILE_JOB_STALE_HOURS", 6)

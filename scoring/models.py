@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import County, Cycle, Round, cross_year_errors
+from assessment.models import County, Cycle, Round, Unit, cross_year_errors
 from assessment.uploads import private_file_storage, safe_name
 from indicators.models import Indicator, RuleItem
 from scoring.values import value_messages
@@ -365,6 +365,9 @@ class FileJob(models.Model):
         IMPORT_WORKBOOK = "import_workbook", _("workbook import")
         EXPORT_WORKBOOK = "export_workbook", _("workbook export")
         EXPORT_RESULTS = "export_results", _("results workbook")
+        EXPORT_WARNINGS = "export_warnings", _("warnings workbook")
+        EXPORT_UNIT_WORKBOOK = "export_unit_workbook", _("unit workbook")
+        IMPORT_UNIT_WORKBOOK = "import_unit_workbook", _("unit workbook upload")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -383,6 +386,13 @@ class FileJob(models.Model):
     source_name = models.CharField(_("file name"), max_length=200, blank=True)
     replace = models.BooleanField(_("replace the year"), default=False)
     year = models.PositiveIntegerField(_("year"), null=True, blank=True)
+    # The round of a round's file (warnings, a unit's workbook), by its code.
+    round_code = models.CharField(_("round"), max_length=32, blank=True)
+    # A unit's own job (its round workbook): seen by that unit's users and the lead
+    # department; a job without a unit is the lead department's.
+    unit = models.ForeignKey(
+        Unit, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
     result = models.FileField(
         _("result file"), storage=private_file_storage, upload_to=_job_path, blank=True
     )

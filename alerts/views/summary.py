@@ -5,18 +5,20 @@ import statistics
 from collections import Counter
 from io import BytesIO
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from alerts.models import DiagnosisCase, DiagnosisFlag, Warning
 from alerts.services import NoExpectedProgress, expected_progress
 from alerts.views.rounds import get_round_or_404
-from alerts.workbooks import write_warnings_workbook
+from alerts.workbooks import is_large_warnings, warnings_filename, write_warnings_workbook
 from assessment.access import LEAD, require_role
 from assessment.models import Unit
 from indicators.models import Indicator
-from scoring.models import Exemption, Progress
+from scoring.models import Exemption, FileJob, Progress
+from scoring.views.workbook import large_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -159,13 +161,23 @@ def _all_flagged(counties, flags, cases):
 
 
 @require_role(LEAD)
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def round_warnings_xlsx(request: HttpRequest, year: int, round: str) -> HttpResponse:
+    """The warnings workbook of a round; a national round's is written by a job."""
     rnd = get_round_or_404(year, round)
+    if is_large_warnings(rnd):
+        back = reverse("alerts:round_summary", kwargs={"year": year, "round": rnd.code})
+        return large_export(
+            request,
+            rnd.cycle,
+            kind=FileJob.Kind.EXPORT_WARNINGS,
+            back=back,
+            rnd=rnd,
+        )
+    if request.method == "POST":  # only a job is started by a POST
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     buffer = BytesIO()
     write_warnings_workbook(round=rnd, out=buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="warnings-{rnd.cycle.year}-{rnd.code}.xlsx"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{warnings_filename(rnd)}"'
     return response

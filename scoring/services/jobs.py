@@ -19,13 +19,14 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessment.models import Cycle
+from assessment.models import Cycle, Round
 from assessment.services import CycleReadOnly
 from indicators.models import RuleItem
 from scoring.models import FileJob
 from scoring.tasks import run_file_job_task
 from scoring.workbook.exporter import write_cycle_workbook
 from scoring.workbook.importer import CycleExists, WorkbookInvalid, import_workbook
+from scoring.workbook.unit import UnitWorkbookInvalid, import_unit_workbook, write_unit_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -34,19 +35,39 @@ def is_large_upload(upload) -> bool:
     return upload.size > settings.WORKBOOK_ASYNC_BYTES
 
 
+def is_large_unit_round(rnd: Round, unit) -> bool:
+    """Whether a unit's workbook of a round (counties × the unit's rule items) is too large
+    to write or to read back within a request."""
+    items = RuleItem.objects.filter(indicator__cycle=rnd.cycle, indicator__unit=unit).count()
+    return rnd.cycle.counties.count() * items > settings.WORKBOOK_ASYNC_ROWS
+
+
 def is_large_cycle(cycle: Cycle) -> bool:
     """Whether the cycle's workbook (counties × rule items) is too large to write in a request."""
     items = RuleItem.objects.filter(indicator__cycle=cycle).count()
     return cycle.counties.count() * items > settings.WORKBOOK_ASYNC_CELLS
 
 
-def start_import_job(*, upload, replace: bool, actor) -> FileJob:
-    """Keep ``upload`` in the private storage and queue its import once the transaction
-    commits. Side effects: a FileJob row, the stored file, a Celery task."""
+def start_import_job(
+    *,
+    upload,
+    replace: bool = False,
+    actor,
+    kind: str = FileJob.Kind.IMPORT_WORKBOOK,
+    year: int | None = None,
+    round_code: str = "",
+    unit=None,
+) -> FileJob:
+    """Keep ``upload`` in the private storage and queue its import (the cycle workbook by
+    default; a unit's round workbook with ``kind``, ``year``, ``round_code`` and ``unit``)
+    once the transaction commits. Side effects: a FileJob row, the stored file, a Celery task."""
     job = FileJob(
-        kind=FileJob.Kind.IMPORT_WORKBOOK,
+        kind=kind,
         source_name=upload.name,
         replace=replace,
+        year=year,
+        round_code=round_code,
+        unit=unit,
         created_by=actor,
         language=translation.get_language() or "",
     )
@@ -56,12 +77,22 @@ def start_import_job(*, upload, replace: bool, actor) -> FileJob:
     return job
 
 
-def start_export_job(*, cycle: Cycle, actor, kind: str = FileJob.Kind.EXPORT_WORKBOOK) -> FileJob:
-    """Queue the writing of ``cycle``'s file of ``kind`` (the cycle workbook by default) once
-    the transaction commits. Side effects: a FileJob row, a Celery task."""
+def start_export_job(
+    *,
+    cycle: Cycle,
+    actor,
+    kind: str = FileJob.Kind.EXPORT_WORKBOOK,
+    round_code: str = "",
+    unit=None,
+) -> FileJob:
+    """Queue the writing of ``cycle``'s file of ``kind`` (the cycle workbook by default; a
+    round's file with ``round_code``, a unit's own with ``unit``) once the transaction
+    commits. Side effects: a FileJob row, a Celery task."""
     job = FileJob.objects.create(
         kind=kind,
         year=cycle.year,
+        round_code=round_code,
+        unit=unit,
         created_by=actor,
         language=translation.get_language() or "",
     )
@@ -144,6 +175,42 @@ def _run_export(job: FileJob) -> None:
     run_export(job, write_cycle_workbook, _("appraisal-workbook-%(year)s.xlsx"))
 
 
+def job_round(job: FileJob, cycle: Cycle) -> Round:
+    """The round a round file's job names; :class:`JobRefused` when it no longer exists."""
+    rnd = Round.objects.filter(cycle=cycle, code=job.round_code).first()
+    if rnd is None:
+        raise JobRefused(
+            _("The round %(round)s of %(year)s no longer exists.")
+            % {"round": job.round_code, "year": cycle.year}
+        )
+    return rnd
+
+
+def _run_unit_export(job: FileJob) -> None:
+    def write(cycle: Cycle, out) -> None:
+        write_unit_workbook(round=job_round(job, cycle), unit=job.unit, out=out)
+
+    name = f"%(year)s-{job.round_code}-{job.unit.code}.xlsx"
+    run_export(job, write, name)
+
+
+def _run_unit_import(job: FileJob) -> None:
+    cycle = Cycle.objects.filter(year=job.year).first()
+    if cycle is None:
+        raise JobRefused(_("The year %(year)s no longer exists.") % {"year": job.year})
+    rnd = job_round(job, cycle)
+    try:
+        with job.source.open("rb") as fh:
+            changed = import_unit_workbook(
+                round=rnd, unit=job.unit, source=fh, actor=job.created_by
+            )
+    except UnitWorkbookInvalid as exc:
+        job.status = FileJob.Status.FAILED
+        job.problems, job.problem_total = list(exc.problems), len(exc.problems)
+    else:
+        job.status, job.summary = FileJob.Status.DONE, {"changed": changed}
+
+
 class JobRefused(Exception):
     """A runner cannot do its job; the message is shown on the job page."""
 
@@ -159,6 +226,8 @@ def register_runner(kind: str, runner: Callable[[FileJob], None]) -> None:
 
 register_runner(FileJob.Kind.IMPORT_WORKBOOK, _run_import)
 register_runner(FileJob.Kind.EXPORT_WORKBOOK, _run_export)
+register_runner(FileJob.Kind.EXPORT_UNIT_WORKBOOK, _run_unit_export)
+register_runner(FileJob.Kind.IMPORT_UNIT_WORKBOOK, _run_unit_import)
 
 
 def clean_jobs(*, now=None) -> dict:

@@ -1,15 +1,20 @@
 """A unit's workbook of a round: download the template of its indicators pre-filled, upload
-it back (the same checks as the grid, all or nothing, every problem listed)."""
+it back (the same checks as the grid, all or nothing, every problem listed). A national
+round's workbook (thousands of counties) is written and read back by a job."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from assessment.access import UNIT, get_cycle_or_404, require_role
 from scoring.forms import WorkbookUploadForm
+from scoring.models import FileJob
+from scoring.services.jobs import is_large_unit_round, start_import_job
 from scoring.views.entry import get_round_or_404
+from scoring.views.workbook import large_export
 from scoring.workbook.unit import UnitWorkbookInvalid, import_unit_workbook, write_unit_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,6 +32,16 @@ def unit_workbook(request: HttpRequest, year: int, round: str) -> HttpResponse:
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
         form.fields.pop("replace")
+        if form.is_valid() and is_large_unit_round(rnd, request.user.unit):
+            job = start_import_job(
+                upload=form.cleaned_data["file"],
+                actor=request.user,
+                kind=FileJob.Kind.IMPORT_UNIT_WORKBOOK,
+                year=cycle.year,
+                round_code=rnd.code,
+                unit=request.user.unit,
+            )
+            return redirect("scoring:workbook_job", job=job.pk)
         if form.is_valid():
             try:
                 changed = import_unit_workbook(
@@ -50,12 +65,27 @@ def unit_workbook(request: HttpRequest, year: int, round: str) -> HttpResponse:
 
 
 @require_role(UNIT)
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_workbook_download(request: HttpRequest, year: int, round: str) -> HttpResponse:
+    """The unit's workbook of a round, pre-filled; a national round's (thousands of
+    counties) is written by a job, started from the page a GET shows."""
     cycle = get_cycle_or_404(year)
     rnd = get_round_or_404(cycle, round)
+    unit = request.user.unit
+    if is_large_unit_round(rnd, unit):
+        back = reverse("scoring:unit_workbook", kwargs={"year": cycle.year, "round": rnd.code})
+        return large_export(
+            request,
+            cycle,
+            kind=FileJob.Kind.EXPORT_UNIT_WORKBOOK,
+            back=back,
+            rnd=rnd,
+            unit=unit,
+        )
+    if request.method == "POST":  # only a job is started by a POST
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     response = HttpResponse(content_type=XLSX)
-    name = f"{cycle.year}-{rnd.code}-{request.user.unit.code}.xlsx"
+    name = f"{cycle.year}-{rnd.code}-{unit.code}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    write_unit_workbook(round=rnd, unit=request.user.unit, out=response)
+    write_unit_workbook(round=rnd, unit=unit, out=response)
     return response

@@ -5,15 +5,16 @@ import io
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assessment.access import LEAD, get_cycle_or_404, require_role
-from assessment.models import Cycle
+from assessment.access import LEAD, UNIT, get_cycle_or_404, require_role
+from assessment.models import Cycle, Round
 from assessment.services import CycleReadOnly
 from assessment.uploads import file_response
+from scoring.access import get_job_for_user
 from scoring.forms import WorkbookUploadForm
 from scoring.models import FileJob
 from scoring.services.jobs import (
@@ -115,21 +116,34 @@ def cycle_download(request: HttpRequest, year: int) -> HttpResponse:
     return _xlsx_response(cycle, _("appraisal-workbook-%(year)s.xlsx") % {"year": cycle.year})
 
 
-def large_export(request: HttpRequest, cycle: Cycle, *, kind: str, back: str) -> HttpResponse:
+def large_export(
+    request: HttpRequest,
+    cycle: Cycle,
+    *,
+    kind: str,
+    back: str,
+    rnd: Round | None = None,
+    unit=None,
+) -> HttpResponse:
     """A file too large to write within a request (gunicorn stops one after 30 s): the GET
-    says so and lists the files of the year written before; the POST starts a job and goes
-    to its page. A GET never starts a job (a link followed twice, a prefetch)."""
+    says so and lists the same files written before; the POST starts a job and goes to its
+    page. A GET never starts a job (a link followed twice, a prefetch). A round's file names
+    its round ``rnd``, a unit's own file its ``unit``."""
+    round_code = rnd.code if rnd is not None else ""
     if request.method == "POST":
-        job = start_export_job(cycle=cycle, actor=request.user, kind=kind)
+        job = start_export_job(
+            cycle=cycle, actor=request.user, kind=kind, round_code=round_code, unit=unit
+        )
         return redirect("scoring:workbook_job", job=job.pk)
     earlier = FileJob.objects.filter(
-        kind=kind, year=cycle.year, status=FileJob.Status.DONE
+        kind=kind, year=cycle.year, round_code=round_code, unit=unit, status=FileJob.Status.DONE
     ).select_related("created_by")[:5]
     return render(
         request,
         "scoring/export_start.html",
         {
             "cycle": cycle,
+            "round": rnd,
             "title": FileJob.Kind(kind).label,
             "back": back,
             "earlier": [job for job in earlier if job.result],
@@ -144,23 +158,36 @@ def _xlsx_response(cycle: Cycle | None, filename: str) -> FileResponse:
     return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX)
 
 
-@require_role(LEAD)
+@require_role(LEAD, UNIT)
 @require_safe
 def job_detail(request: HttpRequest, job: int) -> HttpResponse:
-    """A workbook job's progress, refreshed while it runs, then its outcome. Every lead
-    user sees every job: the department works as one."""
-    file_job = get_object_or_404(FileJob.objects.select_related("created_by"), pk=job)
+    """A file job's progress, refreshed while it runs, then its outcome: for the lead
+    department every job, for a unit its own round workbook's (scoring.access)."""
+    file_job = get_job_for_user(request.user, job)
     summary = ""
-    if file_job.kind == FileJob.Kind.IMPORT_WORKBOOK and file_job.status == FileJob.Status.DONE:
-        summary = _summary_message(ImportSummary(**file_job.summary))
-    return render(request, "scoring/workbook_job.html", {"job": file_job, "summary": summary})
+    if file_job.status == FileJob.Status.DONE:
+        if file_job.kind == FileJob.Kind.IMPORT_WORKBOOK:
+            summary = _summary_message(ImportSummary(**file_job.summary))
+        elif file_job.kind == FileJob.Kind.IMPORT_UNIT_WORKBOOK:
+            summary = _("Imported: %(count)s cells changed.") % {
+                "count": file_job.summary["changed"]
+            }
+    round_name = ""
+    if file_job.round_code:
+        names = Round.objects.filter(cycle__year=file_job.year, code=file_job.round_code)
+        round_name = names.values_list("name", flat=True).first() or file_job.round_code
+    return render(
+        request,
+        "scoring/workbook_job.html",
+        {"job": file_job, "summary": summary, "round_name": round_name},
+    )
 
 
-@require_role(LEAD)
+@require_role(LEAD, UNIT)
 @require_safe
 def job_result(request: HttpRequest, job: int) -> FileResponse:
     """The file a finished export job wrote."""
-    file_job = get_object_or_404(FileJob, pk=job, status=FileJob.Status.DONE)
+    file_job = get_job_for_user(request.user, job, status=FileJob.Status.DONE)
     if not file_job.result:
         raise Http404
     return file_response(file_job.result, name=file_job.result.name.rsplit("/", 1)[-1])

@@ -118,3 +118,86 @@ def test_unit_workbook_not_a_workbook(client, unit_user, world):
     url = reverse("scoring:unit_workbook", kwargs={"year": 2024, "round": "april"})
     response = client.post(url, {"file": SimpleUploadedFile("a.xlsx", b"PK\x03\x04garbage")})
     assert response.context["problems"] == ["not an Excel workbook (.xlsx), or it cannot be read"]
+
+
+def test_unit_workbook_of_a_national_round_is_written_and_read_back_by_jobs(
+    client, unit_user, other_unit, world, county, settings, django_capture_on_commit_callbacks
+):
+    from scoring.models import FileJob
+
+    settings.WORKBOOK_ASYNC_ROWS = 3  # 2 counties × 2 rule items of the unit
+    client.force_login(unit_user)
+    url = reverse("scoring:unit_workbook_download", kwargs={"year": 2024, "round": "annual"})
+    page = client.get(url)
+    assert (page.status_code, FileJob.objects.count()) == (200, 0)
+    assert 'id="export-start"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url)
+    job = FileJob.objects.get()
+    assert started["Location"] == reverse("scoring:workbook_job", kwargs={"job": job.pk})
+    job.refresh_from_db()
+    assert (job.kind, job.status, job.unit, job.round_code) == (
+        "export_unit_workbook", "done", unit_user.unit, "annual",
+    )  # fmt: skip
+    result = reverse("scoring:workbook_job_result", kwargs={"job": job.pk})
+    body = client.get(started["Location"]).content.decode()
+    assert result in body
+    assert reverse("scoring:unit_workbook", kwargs={"year": 2024, "round": "annual"}) in body
+    download = client.get(result)
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    ws = book["年度数据"]
+    assert [r[:2] for r in ws.iter_rows(min_row=2, values_only=True)] == [
+        ("101", "A01-1"), ("102", "A01-1"), ("101", "A01-2"), ("102", "A01-2"),
+    ]  # fmt: skip
+
+    # Back filled in: the upload runs as a job too, with the same checks.
+    ws["C2"], ws["C3"] = 91, 72
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload_url = reverse("scoring:unit_workbook", kwargs={"year": 2024, "round": "annual"})
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(
+            upload_url, {"file": SimpleUploadedFile("填报.xlsx", buffer.getvalue())}
+        )
+    upload_job = FileJob.objects.get(kind="import_unit_workbook")
+    assert posted["Location"] == reverse("scoring:workbook_job", kwargs={"job": upload_job.pk})
+    upload_job.refresh_from_db()
+    assert (upload_job.status, upload_job.summary, upload_job.source.name) == (
+        "done", {"changed": 2}, "",
+    )  # fmt: skip
+    assert sorted(
+        AnnualInput.objects.filter(actual__isnull=False).values_list("county__code", "actual")
+    ) == [("101", Decimal(91)), ("102", Decimal(72))]
+    assert "2 cells changed" in client.get(posted["Location"]).content.decode()
+
+    # Another unit's user does not find these jobs.
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="unit-other", role="unit", unit=other_unit))
+    assert client.get(started["Location"]).status_code == 404
+    assert client.get(result).status_code == 404
+
+
+def test_unit_workbook_upload_job_lists_every_problem_and_saves_nothing(
+    client, unit_user, world, settings, django_capture_on_commit_callbacks
+):
+    from scoring.models import FileJob
+
+    settings.WORKBOOK_ASYNC_ROWS = 3
+    client.force_login(unit_user)
+    book = openpyxl.Workbook()
+    book.active.title = "年度数据"
+    book.active.append(["县区代码", "项目代码", "实际值", "目标值"])
+    book.active.append(["999", "A01-1", 5, None])
+    book.active.append(["101", "A01-1", "abc", None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    url = reverse("scoring:unit_workbook", kwargs={"year": 2024, "round": "annual"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": SimpleUploadedFile("填报.xlsx", buffer.getvalue())})
+    job = FileJob.objects.get()
+    assert (job.status, job.problem_total) == ("failed", len(job.problems))
+    assert job.problem_total >= 2
+    assert AnnualInput.objects.filter(actual__isnull=False).count() == 0
+    body = client.get(reverse("scoring:workbook_job", kwargs={"job": job.pk})).content.decode()
+    assert 'id="import-problems"' in body

@@ -151,7 +151,8 @@ def test_workbook_job_is_seen_by_every_lead_user_and_no_other_role(
 
     job = FileJob.objects.create(kind="export_workbook", year=2024, created_by=lead)
     other_lead = UserFactory(username="lead2", role="lead")
-    for user, expected in ((other_lead, 200), (unit_user, 403), (county_user, 403)):
+    # A unit sees only its own round workbook's jobs: the lead department's is not found.
+    for user, expected in ((other_lead, 200), (unit_user, 404), (county_user, 403)):
         client.force_login(user)
         assert client.get(_job_url(job)).status_code == expected
 
