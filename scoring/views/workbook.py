@@ -135,9 +135,9 @@ def large_export(
             cycle=cycle, actor=request.user, kind=kind, round_code=round_code, unit=unit
         )
         return redirect("scoring:workbook_job", job=job.pk)
-    earlier = FileJob.objects.filter(
-        kind=kind, year=cycle.year, round_code=round_code, unit=unit, status=FileJob.Status.DONE
-    ).select_related("created_by")[:5]
+    same = FileJob.objects.filter(kind=kind, year=cycle.year, round_code=round_code, unit=unit)
+    running = same.filter(status__in=[FileJob.Status.QUEUED, FileJob.Status.RUNNING])
+    earlier = same.filter(status=FileJob.Status.DONE).exclude(result="")
     return render(
         request,
         "scoring/export_start.html",
@@ -146,7 +146,9 @@ def large_export(
             "round": rnd,
             "title": FileJob.Kind(kind).label,
             "back": back,
-            "earlier": [job for job in earlier if job.result],
+            # One being written already: follow it rather than start the same again.
+            "running": running.select_related("created_by")[:5],
+            "earlier": earlier.select_related("created_by")[:5],
         },
     )
 

@@ -184,10 +184,15 @@ def test_results_workbook_of_a_large_year_is_written_by_a_job(
     sheet = openpyxl.load_workbook(io.BytesIO(data))["结果"]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["101", "102"]
     assert download["Content-Disposition"].startswith("attachment;")
-    # The next visit offers the file written before.
+    # The next visit offers the file written before, and one being written is followed.
     again = client.get(export).content.decode()
-    assert 'id="export-earlier"' in again
+    assert 'id="export-earlier"' in again and 'id="export-running"' not in again
     assert reverse("scoring:workbook_job_result", kwargs={"job": job.pk}) in again
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(export)  # queued, not run yet
+    queued = FileJob.objects.get(status="queued")
+    again = client.get(export).content.decode()
+    assert 'id="export-running"' in again and _job_url(queued) in again
 
 
 def test_results_workbook_job_of_an_uncomputed_year_fails_with_the_reason(
