@@ -13,9 +13,9 @@ import xlsxwriter
 from django.conf import settings
 
 from alerts.models import DiagnosisFlag, Warning
-from assessment.models import Cycle, Round
+from assessment.models import Round
 from scoring.models import FileJob
-from scoring.services.jobs import job_round, run_export
+from scoring.services.jobs import job_round, store_result
 from scoring.workbook.spreadsheets import open_for_writing
 
 WARNINGS_SHEET = "预警"
@@ -47,10 +47,10 @@ def warnings_filename(round: Round) -> str:
 def run_warnings_export(job: FileJob) -> None:
     """The runner of the warnings workbook's job (registered in ``AlertsConfig.ready``)."""
 
-    def write(cycle: Cycle, out) -> None:
-        write_warnings_workbook(round=job_round(job, cycle), out=out)
-
-    run_export(job, write, f"warnings-%(year)s-{job.round_code}.xlsx")
+    rnd = job_round(job)
+    store_result(
+        job, warnings_filename(rnd), lambda out: write_warnings_workbook(round=rnd, out=out)
+    )
 
 
 def write_warnings_workbook(*, round: Round, out: str | os.PathLike | BinaryIO) -> None:

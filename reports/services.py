@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from assessment.models import Cycle
 from indicators.models import Indicator
 from scoring.models import CountyResult, FileJob, Grade, IndicatorResult, IndicatorStat
-from scoring.services.jobs import JobRefused, run_export
+from scoring.services.jobs import JobRefused, job_cycle, store_result
 from scoring.workbook.spreadsheets import column_width, open_for_writing
 
 RESULTS_SHEET = "结果"
@@ -115,10 +115,15 @@ def is_large_results(cycle: Cycle) -> bool:
     return cells > settings.WORKBOOK_ASYNC_CELLS
 
 
+def results_filename(cycle: Cycle) -> str:
+    return _("appraisal-results-%(year)s.xlsx") % {"year": cycle.year}
+
+
 def run_results_export(job: FileJob) -> None:
     """The runner of the results workbook's job (registered in ``ReportsConfig.ready``)."""
+    cycle = job_cycle(job)
 
-    def write(cycle: Cycle, out) -> None:
+    def write(out) -> None:
         try:
             write_results_workbook(cycle=cycle, out=out)
         except ResultsNotComputed as exc:
@@ -126,7 +131,7 @@ def run_results_export(job: FileJob) -> None:
                 _("The %(year)s results have not been computed yet.") % {"year": cycle.year}
             ) from exc
 
-    run_export(job, write, _("appraisal-results-%(year)s.xlsx"))
+    store_result(job, results_filename(cycle), write)
 
 
 def _write_results_sheet(workbook, bold, cents, counties, indicators, points) -> None:

@@ -26,6 +26,7 @@ def get_job_for_user(user: User, pk: int, **filters) -> FileJob:
     """A file job as ``user`` may see it: the lead department every job (the department
     works as one), a unit only its own round workbook's jobs; anyone else gets 404."""
     job = get_object_or_404(FileJob.objects.select_related("created_by", "unit"), pk=pk, **filters)
-    if user.is_lead or (user.is_unit and job.unit_id is not None and job.unit_id == user.unit_id):
+    # A unit user always has a unit (a check constraint): a job without one is never theirs.
+    if user.is_lead or (user.is_unit and job.unit_id == user.unit_id):
         return job
     raise Http404

@@ -5,7 +5,7 @@ import statistics
 from collections import Counter
 from io import BytesIO
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -18,7 +18,7 @@ from assessment.access import LEAD, require_role
 from assessment.models import Unit
 from indicators.models import Indicator
 from scoring.models import Exemption, FileJob, Progress
-from scoring.views.workbook import large_export
+from scoring.views.workbook import export_by_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -165,17 +165,16 @@ def _all_flagged(counties, flags, cases):
 def round_warnings_xlsx(request: HttpRequest, year: int, round: str) -> HttpResponse:
     """The warnings workbook of a round; a national round's is written by a job."""
     rnd = get_round_or_404(year, round)
-    if is_large_warnings(rnd):
-        back = reverse("alerts:round_summary", kwargs={"year": year, "round": rnd.code})
-        return large_export(
-            request,
-            rnd.cycle,
-            kind=FileJob.Kind.EXPORT_WARNINGS,
-            back=back,
-            rnd=rnd,
-        )
-    if request.method == "POST":  # only a job is started by a POST
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    by_job = export_by_job(
+        request,
+        rnd.cycle,
+        large=is_large_warnings(rnd),
+        kind=FileJob.Kind.EXPORT_WARNINGS,
+        back=reverse("alerts:round_summary", kwargs={"year": year, "round": rnd.code}),
+        rnd=rnd,
+    )
+    if by_job is not None:
+        return by_job
     buffer = BytesIO()
     write_warnings_workbook(round=rnd, out=buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

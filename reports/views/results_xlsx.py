@@ -1,16 +1,21 @@
 import io
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
-from reports.services import ResultsNotComputed, is_large_results, write_results_workbook
+from reports.services import (
+    ResultsNotComputed,
+    is_large_results,
+    results_filename,
+    write_results_workbook,
+)
 from scoring.models import FileJob
-from scoring.views.workbook import large_export
+from scoring.views.workbook import export_by_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,11 +26,15 @@ def results_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     """The results workbook of a year (spec/workbook.md, ``export_results``); a province's
     or a nation's is written by a background job (``reports.services.run_results_export``)."""
     cycle = get_cycle_or_404(year)
-    if is_large_results(cycle):
-        back = reverse("scoring:results", kwargs={"year": cycle.year})
-        return large_export(request, cycle, kind=FileJob.Kind.EXPORT_RESULTS, back=back)
-    if request.method == "POST":  # only a job is started by a POST
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    by_job = export_by_job(
+        request,
+        cycle,
+        large=is_large_results(cycle),
+        kind=FileJob.Kind.EXPORT_RESULTS,
+        back=reverse("scoring:results", kwargs={"year": cycle.year}),
+    )
+    if by_job is not None:
+        return by_job
     buffer = io.BytesIO()
     try:
         write_results_workbook(cycle=cycle, out=buffer)
@@ -39,6 +48,6 @@ def results_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     return FileResponse(
         buffer,
         as_attachment=True,
-        filename=_("appraisal-results-%(year)s.xlsx") % {"year": cycle.year},
+        filename=results_filename(cycle),
         content_type=XLSX,
     )

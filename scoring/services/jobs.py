@@ -12,6 +12,7 @@ import logging
 import tempfile
 from collections.abc import Callable
 from datetime import timedelta
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files import File
@@ -24,9 +25,14 @@ from assessment.services import CycleReadOnly
 from indicators.models import RuleItem
 from scoring.models import FileJob
 from scoring.tasks import run_file_job_task
-from scoring.workbook.exporter import write_cycle_workbook
+from scoring.workbook.exporter import cycle_workbook_filename, write_cycle_workbook
 from scoring.workbook.importer import CycleExists, WorkbookInvalid, import_workbook
-from scoring.workbook.unit import UnitWorkbookInvalid, import_unit_workbook, write_unit_workbook
+from scoring.workbook.unit import (
+    UnitWorkbookInvalid,
+    import_unit_workbook,
+    unit_workbook_filename,
+    write_unit_workbook,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -157,48 +163,51 @@ def _run_import(job: FileJob) -> None:
         job.summary = {name: getattr(summary, name) for name in summary.__dataclass_fields__}
 
 
-def run_export(job: FileJob, write: Callable, filename: str) -> None:
-    """The body of an export runner: ``write(cycle, out)`` writes the file of the job's year,
-    stored as the job's result under ``filename % {"year": year}``. A year that no longer
-    exists fails the job; ``write`` raises :class:`JobRefused` to fail it with a reason."""
+def job_cycle(job: FileJob) -> Cycle:
+    """The year a job names; :class:`JobRefused` when it no longer exists."""
     cycle = Cycle.objects.filter(year=job.year).first()
     if cycle is None:
         raise JobRefused(_("The year %(year)s no longer exists.") % {"year": job.year})
-    with tempfile.TemporaryFile() as out:
-        write(cycle, out)
-        out.seek(0)
-        job.result.save(filename % {"year": cycle.year}, File(out), save=False)
-    job.status = FileJob.Status.DONE
+    return cycle
 
 
-def _run_export(job: FileJob) -> None:
-    run_export(job, write_cycle_workbook, _("appraisal-workbook-%(year)s.xlsx"))
-
-
-def job_round(job: FileJob, cycle: Cycle) -> Round:
+def job_round(job: FileJob) -> Round:
     """The round a round file's job names; :class:`JobRefused` when it no longer exists."""
-    rnd = Round.objects.filter(cycle=cycle, code=job.round_code).first()
+    rnd = Round.objects.filter(cycle=job_cycle(job), code=job.round_code).first()
     if rnd is None:
         raise JobRefused(
             _("The round %(round)s of %(year)s no longer exists.")
-            % {"round": job.round_code, "year": cycle.year}
+            % {"round": job.round_code, "year": job.year}
         )
     return rnd
 
 
-def _run_unit_export(job: FileJob) -> None:
-    def write(cycle: Cycle, out) -> None:
-        write_unit_workbook(round=job_round(job, cycle), unit=job.unit, out=out)
+def store_result(job: FileJob, name: str, write: Callable[[BinaryIO], None]) -> None:
+    """The end of an export runner: ``write(out)`` writes the file, kept as the job's result
+    under ``name``; the job is done."""
+    with tempfile.TemporaryFile() as out:
+        write(out)
+        out.seek(0)
+        job.result.save(name, File(out), save=False)
+    job.status = FileJob.Status.DONE
 
-    name = f"%(year)s-{job.round_code}-{job.unit.code}.xlsx"
-    run_export(job, write, name)
+
+def _run_export(job: FileJob) -> None:
+    cycle = job_cycle(job)
+    store_result(job, cycle_workbook_filename(cycle), lambda out: write_cycle_workbook(cycle, out))
+
+
+def _run_unit_export(job: FileJob) -> None:
+    rnd = job_round(job)
+    store_result(
+        job,
+        unit_workbook_filename(rnd, job.unit),
+        lambda out: write_unit_workbook(round=rnd, unit=job.unit, out=out),
+    )
 
 
 def _run_unit_import(job: FileJob) -> None:
-    cycle = Cycle.objects.filter(year=job.year).first()
-    if cycle is None:
-        raise JobRefused(_("The year %(year)s no longer exists.") % {"year": job.year})
-    rnd = job_round(job, cycle)
+    rnd = job_round(job)
     try:
         with job.source.open("rb") as fh:
             changed = import_unit_workbook(

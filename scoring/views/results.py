@@ -2,7 +2,7 @@
 
 Computing runs as a Celery task (eager without a broker). The button records in the session
 when it asked; the results page then knows whether the latest request is still running. A
-refused computation — by the button, the command or the nightly job — stores every reason
+computation job refused — started by the button or the nightly ranking — keeps every reason
 (:class:`scoring.models.ResultsRefusal`), which the page shows to every lead user until a
 computation succeeds: the page never loads the whole year to find missing inputs itself.
 """

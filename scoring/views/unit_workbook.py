@@ -3,7 +3,7 @@ it back (the same checks as the grid, all or nothing, every problem listed). A n
 round's workbook (thousands of counties) is written and read back by a job."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +14,13 @@ from scoring.forms import WorkbookUploadForm
 from scoring.models import FileJob
 from scoring.services.jobs import is_large_unit_round, start_import_job
 from scoring.views.entry import get_round_or_404
-from scoring.views.workbook import large_export
-from scoring.workbook.unit import UnitWorkbookInvalid, import_unit_workbook, write_unit_workbook
+from scoring.views.workbook import export_by_job
+from scoring.workbook.unit import (
+    UnitWorkbookInvalid,
+    import_unit_workbook,
+    unit_workbook_filename,
+    write_unit_workbook,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,20 +77,19 @@ def unit_workbook_download(request: HttpRequest, year: int, round: str) -> HttpR
     cycle = get_cycle_or_404(year)
     rnd = get_round_or_404(cycle, round)
     unit = request.user.unit
-    if is_large_unit_round(rnd, unit):
-        back = reverse("scoring:unit_workbook", kwargs={"year": cycle.year, "round": rnd.code})
-        return large_export(
-            request,
-            cycle,
-            kind=FileJob.Kind.EXPORT_UNIT_WORKBOOK,
-            back=back,
-            rnd=rnd,
-            unit=unit,
-        )
-    if request.method == "POST":  # only a job is started by a POST
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    by_job = export_by_job(
+        request,
+        cycle,
+        large=is_large_unit_round(rnd, unit),
+        kind=FileJob.Kind.EXPORT_UNIT_WORKBOOK,
+        back=reverse("scoring:unit_workbook", kwargs={"year": cycle.year, "round": rnd.code}),
+        rnd=rnd,
+        unit=unit,
+    )
+    if by_job is not None:
+        return by_job
     response = HttpResponse(content_type=XLSX)
-    name = f"{cycle.year}-{rnd.code}-{unit.code}.xlsx"
+    name = unit_workbook_filename(rnd, unit)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     write_unit_workbook(round=rnd, unit=unit, out=response)
     return response

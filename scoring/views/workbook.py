@@ -23,7 +23,7 @@ from scoring.services.jobs import (
     start_export_job,
     start_import_job,
 )
-from scoring.workbook.exporter import write_cycle_workbook
+from scoring.workbook.exporter import cycle_workbook_filename, write_cycle_workbook
 from scoring.workbook.importer import CycleExists, WorkbookInvalid, import_workbook
 from scoring.workbook.write import ImportSummary
 
@@ -108,27 +108,38 @@ def cycle_download(request: HttpRequest, year: int) -> HttpResponse:
     """The filled workbook of one year, in the layout the upload reads back; a large year's
     is written by a background job whose page gives the file when it is ready."""
     cycle = get_cycle_or_404(year)
-    if is_large_cycle(cycle):
-        back = reverse("scoring:workbook")
-        return large_export(request, cycle, kind=FileJob.Kind.EXPORT_WORKBOOK, back=back)
-    if request.method == "POST":  # only a job is started by a POST
-        return HttpResponseNotAllowed(["GET", "HEAD"])
-    return _xlsx_response(cycle, _("appraisal-workbook-%(year)s.xlsx") % {"year": cycle.year})
+    by_job = export_by_job(
+        request,
+        cycle,
+        large=is_large_cycle(cycle),
+        kind=FileJob.Kind.EXPORT_WORKBOOK,
+        back=reverse("scoring:workbook"),
+    )
+    if by_job is not None:
+        return by_job
+    return _xlsx_response(cycle, cycle_workbook_filename(cycle))
 
 
-def large_export(
+def export_by_job(
     request: HttpRequest,
     cycle: Cycle,
     *,
+    large: bool,
     kind: str,
     back: str,
     rnd: Round | None = None,
     unit=None,
-) -> HttpResponse:
-    """A file too large to write within a request (gunicorn stops one after 30 s): the GET
-    says so and lists the same files written before; the POST starts a job and goes to its
-    page. A GET never starts a job (a link followed twice, a prefetch). A round's file names
-    its round ``rnd``, a unit's own file its ``unit``."""
+) -> HttpResponse | None:
+    """The answer of a download view whose file may be too large to write within a request
+    (gunicorn stops one after 30 s), or None when the view writes the file itself.
+
+    A ``large`` file: the GET says so and lists the same files written before or being
+    written; the POST starts a job and goes to its page. A GET never starts a job (a link
+    followed twice, a prefetch), and only a large file's download takes a POST. A round's
+    file names its round ``rnd``, a unit's own file its ``unit``; ``back`` is the way back.
+    """
+    if not large:
+        return HttpResponseNotAllowed(["GET", "HEAD"]) if request.method == "POST" else None
     round_code = rnd.code if rnd is not None else ""
     if request.method == "POST":
         job = start_export_job(

@@ -11,6 +11,7 @@ longer than a sheet's limit continues on numbered sheets (年度数据2, …) as
 from decimal import Decimal
 
 import xlsxwriter
+from django.utils.translation import gettext as _
 
 from assessment.models import Adjustment, Cycle, Round, Veto
 from indicators.models import Indicator, RuleItem
@@ -51,6 +52,10 @@ HEADER_FORMAT = {
 
 # Column widths, in characters, by column key; 12 otherwise.
 WIDTHS = {"name": 28, "category": 16, "params": 36, "reason": 40, "key": 16}
+
+
+def cycle_workbook_filename(cycle: Cycle) -> str:
+    return _("appraisal-workbook-%(year)s.xlsx") % {"year": cycle.year}
 
 
 def write_cycle_workbook(cycle: Cycle | None, out, *, sheet_rows: int = SHEET_DATA_ROWS) -> None:

@@ -48,6 +48,10 @@ def _scope(round: Round, unit: Unit):
     return indicators, counties, exempt
 
 
+def unit_workbook_filename(round: Round, unit: Unit) -> str:
+    return f"{round.cycle.year}-{round.code}-{unit.code}.xlsx"
+
+
 def write_unit_workbook(*, round: Round, unit: Unit, out) -> None:
     """Write the template of ``unit``'s indicators in ``round`` to ``out``, pre-filled with
     the values entered so far. Exempt (county, indicator) pairs have no row."""
