@@ -11,16 +11,16 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from alerts.models import Rectification, Warning
 from assessment.audit import record_event
+from assessment.mail import county_users, send_to_users
 from assessment.models import Cycle, Round, User
 
 logger = logging.getLogger(__name__)
@@ -151,30 +151,23 @@ def _notify_county(*, round: Round, county_id: int) -> int | None:
         if not warnings:
             return None
         Warning.objects.filter(pk__in=[w.pk for w in warnings]).update(notified_at=timezone.now())
-        recipients = list(
-            User.objects.filter(county_id=county_id, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-        if not recipients:
-            return 0
         # Sent inside the claim: if sending fails, the claim rolls back and a retry sends.
-        subject, body = _message(round, warnings)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        return 1
+        return send_to_users(
+            users=county_users(county_id), render=lambda: _message(round, warnings)
+        )
 
 
 def _message(round: Round, warnings: list[Warning]) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "round": round,
-            "county": warnings[0].county,
-            "warnings": warnings,
-            "inbox_url": settings.SITE_URL.rstrip("/") + reverse("alerts:inbox"),
-        }
-        subject = render_to_string("alerts/email/warnings_subject.txt", context)
-        body = render_to_string("alerts/email/warnings_body.txt", context)
-    return " ".join(subject.split()), body
+    """The subject and body of a county's warnings email, in the active language."""
+    context = {
+        "round": round,
+        "county": warnings[0].county,
+        "warnings": warnings,
+        "inbox_url": settings.SITE_URL.rstrip("/") + reverse("alerts:inbox"),
+    }
+    subject = render_to_string("alerts/email/warnings_subject.txt", context)
+    body = render_to_string("alerts/email/warnings_body.txt", context)
+    return subject, body
 
 
 def rectification_state(warning: Warning) -> Rectification | None:

@@ -6,17 +6,17 @@ rectification (:func:`alerts.rectifications.submit_plan`). Every change is audit
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.audit import audit_actor
 from alerts.models import DiagnosisCase, DiagnosisFlag
+from assessment.mail import county_users, send_to_users
 from assessment.models import County, Round, User
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 
@@ -127,8 +127,8 @@ def notify_case(*, case_id: int) -> int:
     """Email the county's users that recommendations were sent to them, once per sending.
 
     Side effects: claims the case (``notified_at``, a conditional update) and sends one
-    email in the same transaction, so that a failed send is retried and a second run sends
-    nothing. Returns the number of emails sent (0 or 1).
+    email per language of its users in the same transaction, so that a failed send is
+    retried and a second run sends nothing. Returns the number of emails sent.
     """
     with transaction.atomic():
         claimed = DiagnosisCase.objects.filter(
@@ -137,20 +137,14 @@ def notify_case(*, case_id: int) -> int:
         if not claimed:
             return 0
         case = DiagnosisCase.objects.select_related("round__cycle", "county").get(pk=case_id)
-        recipients = list(
-            User.objects.filter(county_id=case.county_id, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-        if not recipients:
-            return 0
-        with translation.override(settings.LANGUAGE_CODE):
+
+        def render() -> tuple[str, str]:
             context = {
                 "case": case,
                 "url": settings.SITE_URL.rstrip("/")
                 + reverse("alerts:case", kwargs={"case": case.pk}),
             }
             subject = render_to_string("alerts/email/case_subject.txt", context)
-            body = render_to_string("alerts/email/case_body.txt", context)
-        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, recipients)
-    return 1
+            return subject, render_to_string("alerts/email/case_body.txt", context)
+
+        return send_to_users(users=county_users(case.county_id), render=render)

@@ -11,18 +11,18 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.audit import audit_actor
 from alerts.models import DiagnosisCase, Rectification, RectificationStep, Warning
 from alerts.services import set_warning_status
+from assessment.mail import county_users, send_to_users
 from assessment.models import User
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 from assessment.uploads import safe_name
@@ -197,14 +197,7 @@ def remind_deadlines(*, today: date | None = None) -> int:
 
 
 def _send_reminder(rect: Rectification, today: date) -> None:
-    recipients = list(
-        User.objects.filter(county_id=rect.county_id, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
+    def render() -> tuple[str, str]:
         context = {
             "rect": rect,
             "days": (rect.deadline - today).days,
@@ -212,5 +205,6 @@ def _send_reminder(rect: Rectification, today: date) -> None:
             + reverse("alerts:rectification", kwargs={"rectification": rect.pk}),
         }
         subject = render_to_string("alerts/email/reminder_subject.txt", context)
-        body = render_to_string("alerts/email/reminder_body.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, recipients)
+        return subject, render_to_string("alerts/email/reminder_body.txt", context)
+
+    send_to_users(users=county_users(rect.county_id), render=render)

@@ -70,11 +70,11 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["unit", "county"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Role"), {"fields": ("role", "unit", "county")}),
+        (_("Role"), {"fields": ("role", "unit", "county", "language")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        (_("Role"), {"fields": ("role", "unit", "county")}),
+        (_("Role"), {"fields": ("role", "unit", "county", "language")}),
     )
 
 

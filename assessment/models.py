@@ -83,6 +83,19 @@ class User(AbstractUser):
         verbose_name=_("county"),
     )
 
+    class Language(models.TextChoices):
+        # The languages of settings.LANGUAGES; labels in their own language, as a switch shows.
+        ZH_HANS = "zh-hans", "简体中文"
+        EN = "en", "English"
+
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ZH_HANS,
+        help_text=_("The language of the pages and of the emails this account receives."),
+    )
+
     objects = UserManager()
 
     class Meta(AbstractUser.Meta):
