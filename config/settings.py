@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "scoring",
     "alerts",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

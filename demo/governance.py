@@ -18,11 +18,10 @@ from assessment.models import (
     Veto,
     VetoItem,
 )
+from demo.plan import DRAFT_YEAR
 from indicators.models import Category, Indicator, IndicatorProposal, RuleItem
 from indicators.services import admission
 from indicators.services.yearcopy import copy_cycle
-
-DRAFT_YEAR = 2027
 
 VETO_ITEMS = (
     ("发生较大及以上生产安全责任事故", "《江川市安全生产党政同责实施办法》第二十条", 2020, None),

@@ -1,4 +1,4 @@
-"""The layers hold: assessment → indicators → scoring → alerts → reports (STYLE.md).
+"""The layers hold: assessment → indicators → scoring → alerts → reports → demo (STYLE.md).
 
 The frame of the year (``assessment``) is at the bottom. A lower app never imports a higher
 one, none of its models refers to a higher app's model (by class or by string label), and
@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["assessment", "indicators", "scoring", "alerts", "reports"]
+LAYERS = ["assessment", "indicators", "scoring", "alerts", "reports", "demo"]
 
 
 def _allowed(app: str) -> set[str]:

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from reports.demo import AUGUST_ENTRY, CURRENT_YEAR, LATE_UNIT_AUGUST, RETURN_COMMENT
+from demo.plan import AUGUST_ENTRY, CURRENT_YEAR, LATE_UNIT_AUGUST, RETURN_COMMENT
 from scoring.models import EntryState
 from scoring.services import entry
 

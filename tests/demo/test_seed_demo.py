@@ -9,9 +9,9 @@ from django.utils import translation
 
 from alerts.models import Warning
 from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
+from demo.plan import LATE_UNIT_AUGUST, MISSING_APRIL
 from indicators.models import Indicator, Method, RuleItem
 from indicators.params import parse_params
-from reports.demo import LATE_UNIT_AUGUST, MISSING_APRIL
 from reports.models import Objection, Publication
 from scoring.models import AnnualInput, CountyResult, Exemption, Progress
 
@@ -52,7 +52,7 @@ def test_seed_demo_builds_the_demo_city_with_force(settings, client):
         "active",
         "draft",
     ]
-    cycles.pop(2027)  # next year's draft: tests/reports/test_demo_governance.py
+    cycles.pop(2027)  # next year's draft: tests/demo/test_demo_governance.py
 
     # Past years published (the last one corrected by an upheld objection), this year not.
     published = {p.cycle.year: p for p in Publication.objects.filter(published=True)}

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils.translation import gettext as _
 
-from reports.demo import CURRENT_YEAR, DEFAULT_PASSWORD, YEARS, build_demo
-from reports.demo_governance import DRAFT_YEAR
+from demo.build import build_demo
+from demo.plan import CURRENT_YEAR, DEFAULT_PASSWORD, DRAFT_YEAR, YEARS
 
 
 def _width(text: str) -> int:
