@@ -1,16 +1,19 @@
-"""The home page: one view, three faces — the lead department's year at a glance, a unit's
-indicators, a county's own latest published result."""
+"""The home page: one view, three faces, each opening on the reader's to-do list
+(:mod:`reports.todo`) — then the lead department's year at a glance, a unit's indicators, a
+county's own latest published result."""
 
 from collections import Counter
 
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from assessment.access import ALL_ROLES, request_cycle, require_role
 from assessment.models import User
 from indicators.models import Indicator
+from reports.todo import county_todo, lead_todo, pending, unit_todo
 from scoring.models import CountyResult, IndicatorResult
 
 
@@ -33,14 +36,16 @@ def _lead_home(request: HttpRequest) -> HttpResponse:
             indicators=Count("id"), units=Count("unit", distinct=True), weights=Sum("weight")
         )
         weights = figures["weights"] or 0
+        rounds = list(cycle.rounds.all())
         context.update(
             counties=cycle.counties.count(),
             indicators=figures["indicators"],
             units=figures["units"],
             weights=weights,
             weights_ok=weights == cycle.total_points,
-            rounds=list(cycle.rounds.all()),
+            rounds=rounds,
             results=CountyResult.objects.filter(cycle=cycle).count(),
+            todo=pending(lead_todo(cycle=cycle, rounds=rounds, today=timezone.localdate())),
         )
     return render(request, "reports/home_lead.html", context)
 
@@ -55,6 +60,9 @@ def _unit_home(request: HttpRequest) -> HttpResponse:
             .annotate(item_count=Count("items"))
             .order_by("order", "code")
         )
+    todo = []
+    if cycle is not None:
+        todo = unit_todo(cycle=cycle, unit_id=request.user.unit_id, today=timezone.localdate())
     by_status = Counter(ind.rules_status for ind in indicators)
     statuses = [(label, by_status[value]) for value, label in Indicator.RulesStatus.choices]
     return render(
@@ -66,6 +74,7 @@ def _unit_home(request: HttpRequest) -> HttpResponse:
             "indicators": indicators,
             "statuses": statuses,
             "weights": sum((ind.weight for ind in indicators), 0),
+            "todo": pending(todo),
         },
     )
 
@@ -80,7 +89,8 @@ def _county_home(request: HttpRequest) -> HttpResponse:
         .order_by("-cycle__year")
         .first()
     )
-    context: dict = {"county": request.user.county, "result": result}
+    todo = county_todo(cycle=request_cycle(request), county_id=county_id, now=timezone.now())
+    context: dict = {"county": request.user.county, "result": result, "todo": pending(todo)}
     if result is not None:
         context["county_count"] = CountyResult.objects.filter(cycle=result.cycle).count()
         ranked = dict(
