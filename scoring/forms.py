@@ -31,7 +31,16 @@ class WorkbookUploadForm(forms.Form):
         label=gettext_lazy("Replace the year if it exists"),
         required=False,
         help_text=gettext_lazy(
-            "Replaces the year's indicator system and data in one step; the change is audited."
+            "Replaces the year's indicator system and data in one step, keeping the records "
+            "that hang on the year; the change is audited."
+        ),
+    )
+    discard = forms.BooleanField(
+        label=gettext_lazy("Replace even if records not in the workbook are deleted"),
+        required=False,
+        help_text=gettext_lazy(
+            "Without this, a replace that would delete records (warnings, objections, evidence "
+            "or entry history of an indicator the workbook drops) is refused and lists them."
         ),
     )
 

@@ -32,11 +32,13 @@ def unit_workbook(request: HttpRequest, year: int, round: str) -> HttpResponse:
     rnd = get_round_or_404(cycle, round)
     form = WorkbookUploadForm()
     form.fields.pop("replace")
+    form.fields.pop("discard")
     problems = []
     status = 200
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
         form.fields.pop("replace")
+        form.fields.pop("discard")
         if form.is_valid() and is_large_unit_round(rnd, request.user.unit):
             job = start_import_job(
                 upload=form.cleaned_data["file"],

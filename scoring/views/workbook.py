@@ -50,6 +50,7 @@ def workbook(request: HttpRequest) -> HttpResponse:
                 summary = import_workbook(
                     form.cleaned_data["file"],
                     replace=form.cleaned_data["replace"],
+                    discard=form.cleaned_data["discard"],
                     actor=request.user,
                 )
             except CycleReadOnly as exc:

@@ -21,14 +21,22 @@ from django.utils.translation import gettext as _
 
 from assessment.audit import record_event
 from assessment.models import Cycle
+from assessment.services import ensure_cycle_writable
 from scoring.workbook import data as data_sheets
 from scoring.workbook import definitions
 from scoring.workbook.cells import INVALID
 from scoring.workbook.layout import COUNTIES, UNITS
 from scoring.workbook.reader import Definition, Reader
+from scoring.workbook.replace import records_lost, replace_in_place
 from scoring.workbook.write import ImportSummary, write
 
-__all__ = ["CycleExists", "ImportSummary", "WorkbookInvalid", "import_workbook"]
+__all__ = [
+    "CycleExists",
+    "ImportSummary",
+    "RecordsWouldBeLost",
+    "WorkbookInvalid",
+    "import_workbook",
+]
 
 
 class WorkbookInvalid(Exception):
@@ -49,6 +57,12 @@ class WorkbookInvalid(Exception):
         return self.total - len(self.problems)
 
 
+class RecordsWouldBeLost(WorkbookInvalid):
+    """Replacing the year would delete records that hang on it and are not in the workbook
+    (``discard`` was not asked for). The first line says so and how to replace anyway; one
+    line per record group follows."""
+
+
 class CycleExists(WorkbookInvalid):
     """The workbook's year exists already and ``replace`` was not asked for.
 
@@ -57,17 +71,22 @@ class CycleExists(WorkbookInvalid):
     """
 
 
-def import_workbook(source, *, replace: bool = False, actor=None) -> ImportSummary:
+def import_workbook(
+    source, *, replace: bool = False, discard: bool = False, actor=None
+) -> ImportSummary:
     """Import one cycle from the workbook ``source`` (a path or a binary file-like).
 
     Validates every sheet first and raises :class:`WorkbookInvalid` listing every problem,
-    or :class:`CycleExists` when the year exists and ``replace`` is false; then nothing is
-    written. Otherwise, in one transaction: deletes the year's cycle when replacing (with its
-    indicators, rules, data, results and warnings), creates the cycle (active) with its
-    rounds, creates or renames the counties and units by code, creates the categories,
-    indicators (rules approved), rule items, annual inputs, progress, exemptions,
-    adjustments and vetoes, and writes one audit event (``import_workbook`` or
-    ``import_workbook_replace``) with the counts and the file name.
+    or :class:`CycleExists` when the year exists and ``replace`` is false, or
+    :class:`RecordsWouldBeLost` listing what replacing would delete beyond the workbook's
+    data (records on an indicator it drops, a special assessment's adjustment, a veto's
+    evidence) unless ``discard``; then nothing is written. Otherwise, in one transaction:
+    replaces an existing year in place, keeping the cycle and every record that hangs on it
+    (:mod:`scoring.workbook.replace`), or creates the cycle (active) with its rounds; creates
+    or renames the counties and units by code, writes the categories, indicators (rules
+    approved), rule items, annual inputs, progress, exemptions, adjustments and vetoes, and
+    writes one audit event (``import_workbook`` or ``import_workbook_replace``) with the
+    counts and the file name.
     """
     data, problems, total = read_workbook(source)
     year = data.settings["year"] if data is not None else INVALID
@@ -82,10 +101,18 @@ def import_workbook(source, *, replace: bool = False, actor=None) -> ImportSumma
     with transaction.atomic():
         old = Cycle.objects.select_for_update().filter(year=year).first()
         if old is not None:
-            # Cascades to everything of the year: rounds, categories, indicators, items,
-            # inputs, progress, exemptions, adjustments, vetoes, results and warnings.
-            old.delete()
-        cycle, summary = write(data)
+            ensure_cycle_writable(old)
+            lost = [] if discard else records_lost(old, data)
+            if lost:
+                line = f"{data.year_cell}: " + _(
+                    "replacing the year %(year)s would delete these records, which are not in "
+                    "the workbook; import with --discard-records (the discard option) to "
+                    "replace it anyway"
+                ) % {"year": year}
+                raise RecordsWouldBeLost([line, *lost])
+            cycle, summary = old, replace_in_place(old, data)
+        else:
+            cycle, summary = write(data)
         record_event(
             cycle,
             summary="import_workbook_replace" if old is not None else "import_workbook",

@@ -49,7 +49,15 @@ def write(data: Definition) -> tuple[Cycle, ImportSummary]:
     _annual(cycle, data.annual, county_id, item_id)
     _progress(cycle, data.progress, round_id, county_id, indicator_id)
     _county_entries(cycle, data, county_id, indicator_id)
-    return cycle, ImportSummary(
+    return cycle, summary_of(cycle, data, county_id, unit_id, indicator_id, item_id)
+
+
+def summary_of(
+    cycle: Cycle, data: Definition, county_id: dict, unit_id: dict, indicator_id: dict,
+    item_id: dict,
+) -> ImportSummary:  # fmt: skip
+    """The counts of what writing ``data`` into ``cycle`` wrote."""
+    return ImportSummary(
         year=cycle.year,
         counties=len(county_id),
         units=len(unit_id),

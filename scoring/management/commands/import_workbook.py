@@ -14,17 +14,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="replace the year's definitions and data if the year exists",
+            help="replace the year's definitions and data in place if the year exists, "
+            "keeping the records that hang on it",
+        )
+        parser.add_argument(
+            "--discard-records",
+            action="store_true",
+            dest="discard",
+            help="with --replace: replace even when records not in the workbook would be "
+            "deleted (listed without this option)",
         )
 
     # English whatever the default language: spec/workbook.md fixes these lines for scripts.
     # The web upload shows the same problems in the user's language.
     @no_translations
-    def handle(self, *args, path: str, replace: bool, **options) -> None:
+    def handle(self, *args, path: str, replace: bool, discard: bool, **options) -> None:
         try:
-            summary = import_workbook(path, replace=replace)
+            summary = import_workbook(path, replace=replace, discard=discard)
         except CycleReadOnly as exc:
-            # Replacing the year deletes its cycle, which an archived cycle refuses.
+            # An archived year is not replaced.
             raise CommandError(str(exc)) from exc
         except WorkbookInvalid as exc:
             for problem in exc.problems:
