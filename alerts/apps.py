@@ -12,7 +12,7 @@ class AlertsConfig(AppConfig):
         register_models()
 
         from alerts.workbooks import run_warnings_export
+        from assessment.jobs.services import register_runner
         from scoring.models import FileJob
-        from scoring.services.jobs import register_runner
 
         register_runner(FileJob.Kind.EXPORT_WARNINGS, run_warnings_export)

@@ -11,8 +11,8 @@ from django.utils.translation import pgettext_lazy
 from assessment.models import County, Cycle, Round
 from assessment.uploads import private_file_storage
 from indicators.models import Indicator
-from scoring.engine import warning_reasons
 from scoring.models import VALUE
+from scoring.results.engine import warning_reasons
 
 # The reasons in the spec's words (后三名, 进度滞后, 未报送 in the Chinese interface).
 REASON_LABELS = {

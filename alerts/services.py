@@ -19,9 +19,9 @@ from assessment.bulk import insert_rows
 from assessment.models import Round
 from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator
-from scoring.engine import RoundWarnings, WarningFigures, round_warnings
+from scoring.entry.services import unapproved_entries
 from scoring.models import Exemption, Progress
-from scoring.services.entry import unapproved_entries
+from scoring.results.engine import RoundWarnings, WarningFigures, round_warnings
 
 
 class NotAPreAssessment(ValueError):
@@ -70,7 +70,7 @@ def _figures(f: WarningFigures, expected: Decimal) -> tuple:
 
 def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
     """The engine's warnings for ``rnd`` from the stored progress; no writes. Progress of
-    an entry that is not approved is left out (scoring.services.entry.unapproved_entries).
+    an entry that is not approved is left out (scoring.entry.services.unapproved_entries).
 
     Returns the engine result and the code → id maps of counties and indicators.
     """

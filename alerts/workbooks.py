@@ -13,9 +13,9 @@ import xlsxwriter
 from django.conf import settings
 
 from alerts.models import DiagnosisFlag, Warning
+from assessment.jobs.services import job_round, store_result
 from assessment.models import Round
 from scoring.models import FileJob
-from scoring.services.jobs import job_round, store_result
 from scoring.workbook.spreadsheets import open_for_writing
 
 WARNINGS_SHEET = "预警"

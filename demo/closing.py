@@ -19,7 +19,7 @@ from reports.models import Objection, Publication
 from reports.objections import answer, decide, lodge
 from reports.publication import publish
 from scoring.models import AnnualInput, CountyResult, EntryState
-from scoring.services.results import compute_results, override_grade
+from scoring.results.services import compute_results, override_grade
 
 
 def aware(day: date) -> datetime:

@@ -1,6 +1,6 @@
 """How a sample value would score under a rule item, for the rules form.
 
-The scoring engine lives in a higher app (``scoring.engine``); it registers its functions
+The scoring engine lives in a higher app (``scoring.results.engine``); it registers its functions
 here when it starts (``ScoringConfig.ready``), so that this app shows the engine's own score
 without importing upwards.
 """
@@ -20,7 +20,7 @@ def register_engine(*, score_one, input_problems) -> None:
 @dataclass(frozen=True)
 class Preview:
     score: Decimal | None
-    problems: tuple[str, ...] = ()  # codes of scoring.engine.input_problems
+    problems: tuple[str, ...] = ()  # codes of scoring.results.engine.input_problems
     comparative: bool = False  # the score depends on the other counties
 
 

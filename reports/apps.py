@@ -13,8 +13,8 @@ class ReportsConfig(AppConfig):
 
         register(Objection, Publication)
 
+        from assessment.jobs.services import register_runner
         from reports.services import run_results_export
         from scoring.models import FileJob
-        from scoring.services.jobs import register_runner
 
         register_runner(FileJob.Kind.EXPORT_RESULTS, run_results_export)

@@ -1,7 +1,7 @@
 """How a county's figures came about, in words: the engine's own explanation, formatted.
 
-:func:`scoring.engine.explain_county` records the steps while the scoring functions run; this
-module turns each step code into a sentence in the user's language with its figures filled
+:func:`scoring.results.engine.explain_county` records the steps while the scoring functions
+run; this module turns each step code into a sentence in the user's language with its figures filled
 in, and names the counties, indicators and items.
 """
 
@@ -11,13 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import County, Cycle
-from scoring.engine import (
+from scoring.results.engine import (
     CountyExplanation,
     IncompleteInputs,
     compute_cycle,
     explain_county,
 )
-from scoring.services.results import load_cycle
+from scoring.results.services import load_cycle
 from scoring.values import plain
 
 PLACES = Decimal("0.0001")

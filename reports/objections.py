@@ -22,7 +22,7 @@ from assessment.services import CycleReadOnly
 from indicators.models import Indicator, RuleItem
 from reports.models import Objection, Publication
 from scoring.models import AnnualInput
-from scoring.services.results import ResultsRefused, compute_results
+from scoring.results.services import ResultsRefused, compute_results
 from scoring.values import plain
 
 

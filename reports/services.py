@@ -18,10 +18,10 @@ import xlsxwriter
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from assessment.jobs.services import JobRefused, job_cycle, store_result
 from assessment.models import Cycle
 from indicators.models import Indicator
 from scoring.models import CountyResult, FileJob, Grade, IndicatorResult, IndicatorStat
-from scoring.services.jobs import JobRefused, job_cycle, store_result
 from scoring.workbook.spreadsheets import column_width, open_for_writing
 
 RESULTS_SHEET = "结果"

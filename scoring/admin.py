@@ -13,7 +13,7 @@ from scoring.models import (
     ItemScore,
     Progress,
 )
-from scoring.services.results import override_grade
+from scoring.results.services import override_grade
 
 
 class CellAuditAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):

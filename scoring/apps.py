@@ -10,8 +10,8 @@ class ScoringConfig(AppConfig):
         from assessment.audit import register
         from indicators.preview import register_engine
         from indicators.signals import cycle_copied
-        from scoring.engine import input_problems, score_one
         from scoring.models import CountyResult, Evidence, Exemption
+        from scoring.results.engine import input_problems, score_one
         from scoring.signals import copy_targets
 
         cycle_copied.connect(copy_targets, dispatch_uid="scoring.copy_targets")

@@ -124,7 +124,7 @@ class EntryGridForm(forms.Form):
         self.grid = grid
         self.cells = {}  # field name → (county id, column key)
         # One field made, copied for every cell: a province's grid has thousands of cells.
-        # The page renders the cells from plain values (scoring.views.entry), not widgets.
+        # The page renders the cells from plain values (scoring.entry.views.grid), not widgets.
         prototype = CellField(required=False, max_digits=24, decimal_places=6)
         for county in grid.counties:
             if county.id in grid.exempt:

@@ -69,8 +69,8 @@ class AnnualInput(models.Model):
 
     def clean(self) -> None:
         """Refuse a rule item of another year, and values the item's method cannot take
-        (scoring.engine.input_problems): negatives for ratio, relative, deduction and manual,
-        a manual score outside [0, 100], a ratio target of 0 or less. Blank values are
+        (scoring.results.engine.input_problems): negatives for ratio, relative, deduction and
+        manual, a manual score outside [0, 100], a ratio target of 0 or less. Blank values are
         allowed (entered later)."""
         super().clean()
         _check_years(self, "item")
@@ -275,7 +275,7 @@ class EntryState(models.Model):
     draft, submits it, and the lead department approves (locks) or returns it.
 
     No row means not started. The status changes only through the services of
-    ``scoring.services.entry``, which check the lock guard and audit every change.
+    ``scoring.entry.services``, which check the lock guard and audit every change.
     """
 
     class Status(models.TextChoices):

@@ -7,7 +7,7 @@ from scoring.models import AnnualInput
 
 BATCH = 5000
 
-# Sent by scoring.services.results.compute_results once the results of a cycle are stored,
+# Sent by scoring.results.services.compute_results once the results of a cycle are stored,
 # inside its transaction; arguments: cycle, actor. The reports app marks published results
 # as corrected on it.
 results_computed = Signal()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from assessment.models import Cycle, Round
 from assessment.services import CycleReadOnly
 from scoring.models import ResultsRefusal
-from scoring.services.results import ResultsRefused, compute_results, record_refusal
+from scoring.results.services import ResultsRefused, compute_results, record_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +72,9 @@ def compute_due_results_task() -> dict:
 
 @shared_task(name="scoring.run_file_job")
 def run_file_job_task(*, job_id: int) -> dict:
-    """Run one workbook import or export job (scoring.services.jobs); a job another worker
+    """Run one workbook import or export job (assessment.jobs.services); a job another worker
     already claimed is left alone."""
-    from scoring.services.jobs import run_job
+    from assessment.jobs.services import run_job
 
     job = run_job(job_id=job_id)
     if job is None:
@@ -85,6 +85,6 @@ def run_file_job_task(*, job_id: int) -> dict:
 @shared_task(name="scoring.clean_file_jobs")
 def clean_file_jobs_task() -> dict:
     """Daily: fail the workbook jobs a lost worker left unfinished, delete old jobs' files."""
-    from scoring.services.jobs import clean_jobs
+    from assessment.jobs.services import clean_jobs
 
     return clean_jobs()

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from scoring.views import entry, evidence, history, results, unit_workbook, workbook
+from scoring.entry.views import evidence, history
+from scoring.entry.views import grid as entry
+from scoring.results import views as results
+from scoring.workbook.views import cycle as workbook
+from scoring.workbook.views import unit as unit_workbook
 
 app_name = "scoring"
 

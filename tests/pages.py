@@ -6,7 +6,7 @@ county with scores (90, 80) gets 54 + 32 = 86.00 points.
 
 from decimal import Decimal
 
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 from tests.factories import (
     AnnualInputFactory,
     CategoryFactory,

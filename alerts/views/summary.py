@@ -18,7 +18,7 @@ from assessment.access import LEAD, require_role
 from assessment.models import Unit
 from indicators.models import Indicator
 from scoring.models import Exemption, FileJob, Progress
-from scoring.views.workbook import export_by_job
+from scoring.workbook.views.cycle import export_by_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -4,7 +4,7 @@ approved rules with a reason. Every change checks :func:`rules_lock`, saves and 
 transaction.
 
 :class:`Lock` and :func:`cycle_lock` are shared with the entry of scores
-(``scoring.services.entry``), which builds its guard on them.
+(``scoring.entry.services``), which builds its guard on them.
 """
 
 from dataclasses import dataclass

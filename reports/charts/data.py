@@ -14,9 +14,9 @@ from django.utils.translation import pgettext
 
 from assessment.models import County, Cycle
 from indicators.models import Indicator
-from scoring.engine import competition_rank, grade_lines, round2
 from scoring.models import CountyResult, IndicatorResult, IndicatorStat
-from scoring.services.results import cycle_settings
+from scoring.results.engine import competition_rank, grade_lines, round2
+from scoring.results.services import cycle_settings
 
 HUNDRED = Decimal(100)
 

@@ -15,7 +15,7 @@ from reports.services import (
     write_results_workbook,
 )
 from scoring.models import FileJob
-from scoring.views.workbook import export_by_job
+from scoring.workbook.views.cycle import export_by_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

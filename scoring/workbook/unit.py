@@ -21,8 +21,8 @@ from openpyxl.styles import Font, PatternFill
 from assessment.models import Round, Unit
 from indicators.models import Indicator, RuleItem
 from indicators.params import NEEDS_TARGET
+from scoring.entry import services as entry
 from scoring.models import AnnualInput, Exemption, Progress
-from scoring.services import entry
 from scoring.workbook import data as data_sheets
 from scoring.workbook.layout import ANNUAL, METHOD_NAMES, PROGRESS, ROUND_NAMES
 from scoring.workbook.reader import Reader

@@ -180,8 +180,8 @@ def test_warnings_workbook_of_a_national_round_is_written_by_a_job(
 
 
 def test_warnings_workbook_job_of_a_removed_round_fails_with_the_reason(lead, april):
+    from assessment.jobs.services import run_job
     from scoring.models import FileJob
-    from scoring.services.jobs import run_job
 
     job = FileJob.objects.create(
         kind="export_warnings", year=april.cycle.year, round_code="march", language="en"

@@ -19,7 +19,7 @@ from assessment.models import Cycle, Round
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 from indicators.models import Indicator
 from scoring.models import CountyResult
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 from scoring.tasks import compute_results_task
 from scoring.workbook.importer import import_workbook
 from tests.factories import CycleFactory, RoundFactory

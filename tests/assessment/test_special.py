@@ -13,7 +13,7 @@ from django.utils import translation
 from assessment.governance.special import county_adjustments, record_score
 from assessment.models import Adjustment, Cycle, SpecialScore, SpecialTask
 from scoring.models import CountyResult
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import translation
 from assessment.governance.vetoes import flagged_items, record_review, record_veto, withdraw_veto
 from assessment.models import Cycle, Veto, VetoItem, VetoReview
 from scoring.models import CountyResult
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 

@@ -18,7 +18,7 @@ from alerts.services import close_round
 from assessment.models import Cycle, Round
 from bench.generate import SIZES, Synthetic, seed
 from bench.runner import page_client, page_paths
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 
 QUERIES = {
     "page results": 13,

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from demo.plan import AUGUST_ENTRY, CURRENT_YEAR, LATE_UNIT_AUGUST, RETURN_COMMENT
+from scoring.entry import services as entry
 from scoring.models import EntryState
-from scoring.services import entry
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from reports.charts.draw import draw_figure, texts_of
 from reports.charts.fonts import chart_font_path, missing_glyphs
 from reports.publication import publish
 from scoring.models import AnnualInput
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 from tests.factories import CountyFactory
 from tests.pages import build_cycle, build_manual_cycle
 

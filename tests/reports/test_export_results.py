@@ -29,7 +29,7 @@ from django.utils import translation
 from assessment.models import Veto
 from reports.services import ResultsNotComputed, write_results_workbook
 from scoring.models import CountyResult, Exemption
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 from tests.factories import (
     AnnualInputFactory,
     CountyFactory,

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from reports.models import Publication
 from reports.publication import PublicationRefused, is_published, publish, withdraw
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 from tests.pages import build_cycle
 
 

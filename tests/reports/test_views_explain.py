@@ -5,7 +5,7 @@ from django.urls import reverse
 from assessment.models import Adjustment
 from reports.publication import publish
 from scoring.models import AnnualInput, Exemption
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 from tests.factories import CountyFactory, UnitFactory
 from tests.pages import build_cycle
 

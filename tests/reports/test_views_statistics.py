@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from reports.publication import publish
 from scoring.models import AnnualInput
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 from tests.factories import CountyFactory
 from tests.pages import build_manual_cycle
 

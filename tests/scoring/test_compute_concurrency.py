@@ -9,7 +9,7 @@ from auditlog.models import LogEntry
 from django.db import connection, connections
 
 from scoring.models import CountyResult, IndicatorResult, ItemScore
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 from tests.factories import CountyFactory
 from tests.pages import build_manual_cycle
 

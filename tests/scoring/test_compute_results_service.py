@@ -16,7 +16,7 @@ from scoring.models import (
     IndicatorStat,
     ItemScore,
 )
-from scoring.services.results import MissingInput, ResultsRefused, compute_results
+from scoring.results.services import MissingInput, ResultsRefused, compute_results
 from tests.factories import (
     AnnualInputFactory,
     CountyFactory,

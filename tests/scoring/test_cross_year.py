@@ -11,7 +11,7 @@ from django.utils import translation
 from alerts.services import close_round
 from indicators.models import Indicator, RuleItem
 from scoring.models import AnnualInput, Exemption, Progress
-from scoring.services.results import ResultsRefused, compute_results
+from scoring.results.services import ResultsRefused, compute_results
 from scoring.tasks import compute_results_task
 from tests.factories import RoundFactory
 from tests.pages import build_cycle

@@ -3,7 +3,7 @@
 from decimal import Decimal as D
 
 from indicators.params import parse_params
-from scoring.engine import (
+from scoring.results.engine import (
     CycleSettings,
     IndicatorSpec,
     ItemSpec,

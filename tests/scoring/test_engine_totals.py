@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from indicators.params import parse_params
-from scoring.engine import (
+from scoring.results.engine import (
     CycleSettings,
     IncompleteInputs,
     IndicatorSpec,

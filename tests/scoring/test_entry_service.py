@@ -9,8 +9,8 @@ from django.utils import translation
 
 from assessment.models import Cycle, Round
 from indicators.models import Indicator
+from scoring.entry import services as entry
 from scoring.models import AnnualInput, EntryState, Exemption, Progress
-from scoring.services import entry
 from tests.pages import build_cycle, open_rounds
 
 
@@ -235,7 +235,7 @@ def test_empty_counties_per_indicator(world, county, other_county, lead):
 
 
 def test_compute_results_refuses_while_an_annual_entry_is_not_approved(world, county, lead):
-    from scoring.services.results import ResultsRefused, compute_results
+    from scoring.results.services import ResultsRefused, compute_results
 
     EntryState.objects.create(
         cycle=world["cycle"], round=world["annual"], indicator=world["a02"], status="submitted"

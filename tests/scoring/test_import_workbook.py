@@ -32,7 +32,7 @@ from django.utils import translation
 from assessment.models import Adjustment, County, Cycle, Round, Unit, Veto
 from indicators.models import Category, Indicator, RuleItem
 from scoring.models import AnnualInput, CountyResult, Exemption, Progress
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 from scoring.workbook.importer import (
     CycleExists,
     ImportSummary,

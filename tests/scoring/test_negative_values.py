@@ -24,9 +24,9 @@ from django.utils import translation
 
 from assessment.models import Cycle
 from indicators.params import parse_params
-from scoring.engine import input_problems
 from scoring.models import AnnualInput, CountyResult, ItemScore
-from scoring.services.results import compute_results
+from scoring.results.engine import input_problems
+from scoring.results.services import compute_results
 from scoring.workbook.importer import WorkbookInvalid, import_workbook
 from tests.factories import AnnualInputFactory, RuleItemFactory
 from tests.workbooks import workbook_bytes

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from scoring.models import CountyResult, Grade
-from scoring.services.results import compute_results, override_grade
+from scoring.results.services import compute_results, override_grade
 
 
 @pytest.fixture(autouse=True)

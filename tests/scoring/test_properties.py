@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.params import parse_params
-from scoring.engine import (
+from scoring.results.engine import (
     CycleSettings,
     IndicatorSpec,
     ItemSpec,

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.models import Indicator
+from scoring.entry import services as entry
 from scoring.models import AnnualInput, EntryState, Progress
-from scoring.services import entry
 from tests.factories import RuleItemFactory
 from tests.pages import build_cycle, open_rounds
 

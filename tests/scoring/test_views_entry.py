@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from assessment.models import Round
 from indicators.models import Indicator
+from scoring.entry import services as entry
 from scoring.forms import cell_name
 from scoring.models import AnnualInput, EntryState, Exemption, Progress
-from scoring.services import entry
 from tests.factories import CountyFactory, CycleFactory, IndicatorFactory, RuleItemFactory
 from tests.pages import build_cycle, open_rounds
 

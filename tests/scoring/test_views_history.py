@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from indicators.models import Indicator
 from indicators.services import approve_rules, submit_rules
-from scoring.services import entry
+from scoring.entry import services as entry
 from tests.pages import build_cycle, open_rounds
 
 

@@ -2,7 +2,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from scoring.models import CountyResult
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 
 URL = reverse("scoring:override_grade", kwargs={"year": 2024, "county": "102"})
 

@@ -7,9 +7,9 @@ from django.utils import translation
 from assessment.models import Cycle, Veto
 from indicators.models import Indicator, RuleItem
 from scoring.models import AnnualInput, CountyResult, Exemption, ResultsRefusal
-from scoring.services.results import ResultsRefused, compute_results
+from scoring.results.services import ResultsRefused, compute_results
+from scoring.results.views import REQUESTED_KEY
 from scoring.tasks import compute_results_task
-from scoring.views.results import REQUESTED_KEY
 from tests.factories import CategoryFactory, CountyFactory, CycleFactory
 from tests.pages import build_cycle
 
@@ -303,7 +303,7 @@ def test_results_statistics_keep_each_county_name_whole(client, lead, computed):
 
 
 def test_results_wide_table_shows_one_category_at_a_time(client, lead, computed, monkeypatch):
-    monkeypatch.setattr("scoring.views.results.MAX_COLUMNS", 1)
+    monkeypatch.setattr("scoring.results.views.MAX_COLUMNS", 1)
     second = CategoryFactory(cycle=computed, name="社会民生", order=2)
     Indicator.objects.filter(cycle=computed, code="A02").update(category=second)
     client.force_login(lead)
@@ -316,7 +316,7 @@ def test_results_wide_table_shows_one_category_at_a_time(client, lead, computed,
 
 
 def test_results_many_counties_come_a_page_at_a_time_in_sorted_order(client, lead, monkeypatch):
-    monkeypatch.setattr("scoring.views.results.ROWS_PER_PAGE", 2)
+    monkeypatch.setattr("scoring.results.views.ROWS_PER_PAGE", 2)
     counties = [CountyFactory(code=f"1{n:02d}") for n in range(3)]
     build_cycle(counties, [(90, 80), (70, 60), (80, 70)])
     client.force_login(lead)
@@ -337,8 +337,8 @@ def test_results_many_counties_come_a_page_at_a_time_in_sorted_order(client, lea
 def test_results_query_count_is_constant_when_paginated(
     client, lead, county_count, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr("scoring.views.results.ROWS_PER_PAGE", 2)
-    monkeypatch.setattr("scoring.views.results.MAX_COLUMNS", 1)
+    monkeypatch.setattr("scoring.results.views.ROWS_PER_PAGE", 2)
+    monkeypatch.setattr("scoring.results.views.MAX_COLUMNS", 1)
     counties = [CountyFactory(code=f"1{n:02d}") for n in range(county_count)]
     build_cycle(counties, [(90 - n, 80 - n) for n in range(county_count)])
     client.force_login(lead)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import Adjustment, Veto
-from scoring.services.results import compute_results
+from scoring.results.services import compute_results
 from tests.factories import CountyFactory
 from tests.pages import build_cycle
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from scoring.engine import WarningFigures, round_warnings
+from scoring.results.engine import WarningFigures, round_warnings
 
 
 def warn(progress, *, counties=None, indicators=("I1",), exempt=(), threshold=3, e="33.33"):

@@ -7,9 +7,9 @@ import openpyxl
 from django.urls import reverse
 from django.utils.html import escape
 
+from assessment.jobs.services import claim_job, run_job
 from assessment.models import Cycle
 from scoring.models import AnnualInput, FileJob
-from scoring.services.jobs import claim_job, run_job
 from scoring.tasks import run_file_job_task
 from scoring.workbook.importer import WorkbookInvalid, import_workbook
 from tests.pages import build_cycle
@@ -87,7 +87,7 @@ def test_workbook_job_queued_page_refreshes_itself(client, lead, settings):
     assert job.status == "queued"
     body = client.get(_job_url(job)).content.decode()
     assert 'data-refresh-seconds="3"' in body
-    assert "scoring/job-refresh.js" in body
+    assert "assessment/job-refresh.js" in body
     assert "<script>" not in body
 
 
@@ -224,7 +224,7 @@ def test_clean_jobs_stops_lost_jobs_and_deletes_old_ones(db, lead, settings):
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from scoring.services.jobs import clean_jobs
+    from assessment.jobs.services import clean_jobs
     from scoring.tasks import clean_file_jobs_task
 
     now = timezone.now()

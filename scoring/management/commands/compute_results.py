@@ -4,7 +4,7 @@ from django.utils.translation import ngettext
 
 from assessment.management.cycles import cycle_or_error
 from assessment.services import CycleReadOnly
-from scoring.services.results import ResultsRefused, compute_results
+from scoring.results.services import ResultsRefused, compute_results
 
 
 class Command(BaseCommand):

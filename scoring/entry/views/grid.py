@@ -14,9 +14,9 @@ from assessment.models import Cycle, Round
 from indicators.access import get_indicator_for_user
 from indicators.models import Indicator
 from indicators.params import NEEDS_TARGET
+from scoring.entry import services as entry
 from scoring.forms import CommentForm, EntryGridForm, ReasonForm, cell_name
 from scoring.models import EntryState
-from scoring.services import entry
 from scoring.templatetags.entry_tags import plain
 
 

@@ -11,18 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from assessment.access import LEAD, UNIT, get_cycle_or_404, require_role
+from assessment.jobs.services import (
+    is_large_cycle,
+    is_large_upload,
+    start_export_job,
+    start_import_job,
+)
 from assessment.models import Cycle, Round
 from assessment.services import CycleReadOnly
 from assessment.uploads import file_response
 from scoring.access import get_job_for_user
 from scoring.forms import WorkbookUploadForm
 from scoring.models import FileJob
-from scoring.services.jobs import (
-    is_large_cycle,
-    is_large_upload,
-    start_export_job,
-    start_import_job,
-)
 from scoring.workbook.exporter import cycle_workbook_filename, write_cycle_workbook
 from scoring.workbook.importer import CycleExists, WorkbookInvalid, import_workbook
 from scoring.workbook.write import ImportSummary
@@ -152,7 +152,7 @@ def export_by_job(
     earlier = same.filter(status=FileJob.Status.DONE).exclude(result="")
     return render(
         request,
-        "scoring/export_start.html",
+        "assessment/jobs/export_start.html",
         {
             "cycle": cycle,
             "round": rnd,
@@ -192,7 +192,7 @@ def job_detail(request: HttpRequest, job: int) -> HttpResponse:
         round_name = names.values_list("name", flat=True).first() or file_job.round_code
     return render(
         request,
-        "scoring/workbook_job.html",
+        "assessment/jobs/job.html",
         {"job": file_job, "summary": summary, "round_name": round_name},
     )
 

@@ -12,10 +12,10 @@ from assessment.models import Round
 from assessment.uploads import file_response
 from indicators.services import Locked
 from scoring.access import get_evidence_for_user
+from scoring.entry.evidence import delete_evidence, evidence_lock, upload_evidence
+from scoring.entry.views.grid import get_round_or_404
 from scoring.forms import EvidenceForm
 from scoring.models import Evidence
-from scoring.services.evidence import delete_evidence, evidence_lock, upload_evidence
-from scoring.views.entry import get_round_or_404
 
 
 @require_role(*ALL_ROLES)

@@ -23,16 +23,6 @@ from assessment.models import Adjustment, County, Cycle, Round, Veto
 from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator, RuleItem
 from indicators.params import ParamError, Params, parse_params
-from scoring.engine import (
-    CycleResult,
-    CycleSettings,
-    IncompleteInputs,
-    IndicatorSpec,
-    InputProblem,
-    ItemSpec,
-    compute_cycle,
-    round2,
-)
 from scoring.models import (
     AnnualInput,
     CountyResult,
@@ -42,6 +32,16 @@ from scoring.models import (
     IndicatorStat,
     ItemScore,
     ResultsRefusal,
+)
+from scoring.results.engine import (
+    CycleResult,
+    CycleSettings,
+    IncompleteInputs,
+    IndicatorSpec,
+    InputProblem,
+    ItemSpec,
+    compute_cycle,
+    round2,
 )
 from scoring.signals import results_computed
 
@@ -70,7 +70,7 @@ class MissingInput:
     item_name: str
     unit_code: str
     unit_name: str
-    problem: str  # a code of scoring.engine.input_problems
+    problem: str  # a code of scoring.results.engine.input_problems
 
     @property
     def problem_label(self) -> str:
@@ -314,8 +314,8 @@ def _structure_problems(data: CycleData) -> list:
 
 def unapproved_problems(cycle: Cycle) -> list[str]:
     """The annual-round entries that units started and the lead department has not approved:
-    the results are computed from approved data only (scoring.services.entry)."""
-    from scoring.services.entry import describe_unapproved, unapproved_entries
+    the results are computed from approved data only (scoring.entry.services)."""
+    from scoring.entry.services import describe_unapproved, unapproved_entries
 
     rounds = Round.objects.filter(cycle=cycle, kind=Round.Kind.ANNUAL)
     return [line for rnd in rounds for line in describe_unapproved(unapproved_entries(rnd))]

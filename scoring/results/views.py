@@ -31,10 +31,10 @@ from assessment.governance.routine import counts_by_county as routine_counts
 from assessment.models import Adjustment, Cycle, Veto
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 from indicators.models import Indicator
-from scoring.engine import excellence_quota, grade_lines
 from scoring.forms import GradeOverrideForm
 from scoring.models import CountyResult, Grade, IndicatorResult, IndicatorStat, ResultsRefusal
-from scoring.services.results import cycle_settings, override_grade, refusal_problems
+from scoring.results.engine import excellence_quota, grade_lines
+from scoring.results.services import cycle_settings, override_grade, refusal_problems
 from scoring.tasks import compute_results_task
 
 # Session key: {year: ISO time of the latest compute request} of this user.

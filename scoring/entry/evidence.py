@@ -15,7 +15,7 @@ from scoring.models import Evidence
 
 
 def evidence_lock(round: Round) -> Lock | None:
-    from scoring.services.entry import entry_lock
+    from scoring.entry.services import entry_lock
 
     return entry_lock(round=round, state=None)
 

@@ -30,8 +30,8 @@ from indicators.models import Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, ParamError, parse_params, plain
 from indicators.services import Lock, cycle_lock
 from indicators.services import Locked as EntryLocked
-from scoring.engine import HUNDRED, input_problems, item_scores, round2
 from scoring.models import AnnualInput, EntryState, Exemption, Progress
+from scoring.results.engine import HUNDRED, input_problems, item_scores, round2
 
 Status = EntryState.Status
 BATCH = 5000
@@ -195,7 +195,7 @@ class GridScores:
 
 
 def grid_scores(grid: Grid) -> GridScores:
-    """Score what is entered with the engine itself (scoring.engine.item_scores).
+    """Score what is entered with the engine itself (scoring.results.engine.item_scores).
 
     Comparative methods (rank, benchmark) compare the counties entered so far, so their
     scores are provisional until the grid is complete. No queries.

@@ -18,8 +18,8 @@ from assessment.access import LEAD, get_county_for_user, get_cycle_or_404, requi
 from assessment.models import Adjustment, County, User, Veto
 from indicators.access import get_indicator_for_user
 from indicators.models import Indicator, RuleItem
+from scoring.entry.views.grid import get_round_or_404
 from scoring.models import CountyResult, EntryState, Exemption
-from scoring.views.entry import get_round_or_404
 
 PER_PAGE = 100
 

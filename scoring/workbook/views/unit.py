@@ -10,17 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessment.access import UNIT, get_cycle_or_404, require_role
+from assessment.jobs.services import is_large_unit_round, start_import_job
+from scoring.entry.views.grid import get_round_or_404
 from scoring.forms import WorkbookUploadForm
 from scoring.models import FileJob
-from scoring.services.jobs import is_large_unit_round, start_import_job
-from scoring.views.entry import get_round_or_404
-from scoring.views.workbook import export_by_job
 from scoring.workbook.unit import (
     UnitWorkbookInvalid,
     import_unit_workbook,
     unit_workbook_filename,
     write_unit_workbook,
 )
+from scoring.workbook.views.cycle import export_by_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
