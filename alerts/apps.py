@@ -11,8 +11,6 @@ class AlertsConfig(AppConfig):
 
         register_models()
 
-        from alerts.workbooks import run_warnings_export
-        from assessment.jobs.services import register_runner
-        from scoring.models import FileJob
+        from alerts.workbooks import register_job_kinds
 
-        register_runner(FileJob.Kind.EXPORT_WARNINGS, run_warnings_export)
+        register_job_kinds()

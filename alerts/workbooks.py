@@ -11,11 +11,15 @@ from typing import BinaryIO
 
 import xlsxwriter
 from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alerts.models import DiagnosisFlag, Warning
+from assessment.jobs.kinds import JobKind, register_kind
+from assessment.jobs.models import FileJob
 from assessment.jobs.services import job_round, store_result
 from assessment.models import Round
-from scoring.models import FileJob
 from scoring.workbook.spreadsheets import open_for_writing
 
 WARNINGS_SHEET = "预警"
@@ -44,12 +48,31 @@ def warnings_filename(round: Round) -> str:
     return f"warnings-{round.cycle.year}-{round.code}.xlsx"
 
 
-def run_warnings_export(job: FileJob) -> None:
-    """The runner of the warnings workbook's job (registered in ``AlertsConfig.ready``)."""
+EXPORT_WARNINGS = "export_warnings"
 
+
+def run_warnings_export(job: FileJob) -> None:
+    """The runner of the warnings workbook's job."""
     rnd = job_round(job)
     store_result(
         job, warnings_filename(rnd), lambda out: write_warnings_workbook(round=rnd, out=out)
+    )
+
+
+def _round_summary_page(job: FileJob) -> tuple[str, str]:
+    url = reverse("alerts:round_summary", kwargs={"year": job.year, "round": job.round_code})
+    return url, _("Round summary")
+
+
+def register_job_kinds() -> None:
+    """Register the warnings workbook's job with the frame (called by ``AlertsConfig.ready``)."""
+    register_kind(
+        JobKind(
+            name=EXPORT_WARNINGS,
+            label=gettext_lazy("warnings workbook"),
+            run=run_warnings_export,
+            page=_round_summary_page,
+        )
     )
 
 

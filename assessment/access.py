@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from assessment.jobs.models import FileJob
 from assessment.models import County, Cycle, User
 
 LEAD, UNIT, COUNTY = User.Role.LEAD, User.Role.UNIT, User.Role.COUNTY
@@ -94,3 +95,13 @@ def get_county_for_user(user: User, code: str) -> County:
     if user.is_county and county.pk != user.county_id:
         raise Http404
     return county
+
+
+def get_job_for_user(user: User, pk: int, **filters) -> FileJob:
+    """A file job as ``user`` may see it: the lead department every job (the department
+    works as one), a unit only its own jobs (its round workbook's); anyone else gets 404."""
+    job = get_object_or_404(FileJob.objects.select_related("created_by", "unit"), pk=pk, **filters)
+    # A unit user always has a unit (a check constraint): a job without one is never theirs.
+    if user.is_lead or (user.is_unit and job.unit_id == user.unit_id):
+        return job
+    raise Http404

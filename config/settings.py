@@ -171,7 +171,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=envint("RANKING_HOUR", 2), minute=0),
     },
     "clean-file-jobs": {
-        "task": "scoring.clean_file_jobs",
+        "task": "assessment.clean_file_jobs",
         "schedule": crontab(hour=3, minute=30),
     },
 }

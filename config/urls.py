@@ -12,7 +12,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("assessment.governance.urls")),
+    path("", include("assessment.urls")),
     path("", include("indicators.urls")),
     path("", include("scoring.urls")),
     path("", include("reports.urls")),

@@ -13,8 +13,6 @@ class ReportsConfig(AppConfig):
 
         register(Objection, Publication)
 
-        from assessment.jobs.services import register_runner
-        from reports.services import run_results_export
-        from scoring.models import FileJob
+        from reports.services import register_job_kinds
 
-        register_runner(FileJob.Kind.EXPORT_RESULTS, run_results_export)
+        register_job_kinds()

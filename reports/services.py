@@ -16,12 +16,16 @@ from typing import BinaryIO
 
 import xlsxwriter
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from assessment.jobs.kinds import JobKind, register_kind
+from assessment.jobs.models import FileJob
 from assessment.jobs.services import JobRefused, job_cycle, store_result
 from assessment.models import Cycle
 from indicators.models import Indicator
-from scoring.models import CountyResult, FileJob, Grade, IndicatorResult, IndicatorStat
+from scoring.models import CountyResult, Grade, IndicatorResult, IndicatorStat
 from scoring.workbook.spreadsheets import column_width, open_for_writing
 
 RESULTS_SHEET = "结果"
@@ -35,6 +39,7 @@ GRADE_WORDS = {
     Grade.POOR: "较差",
 }
 JOIN = "、"
+EXPORT_RESULTS = "export_results"
 POINTS_FORMAT = "0.00"
 
 
@@ -120,7 +125,7 @@ def results_filename(cycle: Cycle) -> str:
 
 
 def run_results_export(job: FileJob) -> None:
-    """The runner of the results workbook's job (registered in ``ReportsConfig.ready``)."""
+    """The runner of the results workbook's job."""
     cycle = job_cycle(job)
 
     def write(out) -> None:
@@ -132,6 +137,22 @@ def run_results_export(job: FileJob) -> None:
             ) from exc
 
     store_result(job, results_filename(cycle), write)
+
+
+def _results_page(job: FileJob) -> tuple[str, str]:
+    return reverse("scoring:results", kwargs={"year": job.year}), _("Annual results")
+
+
+def register_job_kinds() -> None:
+    """Register the results workbook's job with the frame (called by ``ReportsConfig.ready``)."""
+    register_kind(
+        JobKind(
+            name=EXPORT_RESULTS,
+            label=gettext_lazy("results workbook"),
+            run=run_results_export,
+            page=_results_page,
+        )
+    )
 
 
 def _write_results_sheet(workbook, bold, cents, counties, indicators, points) -> None:

@@ -1,10 +1,10 @@
-"""Access to the objects of scoring that belong to someone: evidence materials, file jobs."""
+"""Access to the objects of scoring that belong to someone: evidence materials."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessment.models import User
-from scoring.models import Evidence, FileJob
+from scoring.models import Evidence
 
 
 def get_evidence_for_user(user: User, pk: int) -> Evidence:
@@ -19,14 +19,4 @@ def get_evidence_for_user(user: User, pk: int) -> Evidence:
         return evidence
     if user.is_county and evidence.county_id == user.county_id:
         return evidence
-    raise Http404
-
-
-def get_job_for_user(user: User, pk: int, **filters) -> FileJob:
-    """A file job as ``user`` may see it: the lead department every job (the department
-    works as one), a unit only its own round workbook's jobs; anyone else gets 404."""
-    job = get_object_or_404(FileJob.objects.select_related("created_by", "unit"), pk=pk, **filters)
-    # A unit user always has a unit (a check constraint): a job without one is never theirs.
-    if user.is_lead or (user.is_unit and job.unit_id == user.unit_id):
-        return job
     raise Http404

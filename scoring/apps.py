@@ -13,10 +13,13 @@ class ScoringConfig(AppConfig):
         from scoring.models import CountyResult, Evidence, Exemption
         from scoring.results.engine import input_problems, score_one
         from scoring.signals import copy_targets
+        from scoring.workbook.jobs import register_job_kinds
 
         cycle_copied.connect(copy_targets, dispatch_uid="scoring.copy_targets")
         # The rules form previews a sample value with the engine itself.
         register_engine(score_one=score_one, input_problems=input_problems)
+
+        register_job_kinds()
 
         register(Exemption)
         register(Evidence, exclude_fields=["file"])

@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import County, Cycle, Round, Unit, cross_year_errors
-from assessment.uploads import private_file_storage, safe_name
+from assessment.models import County, Cycle, Round, cross_year_errors
+from assessment.uploads import private_file_storage
 from indicators.models import Indicator, RuleItem
 from scoring.values import value_messages
 
@@ -349,73 +349,3 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-def _job_path(instance: "FileJob", filename: str) -> str:
-    # A folder of its own per file, so that the person's (sanitized) name is kept.
-    return f"jobs/{uuid.uuid4().hex}/{safe_name(filename)}"
-
-
-class FileJob(models.Model):
-    """A workbook import or export too large to run inside a request: a Celery task runs it
-    and the job page shows its progress, then its summary, its problems or its result file.
-    Files live in the private storage; the uploaded file only until the job has run."""
-
-    class Kind(models.TextChoices):
-        IMPORT_WORKBOOK = "import_workbook", _("workbook import")
-        EXPORT_WORKBOOK = "export_workbook", _("workbook export")
-        EXPORT_RESULTS = "export_results", _("results workbook")
-        EXPORT_WARNINGS = "export_warnings", _("warnings workbook")
-        EXPORT_UNIT_WORKBOOK = "export_unit_workbook", _("unit workbook")
-        IMPORT_UNIT_WORKBOOK = "import_unit_workbook", _("unit workbook upload")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
-    )
-    message = models.CharField(_("progress"), max_length=200, blank=True)
-    source = models.FileField(
-        _("uploaded file"), storage=private_file_storage, upload_to=_job_path, blank=True
-    )
-    source_name = models.CharField(_("file name"), max_length=200, blank=True)
-    replace = models.BooleanField(_("replace the year"), default=False)
-    year = models.PositiveIntegerField(_("year"), null=True, blank=True)
-    # The round of a round's file (warnings, a unit's workbook), by its code.
-    round_code = models.CharField(_("round"), max_length=32, blank=True)
-    # A unit's own job (its round workbook): seen by that unit's users and the lead
-    # department; a job without a unit is the lead department's.
-    unit = models.ForeignKey(
-        Unit, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("unit")
-    )
-    result = models.FileField(
-        _("result file"), storage=private_file_storage, upload_to=_job_path, blank=True
-    )
-    summary = models.JSONField(_("summary"), default=dict, blank=True)
-    problems = models.JSONField(_("problems"), default=list, blank=True)
-    problem_total = models.PositiveIntegerField(_("number of problems"), default=0)
-    cycle_exists = models.BooleanField(default=False)
-    # The language of the person who started it: its messages and problems are written in it.
-    language = models.CharField(max_length=16, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("file job")
-        verbose_name_plural = _("file jobs")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.pk}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)

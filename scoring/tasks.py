@@ -68,23 +68,3 @@ def compute_due_results_task() -> dict:
     for cycle_id in ids:
         compute_results_task.delay(cycle_id=cycle_id)
     return {"queued": ids}
-
-
-@shared_task(name="scoring.run_file_job")
-def run_file_job_task(*, job_id: int) -> dict:
-    """Run one workbook import or export job (assessment.jobs.services); a job another worker
-    already claimed is left alone."""
-    from assessment.jobs.services import run_job
-
-    job = run_job(job_id=job_id)
-    if job is None:
-        return {"status": "not_claimed"}
-    return {"status": job.status}
-
-
-@shared_task(name="scoring.clean_file_jobs")
-def clean_file_jobs_task() -> dict:
-    """Daily: fail the workbook jobs a lost worker left unfinished, delete old jobs' files."""
-    from assessment.jobs.services import clean_jobs
-
-    return clean_jobs()

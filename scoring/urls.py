@@ -15,8 +15,6 @@ urlpatterns = [
     path("workbook/", workbook.workbook, name="workbook"),
     path("workbook/template.xlsx", workbook.template_download, name="workbook_template"),
     path("workbook/<int:year>.xlsx", workbook.cycle_download, name="workbook_export"),
-    path("workbook/jobs/<int:job>/", workbook.job_detail, name="workbook_job"),
-    path("workbook/jobs/<int:job>/result/", workbook.job_result, name="workbook_job_result"),
     path("cycles/<int:year>/entry/", entry.overview, name="entry"),
     path("cycles/<int:year>/rounds/<slug:round>/status/", entry.matrix, name="entry_matrix"),
     path(

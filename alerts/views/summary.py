@@ -13,12 +13,17 @@ from django.views.decorators.http import require_http_methods, require_safe
 from alerts.models import DiagnosisCase, DiagnosisFlag, Warning
 from alerts.services import NoExpectedProgress, expected_progress
 from alerts.views.rounds import get_round_or_404
-from alerts.workbooks import is_large_warnings, warnings_filename, write_warnings_workbook
+from alerts.workbooks import (
+    EXPORT_WARNINGS,
+    is_large_warnings,
+    warnings_filename,
+    write_warnings_workbook,
+)
 from assessment.access import LEAD, require_role
+from assessment.jobs.views import export_by_job
 from assessment.models import Unit
 from indicators.models import Indicator
-from scoring.models import Exemption, FileJob, Progress
-from scoring.workbook.views.cycle import export_by_job
+from scoring.models import Exemption, Progress
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -169,7 +174,7 @@ def round_warnings_xlsx(request: HttpRequest, year: int, round: str) -> HttpResp
         request,
         rnd.cycle,
         large=is_large_warnings(rnd),
-        kind=FileJob.Kind.EXPORT_WARNINGS,
+        kind=EXPORT_WARNINGS,
         back=reverse("alerts:round_summary", kwargs={"year": year, "round": rnd.code}),
         rnd=rnd,
     )

@@ -1,8 +1,8 @@
+"""The governance pages, in the namespace ``assessment`` of ``assessment/urls.py``."""
+
 from django.urls import path
 
 from assessment.governance.views import plan, routine, special, vetoes
-
-app_name = "assessment"
 
 urlpatterns = [
     path("veto-items/", vetoes.veto_items, name="veto_items"),

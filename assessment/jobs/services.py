@@ -1,11 +1,10 @@
-"""Workbook imports and exports too large for a request (gunicorn stops one after 30 s):
-the page creates a :class:`~scoring.models.FileJob`, a Celery task runs it, and the job page
-shows its progress and outcome.
+"""Start, claim, run and clean up the file jobs (:class:`~assessment.jobs.models.FileJob`).
 
-Each kind of job has a runner, registered with :func:`register_runner`: this module's for the
-cycle workbook's import and export; a higher app registers its own (``reports`` the results
-workbook) in its ``AppConfig.ready``, so that this layer never imports it. A daily job
-(:func:`clean_jobs`) stops the jobs a lost worker left running and deletes old jobs' files.
+A page starts a job; a Celery task (``assessment.run_file_job``) claims and runs it with the
+runner of its registered kind (``assessment.jobs.kinds``); the job page shows its progress and
+outcome. The runners share :func:`job_cycle`, :func:`job_round` and :func:`store_result`. A
+daily job (:func:`clean_jobs`) stops the jobs a lost worker left running and deletes old jobs'
+files.
 """
 
 import logging
@@ -20,38 +19,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assessment.jobs.kinds import job_kind
+from assessment.jobs.models import FileJob
 from assessment.models import Cycle, Round
-from assessment.services import CycleReadOnly
-from indicators.models import RuleItem
-from scoring.models import FileJob
-from scoring.tasks import run_file_job_task
-from scoring.workbook.exporter import cycle_workbook_filename, write_cycle_workbook
-from scoring.workbook.importer import CycleExists, WorkbookInvalid, import_workbook
-from scoring.workbook.unit import (
-    UnitWorkbookInvalid,
-    import_unit_workbook,
-    unit_workbook_filename,
-    write_unit_workbook,
-)
+from assessment.tasks import run_file_job_task
 
 logger = logging.getLogger(__name__)
-
-
-def is_large_upload(upload) -> bool:
-    return upload.size > settings.WORKBOOK_ASYNC_BYTES
-
-
-def is_large_unit_round(rnd: Round, unit) -> bool:
-    """Whether a unit's workbook of a round (counties × the unit's rule items) is too large
-    to write or to read back within a request."""
-    items = RuleItem.objects.filter(indicator__cycle=rnd.cycle, indicator__unit=unit).count()
-    return rnd.cycle.counties.count() * items > settings.WORKBOOK_ASYNC_ROWS
-
-
-def is_large_cycle(cycle: Cycle) -> bool:
-    """Whether the cycle's workbook (counties × rule items) is too large to write in a request."""
-    items = RuleItem.objects.filter(indicator__cycle=cycle).count()
-    return cycle.counties.count() * items > settings.WORKBOOK_ASYNC_CELLS
 
 
 def start_import_job(
@@ -59,14 +32,15 @@ def start_import_job(
     upload,
     replace: bool = False,
     actor,
-    kind: str = FileJob.Kind.IMPORT_WORKBOOK,
+    kind: str,
     year: int | None = None,
     round_code: str = "",
     unit=None,
 ) -> FileJob:
-    """Keep ``upload`` in the private storage and queue its import (the cycle workbook by
-    default; a unit's round workbook with ``kind``, ``year``, ``round_code`` and ``unit``)
-    once the transaction commits. Side effects: a FileJob row, the stored file, a Celery task."""
+    """Keep ``upload`` in the private storage and queue its import by the runner of ``kind``
+    (a round's file names ``year`` and ``round_code``, a unit's own its ``unit``) once the
+    transaction commits. Side effects: a FileJob row, the stored file, a Celery task."""
+    job_kind(kind)  # a kind no app registers fails here, not in the worker
     job = FileJob(
         kind=kind,
         source_name=upload.name,
@@ -87,13 +61,14 @@ def start_export_job(
     *,
     cycle: Cycle,
     actor,
-    kind: str = FileJob.Kind.EXPORT_WORKBOOK,
+    kind: str,
     round_code: str = "",
     unit=None,
 ) -> FileJob:
-    """Queue the writing of ``cycle``'s file of ``kind`` (the cycle workbook by default; a
-    round's file with ``round_code``, a unit's own with ``unit``) once the transaction
-    commits. Side effects: a FileJob row, a Celery task."""
+    """Queue the writing of ``cycle``'s file of ``kind`` (a round's file with ``round_code``,
+    a unit's own with ``unit``) once the transaction commits. Side effects: a FileJob row, a
+    Celery task."""
+    job_kind(kind)
     job = FileJob.objects.create(
         kind=kind,
         year=cycle.year,
@@ -133,7 +108,7 @@ def run_job(*, job_id: int) -> FileJob | None:
         return None
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
-            RUNNERS[job.kind](job)
+            job_kind(job.kind).run(job)
         except JobRefused as exc:
             job.status, job.problems, job.problem_total = FileJob.Status.FAILED, [str(exc)], 1
         except Exception:  # the job page must say it failed, whatever happened
@@ -146,21 +121,6 @@ def run_job(*, job_id: int) -> FileJob | None:
         job.message = _progress(job.status)
         job.save()
     return job
-
-
-def _run_import(job: FileJob) -> None:
-    try:
-        with job.source.open("rb") as fh:
-            summary = import_workbook(fh, replace=job.replace, actor=job.created_by)
-    except CycleReadOnly as exc:
-        job.status, job.problems, job.problem_total = FileJob.Status.FAILED, [str(exc)], 1
-    except WorkbookInvalid as exc:
-        job.status = FileJob.Status.FAILED
-        job.problems, job.problem_total = list(exc.problems), exc.total
-        job.cycle_exists = isinstance(exc, CycleExists)
-    else:
-        job.status, job.year = FileJob.Status.DONE, summary.year
-        job.summary = {name: getattr(summary, name) for name in summary.__dataclass_fields__}
 
 
 def job_cycle(job: FileJob) -> Cycle:
@@ -192,51 +152,8 @@ def store_result(job: FileJob, name: str, write: Callable[[BinaryIO], None]) -> 
     job.status = FileJob.Status.DONE
 
 
-def _run_export(job: FileJob) -> None:
-    cycle = job_cycle(job)
-    store_result(job, cycle_workbook_filename(cycle), lambda out: write_cycle_workbook(cycle, out))
-
-
-def _run_unit_export(job: FileJob) -> None:
-    rnd = job_round(job)
-    store_result(
-        job,
-        unit_workbook_filename(rnd, job.unit),
-        lambda out: write_unit_workbook(round=rnd, unit=job.unit, out=out),
-    )
-
-
-def _run_unit_import(job: FileJob) -> None:
-    rnd = job_round(job)
-    try:
-        with job.source.open("rb") as fh:
-            changed = import_unit_workbook(
-                round=rnd, unit=job.unit, source=fh, actor=job.created_by
-            )
-    except UnitWorkbookInvalid as exc:
-        job.status = FileJob.Status.FAILED
-        job.problems, job.problem_total = list(exc.problems), len(exc.problems)
-    else:
-        job.status, job.summary = FileJob.Status.DONE, {"changed": changed}
-
-
 class JobRefused(Exception):
     """A runner cannot do its job; the message is shown on the job page."""
-
-
-RUNNERS: dict[str, Callable[[FileJob], None]] = {}
-
-
-def register_runner(kind: str, runner: Callable[[FileJob], None]) -> None:
-    """Run the jobs of ``kind`` with ``runner(job)``, which sets the job's status and its
-    result, summary or problems (it runs in the language of the job's starter)."""
-    RUNNERS[kind] = runner
-
-
-register_runner(FileJob.Kind.IMPORT_WORKBOOK, _run_import)
-register_runner(FileJob.Kind.EXPORT_WORKBOOK, _run_export)
-register_runner(FileJob.Kind.EXPORT_UNIT_WORKBOOK, _run_unit_export)
-register_runner(FileJob.Kind.IMPORT_UNIT_WORKBOOK, _run_unit_import)
 
 
 def clean_jobs(*, now=None) -> dict:

@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
+from assessment.jobs.views import export_by_job
 from reports.services import (
+    EXPORT_RESULTS,
     ResultsNotComputed,
     is_large_results,
     results_filename,
     write_results_workbook,
 )
-from scoring.models import FileJob
-from scoring.workbook.views.cycle import export_by_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,7 +30,7 @@ def results_xlsx(request: HttpRequest, year: int) -> HttpResponse:
         request,
         cycle,
         large=is_large_results(cycle),
-        kind=FileJob.Kind.EXPORT_RESULTS,
+        kind=EXPORT_RESULTS,
         back=reverse("scoring:results", kwargs={"year": cycle.year}),
     )
     if by_job is not None:

@@ -2,7 +2,7 @@
 
 import assessment.uploads
 import django.db.models.deletion
-import scoring.models
+import assessment.jobs.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,11 +22,11 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('import_workbook', 'workbook import'), ('export_workbook', 'workbook export')], max_length=32, verbose_name='kind')),
                 ('status', models.CharField(choices=[('queued', 'queued'), ('running', 'running'), ('done', 'done'), ('failed', 'failed')], default='queued', max_length=16, verbose_name='status')),
                 ('message', models.CharField(blank=True, max_length=200, verbose_name='progress')),
-                ('source', models.FileField(blank=True, storage=assessment.uploads.private_file_storage, upload_to=scoring.models._job_path, verbose_name='uploaded file')),
+                ('source', models.FileField(blank=True, storage=assessment.uploads.private_file_storage, upload_to=assessment.jobs.models.job_path, verbose_name='uploaded file')),
                 ('source_name', models.CharField(blank=True, max_length=200, verbose_name='file name')),
                 ('replace', models.BooleanField(default=False, verbose_name='replace the year')),
                 ('year', models.PositiveIntegerField(blank=True, null=True, verbose_name='year')),
-                ('result', models.FileField(blank=True, storage=assessment.uploads.private_file_storage, upload_to=scoring.models._job_path, verbose_name='result file')),
+                ('result', models.FileField(blank=True, storage=assessment.uploads.private_file_storage, upload_to=assessment.jobs.models.job_path, verbose_name='result file')),
                 ('summary', models.JSONField(blank=True, default=dict, verbose_name='summary')),
                 ('problems', models.JSONField(blank=True, default=list, verbose_name='problems')),
                 ('problem_total', models.PositiveIntegerField(default=0, verbose_name='number of problems')),

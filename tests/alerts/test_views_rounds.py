@@ -155,7 +155,7 @@ def test_summary_downloads_the_warnings_workbook(client, lead, april):
 def test_warnings_workbook_of_a_national_round_is_written_by_a_job(
     client, lead, april, settings, django_capture_on_commit_callbacks
 ):
-    from scoring.models import FileJob
+    from assessment.models import FileJob
 
     close_round(round=april, notify=False)
     settings.WORKBOOK_ASYNC_ROWS = 3  # the round has 9 warnings
@@ -167,13 +167,13 @@ def test_warnings_workbook_of_a_national_round_is_written_by_a_job(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url)
     job = FileJob.objects.get()
-    assert response["Location"] == reverse("scoring:workbook_job", kwargs={"job": job.pk})
+    assert response["Location"] == reverse("assessment:file_job", kwargs={"job": job.pk})
     job.refresh_from_db()
     assert (job.kind, job.status, job.round_code) == ("export_warnings", "done", "april")
     assert job.result.name.endswith(f"warnings-{april.cycle.year}-april.xlsx")
     body = client.get(response["Location"]).content.decode()
     assert reverse("alerts:round_summary", kwargs=kw(april)) in body  # the way back
-    download = client.get(reverse("scoring:workbook_job_result", kwargs={"job": job.pk}))
+    download = client.get(reverse("assessment:file_job_result", kwargs={"job": job.pk}))
     book = openpyxl.load_workbook(BytesIO(b"".join(download.streaming_content)))
     rows = list(book["预警"].iter_rows(values_only=True))
     assert len(rows) == 1 + 9 and rows[1] == ("102", "I2", "后三名", 40)
@@ -181,7 +181,7 @@ def test_warnings_workbook_of_a_national_round_is_written_by_a_job(
 
 def test_warnings_workbook_job_of_a_removed_round_fails_with_the_reason(lead, april):
     from assessment.jobs.services import run_job
-    from scoring.models import FileJob
+    from assessment.models import FileJob
 
     job = FileJob.objects.create(
         kind="export_warnings", year=april.cycle.year, round_code="march", language="en"

@@ -1,10 +1,22 @@
 from datetime import date
 
-from assessment.models import PlannedActivity, RoutineRecord, SpecialTask, Veto, VetoItem
-from tests.access import lead_only, signed_in
+from django.core.files.base import ContentFile
+
+from assessment.models import (
+    FileJob,
+    PlannedActivity,
+    RoutineRecord,
+    SpecialTask,
+    Unit,
+    Veto,
+    VetoItem,
+)
+from tests.access import access, lead_only, signed_in
 
 # The lead department's per-object pages: a unit or county is refused whatever it names.
 REFUSED = {"unit": 403, "county": 403}
+# Another unit's job is 404 to a unit; a county sees no job.
+UNIT_OWN_JOB = {"unit": 404, "county": 403}
 
 ACCESS = {
     "assessment:veto_items": signed_in(),
@@ -24,6 +36,10 @@ ACCESS = {
     "assessment:special_task": lead_only(outsider=REFUSED),
     "assessment:special_task_edit": lead_only("post", lead=302, outsider=REFUSED),
     "assessment:special_score": lead_only("post", lead=302, outsider=REFUSED),
+    # File jobs: every lead user sees every job; a unit its own round workbook's jobs (the
+    # world's are the units' own; the lead department's jobs are 404 to a unit too).
+    "assessment:file_job": access(lead=200, unit=200, county=403, outsider=UNIT_OWN_JOB),
+    "assessment:file_job_result": access(lead=200, unit=200, county=403, outsider=UNIT_OWN_JOB),
 }
 
 
@@ -68,6 +84,7 @@ def objects(world):
             "task": task.pk,
             "record": records[0].pk,
             "activity": activities[0],
+            "job": _unit_job(cycle, world["own"]["unit"]),
         },
         "other": {
             "veto_item": other_item.pk,
@@ -75,5 +92,17 @@ def objects(world):
             "task": task.pk,
             "record": records[1].pk,
             "activity": activities[1],
+            "job": _unit_job(cycle, world["other"]["unit"]),
         },
     }
+
+
+def _unit_job(cycle, unit_code):
+    """A finished job that wrote a unit's workbook of the annual round, with its result file."""
+    job = FileJob(
+        kind="export_unit_workbook", status=FileJob.Status.DONE,
+        year=cycle.year, round_code="annual", unit=Unit.objects.get(code=unit_code),
+    )  # fmt: skip
+    job.result.save("workbook.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+    job.save()
+    return job.pk

@@ -14,8 +14,6 @@ NOT_OWNED_READ = {"unit": 200, "county": 200}
 NOT_OWNED_UNIT = {"unit": 200, "county": 403}
 # A county's file on a unit's indicator: the others' files are 404.
 UNIT_OWN_FILE = {"unit": 404, "county": 404}
-# Another unit's job is 404 to a unit; a county sees no job.
-UNIT_OWN_JOB = {"unit": 404, "county": 403}
 
 ACCESS = {
     "scoring:results": lead_only(),
@@ -24,10 +22,6 @@ ACCESS = {
     "scoring:workbook": lead_only(),
     "scoring:workbook_template": lead_only(),
     "scoring:workbook_export": lead_only(),
-    # File jobs: every lead user sees every job; a unit its own round workbook's jobs (the
-    # world's are the units' own; the lead department's jobs are 404 to a unit too).
-    "scoring:workbook_job": access(lead=200, unit=200, county=403, outsider=UNIT_OWN_JOB),
-    "scoring:workbook_job_result": access(lead=200, unit=200, county=403, outsider=UNIT_OWN_JOB),
     "scoring:entry": access(lead=200, unit=200, county=403),
     "scoring:entry_matrix": lead_only(outsider=NOT_OWNED),
     "scoring:entry_grid": access(lead=200, unit=200, county=403, outsider=UNIT_OWN),
@@ -65,31 +59,14 @@ def objects(world):
         )
     own = _evidence(annual, "A01", "101")
     other = _evidence(annual, "A02", "102")
-    own_job, other_job = _unit_job(annual, "TJJ"), _unit_job(annual, "CZJ")
     return {
         "own": {
-            "round": annual.code, "username": "unit-TJJ", "evidence": own.pk, "job": own_job
+            "round": annual.code, "username": "unit-TJJ", "evidence": own.pk
         },
         "other": {
-            "round": annual.code, "username": "county-101", "evidence": other.pk, "job": other_job
+            "round": annual.code, "username": "county-101", "evidence": other.pk
         },
     }  # fmt: skip
-
-
-def _unit_job(rnd, unit_code):
-    """A finished job that wrote a unit's workbook of the round, with its result file."""
-    from django.core.files.base import ContentFile
-
-    from assessment.models import Unit
-    from scoring.models import FileJob
-
-    job = FileJob(
-        kind=FileJob.Kind.EXPORT_UNIT_WORKBOOK, status=FileJob.Status.DONE,
-        year=rnd.cycle.year, round_code=rnd.code, unit=Unit.objects.get(code=unit_code),
-    )  # fmt: skip
-    job.result.save("workbook.xlsx", ContentFile(b"PK\x03\x04"), save=False)
-    job.save()
-    return job.pk
 
 
 def _evidence(rnd, indicator, county):

@@ -123,7 +123,7 @@ def test_unit_workbook_not_a_workbook(client, unit_user, world):
 def test_unit_workbook_of_a_national_round_is_written_and_read_back_by_jobs(
     client, unit_user, other_unit, world, county, settings, django_capture_on_commit_callbacks
 ):
-    from scoring.models import FileJob
+    from assessment.models import FileJob
 
     settings.WORKBOOK_ASYNC_ROWS = 3  # 2 counties × 2 rule items of the unit
     client.force_login(unit_user)
@@ -134,12 +134,12 @@ def test_unit_workbook_of_a_national_round_is_written_and_read_back_by_jobs(
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post(url)
     job = FileJob.objects.get()
-    assert started["Location"] == reverse("scoring:workbook_job", kwargs={"job": job.pk})
+    assert started["Location"] == reverse("assessment:file_job", kwargs={"job": job.pk})
     job.refresh_from_db()
     assert (job.kind, job.status, job.unit, job.round_code) == (
         "export_unit_workbook", "done", unit_user.unit, "annual",
     )  # fmt: skip
-    result = reverse("scoring:workbook_job_result", kwargs={"job": job.pk})
+    result = reverse("assessment:file_job_result", kwargs={"job": job.pk})
     body = client.get(started["Location"]).content.decode()
     assert result in body
     assert reverse("scoring:unit_workbook", kwargs={"year": 2024, "round": "annual"}) in body
@@ -160,7 +160,7 @@ def test_unit_workbook_of_a_national_round_is_written_and_read_back_by_jobs(
             upload_url, {"file": SimpleUploadedFile("填报.xlsx", buffer.getvalue())}
         )
     upload_job = FileJob.objects.get(kind="import_unit_workbook")
-    assert posted["Location"] == reverse("scoring:workbook_job", kwargs={"job": upload_job.pk})
+    assert posted["Location"] == reverse("assessment:file_job", kwargs={"job": upload_job.pk})
     upload_job.refresh_from_db()
     assert (upload_job.status, upload_job.summary, upload_job.source.name) == (
         "done", {"changed": 2}, "",
@@ -181,7 +181,7 @@ def test_unit_workbook_of_a_national_round_is_written_and_read_back_by_jobs(
 def test_unit_workbook_upload_job_lists_every_problem_and_saves_nothing(
     client, unit_user, world, settings, django_capture_on_commit_callbacks
 ):
-    from scoring.models import FileJob
+    from assessment.models import FileJob
 
     settings.WORKBOOK_ASYNC_ROWS = 3
     client.force_login(unit_user)
@@ -199,5 +199,5 @@ def test_unit_workbook_upload_job_lists_every_problem_and_saves_nothing(
     assert (job.status, job.problem_total) == ("failed", len(job.problems))
     assert job.problem_total >= 2
     assert AnnualInput.objects.filter(actual__isnull=False).count() == 0
-    body = client.get(reverse("scoring:workbook_job", kwargs={"job": job.pk})).content.decode()
+    body = client.get(reverse("assessment:file_job", kwargs={"job": job.pk})).content.decode()
     assert 'id="import-problems"' in body

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from assessment.jobs.services import claim_job, run_job
-from assessment.models import Cycle
-from scoring.models import AnnualInput, FileJob
-from scoring.tasks import run_file_job_task
+from assessment.models import Cycle, FileJob
+from assessment.tasks import run_file_job_task
+from scoring.models import AnnualInput
 from scoring.workbook.importer import WorkbookInvalid, import_workbook
 from tests.pages import build_cycle
 from tests.scoring.test_views_workbook import upload, workbook_bytes
@@ -19,7 +19,7 @@ URL = reverse("scoring:workbook")
 
 
 def _job_url(job):
-    return reverse("scoring:workbook_job", kwargs={"job": job.pk})
+    return reverse("assessment:file_job", kwargs={"job": job.pk})
 
 
 def test_workbook_upload_over_threshold_runs_as_job_and_shows_summary(
@@ -118,7 +118,7 @@ def test_workbook_export_of_large_cycle_runs_as_job_and_imports_back(
     assert (response.status_code, response["Location"]) == (302, _job_url(job))
     job.refresh_from_db()
     assert (job.kind, job.status, job.year) == ("export_workbook", "done", 2024)
-    result_url = reverse("scoring:workbook_job_result", kwargs={"job": job.pk})
+    result_url = reverse("assessment:file_job_result", kwargs={"job": job.pk})
     assert f'href="{result_url}"' in client.get(_job_url(job)).content.decode()
     download = client.get(result_url)
     assert download.status_code == 200
@@ -140,7 +140,7 @@ def test_workbook_export_of_small_cycle_downloads_directly(client, lead, county)
 def test_workbook_job_result_of_unfinished_job_is_404(client, lead):
     job = FileJob.objects.create(kind="export_workbook", year=2024)
     client.force_login(lead)
-    response = client.get(reverse("scoring:workbook_job_result", kwargs={"job": job.pk}))
+    response = client.get(reverse("assessment:file_job_result", kwargs={"job": job.pk}))
     assert response.status_code == 404
 
 
@@ -179,7 +179,7 @@ def test_results_workbook_of_a_large_year_is_written_by_a_job(
     )
     body = client.get(_job_url(job)).content.decode()
     assert reverse("scoring:results", kwargs={"year": 2024}) in body  # the way back
-    download = client.get(reverse("scoring:workbook_job_result", kwargs={"job": job.pk}))
+    download = client.get(reverse("assessment:file_job_result", kwargs={"job": job.pk}))
     data = b"".join(download.streaming_content)
     sheet = openpyxl.load_workbook(io.BytesIO(data))["结果"]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["101", "102"]
@@ -187,7 +187,7 @@ def test_results_workbook_of_a_large_year_is_written_by_a_job(
     # The next visit offers the file written before, and one being written is followed.
     again = client.get(export).content.decode()
     assert 'id="export-earlier"' in again and 'id="export-running"' not in again
-    assert reverse("scoring:workbook_job_result", kwargs={"job": job.pk}) in again
+    assert reverse("assessment:file_job_result", kwargs={"job": job.pk}) in again
     with django_capture_on_commit_callbacks(execute=False):
         client.post(export)  # queued, not run yet
     queued = FileJob.objects.get(status="queued")
@@ -225,7 +225,7 @@ def test_clean_jobs_stops_lost_jobs_and_deletes_old_ones(db, lead, settings):
     from django.utils import timezone
 
     from assessment.jobs.services import clean_jobs
-    from scoring.tasks import clean_file_jobs_task
+    from assessment.tasks import clean_file_jobs_task
 
     now = timezone.now()
     lost = FileJob.objects.create(kind="import_workbook", status="running", language="en")

@@ -10,17 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessment.access import UNIT, get_cycle_or_404, require_role
-from assessment.jobs.services import is_large_unit_round, start_import_job
+from assessment.jobs.services import start_import_job
+from assessment.jobs.views import export_by_job
 from scoring.entry.views.grid import get_round_or_404
 from scoring.forms import WorkbookUploadForm
-from scoring.models import FileJob
+from scoring.workbook.jobs import EXPORT_UNIT_WORKBOOK, IMPORT_UNIT_WORKBOOK, is_large_unit_round
 from scoring.workbook.unit import (
     UnitWorkbookInvalid,
     import_unit_workbook,
     unit_workbook_filename,
     write_unit_workbook,
 )
-from scoring.workbook.views.cycle import export_by_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,12 +43,12 @@ def unit_workbook(request: HttpRequest, year: int, round: str) -> HttpResponse:
             job = start_import_job(
                 upload=form.cleaned_data["file"],
                 actor=request.user,
-                kind=FileJob.Kind.IMPORT_UNIT_WORKBOOK,
+                kind=IMPORT_UNIT_WORKBOOK,
                 year=cycle.year,
                 round_code=rnd.code,
                 unit=request.user.unit,
             )
-            return redirect("scoring:workbook_job", job=job.pk)
+            return redirect("assessment:file_job", job=job.pk)
         if form.is_valid():
             try:
                 changed = import_unit_workbook(
@@ -83,7 +83,7 @@ def unit_workbook_download(request: HttpRequest, year: int, round: str) -> HttpR
         request,
         cycle,
         large=is_large_unit_round(rnd, unit),
-        kind=FileJob.Kind.EXPORT_UNIT_WORKBOOK,
+        kind=EXPORT_UNIT_WORKBOOK,
         back=reverse("scoring:unit_workbook", kwargs={"year": cycle.year, "round": rnd.code}),
         rnd=rnd,
         unit=unit,

@@ -1,0 +1,163 @@
+"""The workbook jobs of scoring: the cycle workbook's import and export and a unit's round
+workbook's, registered as kinds of file job (``assessment.jobs``) by ``ScoringConfig.ready``;
+and the sizes past which a page hands a workbook to a job."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessment.jobs.kinds import JobKind, register_kind
+from assessment.jobs.models import FileJob
+from assessment.jobs.services import job_cycle, job_round, store_result
+from assessment.models import Cycle, Round
+from assessment.services import CycleReadOnly
+from indicators.models import RuleItem
+from scoring.workbook.exporter import cycle_workbook_filename, write_cycle_workbook
+from scoring.workbook.importer import CycleExists, WorkbookInvalid, import_workbook
+from scoring.workbook.unit import (
+    UnitWorkbookInvalid,
+    import_unit_workbook,
+    unit_workbook_filename,
+    write_unit_workbook,
+)
+from scoring.workbook.write import ImportSummary
+
+IMPORT_WORKBOOK = "import_workbook"
+EXPORT_WORKBOOK = "export_workbook"
+EXPORT_UNIT_WORKBOOK = "export_unit_workbook"
+IMPORT_UNIT_WORKBOOK = "import_unit_workbook"
+
+
+def is_large_upload(upload) -> bool:
+    return upload.size > settings.WORKBOOK_ASYNC_BYTES
+
+
+def is_large_unit_round(rnd: Round, unit) -> bool:
+    """Whether a unit's workbook of a round (counties × the unit's rule items) is too large
+    to write or to read back within a request."""
+    items = RuleItem.objects.filter(indicator__cycle=rnd.cycle, indicator__unit=unit).count()
+    return rnd.cycle.counties.count() * items > settings.WORKBOOK_ASYNC_ROWS
+
+
+def is_large_cycle(cycle: Cycle) -> bool:
+    """Whether the cycle's workbook (counties × rule items) is too large to write in a request."""
+    items = RuleItem.objects.filter(indicator__cycle=cycle).count()
+    return cycle.counties.count() * items > settings.WORKBOOK_ASYNC_CELLS
+
+
+def import_summary_message(summary: ImportSummary) -> str:
+    """What an import of the cycle workbook says it did."""
+    return _(
+        "Imported the %(year)s workbook: %(counties)s counties, %(units)s units, "
+        "%(indicators)s indicators, %(items)s rule items, %(annual_rows)s annual data rows, "
+        "%(progress_rows)s progress rows, %(exemptions)s exemptions, %(adjustments)s "
+        "adjustments, %(vetoes)s vetoes."
+    ) % {
+        "year": summary.year,
+        "counties": summary.counties,
+        "units": summary.units,
+        "indicators": summary.indicators,
+        "items": summary.items,
+        "annual_rows": summary.annual_rows,
+        "progress_rows": summary.progress_rows,
+        "exemptions": summary.exemptions,
+        "adjustments": summary.adjustments,
+        "vetoes": summary.vetoes,
+    }
+
+
+def _run_import(job: FileJob) -> None:
+    try:
+        with job.source.open("rb") as fh:
+            summary = import_workbook(fh, replace=job.replace, actor=job.created_by)
+    except CycleReadOnly as exc:
+        job.status, job.problems, job.problem_total = FileJob.Status.FAILED, [str(exc)], 1
+    except WorkbookInvalid as exc:
+        job.status = FileJob.Status.FAILED
+        job.problems, job.problem_total = list(exc.problems), exc.total
+        job.cycle_exists = isinstance(exc, CycleExists)
+    else:
+        job.status, job.year = FileJob.Status.DONE, summary.year
+        job.summary = {name: getattr(summary, name) for name in summary.__dataclass_fields__}
+
+
+def _run_export(job: FileJob) -> None:
+    cycle = job_cycle(job)
+    store_result(job, cycle_workbook_filename(cycle), lambda out: write_cycle_workbook(cycle, out))
+
+
+def _run_unit_export(job: FileJob) -> None:
+    rnd = job_round(job)
+    store_result(
+        job,
+        unit_workbook_filename(rnd, job.unit),
+        lambda out: write_unit_workbook(round=rnd, unit=job.unit, out=out),
+    )
+
+
+def _run_unit_import(job: FileJob) -> None:
+    rnd = job_round(job)
+    try:
+        with job.source.open("rb") as fh:
+            changed = import_unit_workbook(
+                round=rnd, unit=job.unit, source=fh, actor=job.created_by
+            )
+    except UnitWorkbookInvalid as exc:
+        job.status = FileJob.Status.FAILED
+        job.problems, job.problem_total = list(exc.problems), len(exc.problems)
+    else:
+        job.status, job.summary = FileJob.Status.DONE, {"changed": changed}
+
+
+def _workbook_page(job: FileJob) -> tuple[str, str]:
+    return reverse("scoring:workbook"), _("Workbook import/export")
+
+
+def _unit_workbook_page(job: FileJob) -> tuple[str, str]:
+    url = reverse("scoring:unit_workbook", kwargs={"year": job.year, "round": job.round_code})
+    return url, _("Workbook of the round")
+
+
+def _unit_import_summary(job: FileJob) -> str:
+    return _("Imported: %(count)s cells changed.") % {"count": job.summary["changed"]}
+
+
+def register_job_kinds() -> None:
+    """Register scoring's workbook jobs with the frame (called by ``ScoringConfig.ready``)."""
+    register_kind(
+        JobKind(
+            name=IMPORT_WORKBOOK,
+            label=gettext_lazy("workbook import"),
+            run=_run_import,
+            page=_workbook_page,
+            summary=lambda job: import_summary_message(ImportSummary(**job.summary)),
+            reads_upload=True,
+        )
+    )
+    register_kind(
+        JobKind(
+            name=EXPORT_WORKBOOK,
+            label=gettext_lazy("workbook export"),
+            run=_run_export,
+            page=_workbook_page,
+        )
+    )
+    register_kind(
+        JobKind(
+            name=EXPORT_UNIT_WORKBOOK,
+            label=gettext_lazy("unit workbook"),
+            run=_run_unit_export,
+            page=_unit_workbook_page,
+        )
+    )
+    register_kind(
+        JobKind(
+            name=IMPORT_UNIT_WORKBOOK,
+            label=gettext_lazy("unit workbook upload"),
+            run=_run_unit_import,
+            page=_unit_workbook_page,
+            summary=_unit_import_summary,
+            reads_upload=True,
+        )
+    )
