@@ -2,7 +2,20 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto, VetoItem
+from assessment.models import (
+    Adjustment,
+    County,
+    Cycle,
+    PledgeCheck,
+    PledgeItem,
+    PledgeReview,
+    PledgeSigning,
+    Round,
+    Unit,
+    User,
+    Veto,
+    VetoItem,
+)
 from assessment.services import set_cycle_status
 
 
@@ -157,3 +170,28 @@ class VetoAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = ["cycle", "county", "item", "reason"]
     list_filter = ["cycle"]
     list_select_related = ["cycle", "county"]
+
+
+@admin.register(PledgeItem)
+class PledgeItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "issuing_unit", "first_year", "last_year", "basis"]
+    list_select_related = ["issuing_unit"]
+
+
+@admin.register(PledgeReview)
+class PledgeReviewAdmin(admin.ModelAdmin):
+    list_display = ["year", "reviewed_at", "reviewed_by"]
+
+
+@admin.register(PledgeSigning)
+class PledgeSigningAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["cycle", "county", "item", "signed_on"]
+    list_filter = ["cycle"]
+    list_select_related = ["cycle", "county", "item"]
+
+
+@admin.register(PledgeCheck)
+class PledgeCheckAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["cycle", "checked_on", "item", "problems_found"]
+    list_filter = ["cycle", "problems_found"]
+    list_select_related = ["cycle", "item"]

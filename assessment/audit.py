@@ -38,6 +38,9 @@ def register_models() -> None:
         County,
         Cycle,
         PlannedActivity,
+        PledgeCheck,
+        PledgeItem,
+        PledgeSigning,
         Round,
         RoutineRecord,
         SpecialScore,
@@ -52,6 +55,8 @@ def register_models() -> None:
     register(Unit, Veto, VetoItem)
     # The plan's counties are what the duplicate check and the counties' view depend on.
     register(PlannedActivity, m2m_fields={"counties"})
+    register(PledgeItem, PledgeSigning)
+    register(PledgeCheck, m2m_fields={"counties"})
     # Everything that grants or withdraws a permission: the role and its binding, the
     # account's state, admin access, and Django's groups and permissions.
     register(

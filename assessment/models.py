@@ -535,3 +535,13 @@ def cross_year_errors(obj: models.Model, messages: dict[str, str]) -> dict[str, 
         if related.cycle_id != obj.cycle_id:
             errors[name] = message % {"other": related.cycle.year, "year": obj.cycle.year}
     return errors
+
+
+# The pledge list (责任状) lives in its own module of governance; imported here so that Django
+# registers its models with this app.
+from assessment.governance.pledge_models import (  # noqa: E402, F401
+    PledgeCheck,
+    PledgeItem,
+    PledgeReview,
+    PledgeSigning,
+)

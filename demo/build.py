@@ -9,6 +9,7 @@ from assessment.models import Cycle
 from demo.accounts import Account, upsert_accounts, upsert_counties, upsert_units
 from demo.governance import build_governance, reset_governance
 from demo.plan import DEFAULT_PASSWORD, DRAFT_YEAR, YEARS, check_plan, city_plan, indicator_plans
+from demo.pledges import build_pledges, reset_pledges
 from demo.year import build_year
 
 
@@ -29,7 +30,8 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
     them; creates or updates the demo counties, units and accounts (every account gets
     ``password``); builds the four cycles, closes their rounds (warnings) and computes the past
     years' results, with one audit event per bulk step; builds the governance of the current
-    year and next year's draft. Runs in one transaction: on an error nothing is left.
+    year and next year's draft, and the pledge list. Runs in one transaction: on an error
+    nothing is left.
     """
     check_plan()
     with transaction.atomic():
@@ -40,12 +42,14 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
         old.update(status=Cycle.Status.DRAFT)
         old.delete()
         reset_governance()
+        reset_pledges()
         counties = upsert_counties()
         units = upsert_units()
         accounts, lead = upsert_accounts(password=password, counties=counties, units=units)
         for year in YEARS:
             build_year(year, counties=counties, units=units, lead=lead)
         build_governance(counties=counties, units=units, lead=lead)
+        build_pledges(counties=counties, units=units, lead=lead)
     return DemoReport(
         city=city_plan().city,
         replaced_years=replaced,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessment.governance.views import plan, routine, special, vetoes
+from assessment.governance.views import plan, pledges, routine, special, vetoes
 
 urlpatterns = [
     path("veto-items/", vetoes.veto_items, name="veto_items"),
@@ -32,6 +32,16 @@ urlpatterns = [
     path("cycles/<int:year>/routine/", routine.routine_records, name="routine_records"),
     path("counties/<str:county>/routine/", routine.routine_timeline, name="routine_timeline"),
     path("routine/<int:record>/attachment/", routine.routine_attachment, name="routine_attachment"),
+    path("pledge-items/", pledges.pledge_items, name="pledge_items"),
+    path("pledge-items/<int:pledge_item>/", pledges.pledge_item_edit, name="pledge_item_edit"),
+    path("pledge-items/review/<int:year>/", pledges.pledge_review, name="pledge_review"),
+    path("cycles/<int:year>/pledges/", pledges.cycle_pledges, name="cycle_pledges"),
+    path(
+        "cycles/<int:year>/pledges/<int:signing>/withdraw/",
+        pledges.pledge_withdraw,
+        name="pledge_withdraw",
+    ),
+    path("cycles/<int:year>/pledge-checks/", pledges.pledge_checks, name="pledge_checks"),
     path("cycles/<int:year>/plan/", plan.plan, name="plan"),
     path("cycles/<int:year>/plan/merge/", plan.plan_merge, name="plan_merge"),
     path("cycles/<int:year>/plan/<int:activity>/", plan.plan_activity, name="plan_activity"),

@@ -5,6 +5,8 @@ from django.core.files.base import ContentFile
 from assessment.models import (
     FileJob,
     PlannedActivity,
+    PledgeItem,
+    PledgeSigning,
     RoutineRecord,
     SpecialTask,
     Unit,
@@ -40,6 +42,14 @@ ACCESS = {
     # world's are the units' own; the lead department's jobs are 404 to a unit too).
     "assessment:file_job": access(lead=200, unit=200, county=403, outsider=UNIT_OWN_JOB),
     "assessment:file_job_result": access(lead=200, unit=200, county=403, outsider=UNIT_OWN_JOB),
+    "assessment:pledge_items": signed_in(),
+    "assessment:pledge_item_edit": lead_only(outsider=REFUSED),
+    "assessment:pledge_review": lead_only("post", lead=302),
+    # Every role opens the year's signings: the lead all, a unit its own matters', a county
+    # its own.
+    "assessment:cycle_pledges": signed_in(),
+    "assessment:pledge_withdraw": lead_only("post", lead=302, outsider=REFUSED),
+    "assessment:pledge_checks": lead_only(),
 }
 
 
@@ -77,8 +87,23 @@ def objects(world):
         )  # fmt: skip
         activity.counties.set([c])
         activities.append(activity.pk)
+    pledge_items = [
+        PledgeItem.objects.create(
+            name=f"{unit.name}目标责任书", basis="市委办〔2024〕1号", first_year=2020,
+            issuing_unit=unit,
+        )
+        for unit in (Unit.objects.get(code=world[scope]["unit"]) for scope in ("own", "other"))
+    ]  # fmt: skip
+    signings = [
+        PledgeSigning.objects.create(
+            cycle=cycle, item=item, county=c, signed_on=date(2024, 3, 1)
+        ).pk
+        for item, c in zip(pledge_items, (own_county, other_county), strict=True)
+    ]
     return {
         "own": {
+            "pledge_item": pledge_items[0].pk,
+            "signing": signings[0],
             "veto_item": own_item.pk,
             "veto": own.pk,
             "task": task.pk,
@@ -87,6 +112,8 @@ def objects(world):
             "job": _unit_job(cycle, world["own"]["unit"]),
         },
         "other": {
+            "pledge_item": pledge_items[1].pk,
+            "signing": signings[1],
             "veto_item": other_item.pk,
             "veto": other.pk,
             "task": task.pk,

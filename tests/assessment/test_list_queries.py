@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessment.governance.pledges import record_check, record_signing
 from assessment.governance.routine import record_observation
 from assessment.governance.special import record_score
 from assessment.governance.vetoes import record_veto
-from assessment.models import SpecialTask, VetoItem
+from assessment.models import PledgeItem, SpecialTask, Unit, User, VetoItem
 from indicators.models import IndicatorProposal
 from indicators.services.admission import submit_proposal
 
@@ -41,6 +42,32 @@ def _record(cycle, county, n):
     )  # fmt: skip
 
 
+def _pledge_item(n, basis="文件"):
+    unit = Unit.objects.get_or_create(code="HBJ", defaults={"name": "市生态环境局"})[0]
+    return PledgeItem.objects.create(
+        name=f"责任书{n}", basis=basis, issuing_unit=unit, first_year=2020
+    )
+
+
+def _pledge_listed(cycle, county, n):
+    _pledge_item(n, basis="" if n % 2 else "文件")
+
+
+def _signing(cycle, county, n):
+    lead = User.objects.get(username="lead")
+    record_signing(
+        cycle=cycle, county=county, item=_pledge_item(n), signed_on=date(2024, 3, 1), actor=lead
+    )
+
+
+def _check(cycle, county, n):
+    lead = User.objects.get(username="lead")
+    record_check(
+        cycle=cycle, item=_pledge_item(n), checked_on=date(2024, 6, n + 1), counties=[county],
+        findings="未发现清单外责任状", problems_found=False, actor=lead,
+    )  # fmt: skip
+
+
 def _proposal(cycle, county, n, unit=None):
     submit_proposal(
         proposal=IndicatorProposal(
@@ -57,6 +84,9 @@ PAGES = [
     ("assessment:routine_records", {"year": 2024}, _record),
     ("assessment:routine_timeline", {"county": "101"}, _record),
     ("indicators:proposals", {}, _proposal),
+    ("assessment:pledge_items", {}, _pledge_listed),
+    ("assessment:cycle_pledges", {"year": 2024}, _signing),
+    ("assessment:pledge_checks", {"year": 2024}, _check),
 ]
 
 
