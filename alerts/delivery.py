@@ -2,9 +2,11 @@
 marking read, and the email each county's users get when a round closes.
 
 The email goes out from a Celery task started after the closing commits
-(:func:`schedule_notification`). Each warning is claimed before the email is sent — its
-``notified_at`` set under a row lock that a second worker skips — so that running the job
-again, or twice at once, never sends the same warning twice.
+(:func:`schedule_notification`); the warnings the closing marked ``to_notify`` are the
+outbox, which a periodic sweep (:func:`send_pending`) empties when that task could not be
+queued. Each warning is claimed before the email is sent — its ``notified_at`` set under a
+row lock that a second worker skips, and committed — so that running the job again, twice at
+once, or after a worker died mid-send, never sends the same warning twice.
 """
 
 import logging
@@ -22,6 +24,7 @@ from alerts.models import Rectification, Warning
 from assessment.audit import record_event
 from assessment.mail import county_users, send_to_users
 from assessment.models import Cycle, Round, User
+from assessment.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -100,11 +103,11 @@ def county_warnings(*, county, cycle: Cycle) -> list[Warning]:
 
 
 def schedule_notification(rnd: Round) -> None:
-    """Email the round's warnings to the counties once the current transaction commits."""
+    """Queue the round's emails once the current transaction commits (the warnings marked
+    ``to_notify`` are the outbox: :func:`send_pending` sends them if the broker is down)."""
     from alerts.tasks import notify_round_task
 
-    round_id = rnd.pk
-    transaction.on_commit(lambda: notify_round_task.delay(round_id=round_id))
+    enqueue_on_commit(notify_round_task, round_id=rnd.pk)
 
 
 @dataclass(frozen=True)
@@ -113,48 +116,72 @@ class NotifySummary:
     emails: int  # emails sent (a county without addresses gets none)
 
 
-def notify_round(*, round: Round) -> NotifySummary:
-    """Email each county's users the round's current warnings not notified yet.
+def notify_round(*, round: Round, pending_only: bool = False) -> NotifySummary:
+    """Email each county's users the round's current warnings not notified yet (with
+    ``pending_only``, only those a closing marked ``to_notify``: the outbox).
 
-    Side effects: sets ``notified_at`` on the warnings it claims and sends one email per
-    county that has users with an address. Safe to run again or concurrently.
+    Side effects: claims the warnings of one county at a time (``notified_at``, committed
+    before the email goes, so that a warning is emailed at most once even if the worker dies
+    while sending) and sends one email per language of the county's users; if sending fails,
+    the claim is released and the warnings go back to the outbox. Safe to run again or
+    concurrently.
     """
-    counties = (
-        Warning.objects.filter(round=round, replaced_at__isnull=True, notified_at__isnull=True)
-        .values_list("county_id", flat=True)
-        .distinct()
-        .order_by("county_id")
+    pending = Warning.objects.filter(
+        round=round, replaced_at__isnull=True, notified_at__isnull=True
     )
+    if pending_only:
+        pending = pending.filter(to_notify=True)
+    counties = pending.values_list("county_id", flat=True).distinct().order_by("county_id")
     claimed = emails = 0
     for county_id in list(counties):
-        sent = _notify_county(round=round, county_id=county_id)
+        sent = _notify_county(round=round, county_id=county_id, pending_only=pending_only)
         if sent is not None:
             claimed += 1
             emails += sent
     return NotifySummary(counties=claimed, emails=emails)
 
 
-def _notify_county(*, round: Round, county_id: int) -> int | None:
+def send_pending() -> NotifySummary:
+    """The periodic sweep of the outbox: email every round's warnings still marked
+    ``to_notify`` (a closing whose job could not be queued, or whose email failed).
+
+    Side effects: as :func:`notify_round`, for each such round."""
+    rounds = Round.objects.filter(
+        pk__in=Warning.objects.filter(to_notify=True, replaced_at__isnull=True).values("round_id")
+    ).select_related("cycle")
+    counties = emails = 0
+    for rnd in rounds:
+        summary = notify_round(round=rnd, pending_only=True)
+        counties, emails = counties + summary.counties, emails + summary.emails
+    return NotifySummary(counties=counties, emails=emails)
+
+
+def _notify_county(*, round: Round, county_id: int, pending_only: bool = False) -> int | None:
     """Claim and email one county's new warnings; None when another run claimed them."""
     with transaction.atomic():
+        pending = Warning.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            round=round, county_id=county_id, replaced_at__isnull=True, notified_at__isnull=True
+        )
+        if pending_only:
+            pending = pending.filter(to_notify=True)
         warnings = list(
-            Warning.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(
-                round=round,
-                county_id=county_id,
-                replaced_at__isnull=True,
-                notified_at__isnull=True,
+            pending.select_related("county", "indicator__unit").order_by(
+                "indicator__order", "indicator__code"
             )
-            .select_related("county", "indicator__unit")
-            .order_by("indicator__order", "indicator__code")
         )
         if not warnings:
             return None
-        Warning.objects.filter(pk__in=[w.pk for w in warnings]).update(notified_at=timezone.now())
-        # Sent inside the claim: if sending fails, the claim rolls back and a retry sends.
+        ids = [w.pk for w in warnings]
+        Warning.objects.filter(pk__in=ids).update(notified_at=timezone.now(), to_notify=False)
+    # The claim is committed before the email goes: a worker that dies after the mail server
+    # accepted it cannot send it again. A failure to send releases the claim.
+    try:
         return send_to_users(
             users=county_users(county_id), render=lambda: _message(round, warnings)
         )
+    except Exception:
+        Warning.objects.filter(pk__in=ids).update(notified_at=None, to_notify=True)
+        raise
 
 
 def _message(round: Round, warnings: list[Warning]) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from alerts.audit import audit_actor
 from alerts.models import DiagnosisCase, DiagnosisFlag
 from assessment.mail import county_users, send_to_users
 from assessment.models import County, Round, User
+from assessment.queue import enqueue_on_commit
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 
 
@@ -86,8 +87,8 @@ def send_recommendations(*, case: DiagnosisCase, actor: User) -> None:
         case.sent_at = timezone.now()
         case.read_at = case.notified_at = None
         case.save(update_fields=["status", "sent_at", "read_at", "notified_at"])
-        case_id = case.pk
-        transaction.on_commit(lambda: _notify_task().delay(case_id=case_id))
+        # The outbox is the case itself (sent, not notified): swept if this cannot be queued.
+        enqueue_on_commit(_notify_task(), case_id=case.pk)
 
 
 def mark_case_read(*, case: DiagnosisCase, user: User) -> None:
@@ -126,25 +127,37 @@ def _notify_task():
 def notify_case(*, case_id: int) -> int:
     """Email the county's users that recommendations were sent to them, once per sending.
 
-    Side effects: claims the case (``notified_at``, a conditional update) and sends one
-    email per language of its users in the same transaction, so that a failed send is
-    retried and a second run sends nothing. Returns the number of emails sent.
+    Side effects: claims the case (``notified_at``, a conditional update, committed before
+    the email goes, so that a worker dying mid-send never sends it twice) and sends one email
+    per language of its users; a failed send releases the claim for the next sweep. Returns
+    the number of emails sent.
     """
-    with transaction.atomic():
-        claimed = DiagnosisCase.objects.filter(
-            pk=case_id, status=DiagnosisCase.Status.SENT, notified_at__isnull=True
-        ).update(notified_at=timezone.now())
-        if not claimed:
-            return 0
-        case = DiagnosisCase.objects.select_related("round__cycle", "county").get(pk=case_id)
+    claimed = DiagnosisCase.objects.filter(
+        pk=case_id, status=DiagnosisCase.Status.SENT, notified_at__isnull=True
+    ).update(notified_at=timezone.now())
+    if not claimed:
+        return 0
+    case = DiagnosisCase.objects.select_related("round__cycle", "county").get(pk=case_id)
 
-        def render() -> tuple[str, str]:
-            context = {
-                "case": case,
-                "url": settings.SITE_URL.rstrip("/")
-                + reverse("alerts:case", kwargs={"case": case.pk}),
-            }
-            subject = render_to_string("alerts/email/case_subject.txt", context)
-            return subject, render_to_string("alerts/email/case_body.txt", context)
+    def render() -> tuple[str, str]:
+        context = {
+            "case": case,
+            "url": settings.SITE_URL.rstrip("/") + reverse("alerts:case", kwargs={"case": case.pk}),
+        }
+        subject = render_to_string("alerts/email/case_subject.txt", context)
+        return subject, render_to_string("alerts/email/case_body.txt", context)
 
+    try:
         return send_to_users(users=county_users(case.county_id), render=render)
+    except Exception:
+        DiagnosisCase.objects.filter(pk=case_id).update(notified_at=None)
+        raise
+
+
+def send_pending_cases() -> int:
+    """The periodic sweep: notify every sent case not notified yet (its job could not be
+    queued, or its email failed). Returns the number of emails sent."""
+    pending = DiagnosisCase.objects.filter(
+        status=DiagnosisCase.Status.SENT, notified_at__isnull=True
+    ).values_list("pk", flat=True)
+    return sum(notify_case(case_id=pk) for pk in list(pending))

@@ -54,6 +54,10 @@ class Warning(models.Model):
     replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
     # First opened by one of the county's users; the inbox counts the unread ones.
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The outbox: set by a closing that notifies, in the closing's transaction; cleared when
+    # a notification job claims the warning (``notified_at``) before emailing it, so that a
+    # warning is emailed at most once; set again if the email could not be sent.
+    to_notify = models.BooleanField(_("to be emailed"), default=False)
     # Claimed by the notification job before it emails: a warning is notified at most once.
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
 
@@ -72,7 +76,11 @@ class Warning(models.Model):
                 condition=Q(bottom_three=True) | Q(behind_target=True) | Q(not_reported=True),
             ),
         ]
-        indexes = [models.Index(fields=["county", "replaced_at"])]
+        indexes = [
+            models.Index(fields=["county", "replaced_at"]),
+            # The sweep of the outbox reads only the warnings still to be emailed.
+            models.Index(fields=["round"], condition=Q(to_notify=True), name="warning_outbox"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} {self.county_id}/{self.indicator_id}"

@@ -113,8 +113,10 @@ def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummar
 
     Side effects: sets the round closed (keeping the first closing time), creates the
     warnings and flags that do not exist yet, marks replaced those that no longer hold, and
-    writes one audit event; with ``notify``, after the commit, emails the counties their new
-    warnings (:func:`alerts.delivery.schedule_notification`). Safe to run twice or
+    writes one audit event; with ``notify``, marks the new warnings to be emailed (the outbox,
+    in the same transaction) and, after the commit, queues their emails
+    (:func:`alerts.delivery.schedule_notification`; the periodic sweep sends them if the
+    broker was unreachable). Safe to run twice or
     concurrently: the round row is locked and a current warning is unique per (round,
     county, indicator). Raises :class:`NotAPreAssessment` for the annual round,
     :class:`NoExpectedProgress` for a round with neither an expected progress nor a default
@@ -151,9 +153,9 @@ def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummar
         created = insert_rows(
             Warning,
             ["cycle_id", "round_id", "county_id", "indicator_id", *COMPARED, "status",
-             "issued_at"],
+             "issued_at", "to_notify"],
             (
-                (rnd.cycle_id, rnd.id, c, i, *values, Warning.Status.ISSUED.value, now)
+                (rnd.cycle_id, rnd.id, c, i, *values, Warning.Status.ISSUED.value, now, notify)
                 for (c, i), values in wanted.items()
                 if (c, i) not in current or current[(c, i)][0] in stale_set
             ),

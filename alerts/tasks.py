@@ -12,8 +12,8 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
-from alerts.delivery import notify_round
-from alerts.diagnosis import notify_case
+from alerts.delivery import notify_round, send_pending
+from alerts.diagnosis import notify_case, send_pending_cases
 from alerts.rectifications import remind_deadlines
 from alerts.rounds import run_calendar
 from alerts.services import close_round
@@ -94,3 +94,17 @@ def remind_rectification_deadlines_task() -> dict:
     reminded = remind_deadlines()
     logger.info("rectification reminders: %s sent", reminded)
     return {"reminded": reminded}
+
+
+@shared_task(name="alerts.send_pending_emails", **RELIABLE)
+def send_pending_emails_task() -> dict:
+    """The frequent sweep of the outbox: the warnings a closing marked to be emailed and the
+    sent cases not notified yet, whose job could not be queued or whose email failed."""
+    warnings = send_pending()
+    cases = send_pending_cases()
+    if warnings.counties or cases:
+        logger.info(
+            "pending emails: %s counties' warnings (%s emails), %s case emails",
+            warnings.counties, warnings.emails, cases,
+        )  # fmt: skip
+    return {"counties": warnings.counties, "emails": warnings.emails, "case_emails": cases}

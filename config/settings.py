@@ -170,6 +170,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "scoring.compute_due_results",
         "schedule": crontab(hour=envint("RANKING_HOUR", 2), minute=0),
     },
+    # The outbox: emails owed by a committed change whose job could not be queued (broker
+    # down) or whose sending failed. Expires rather than piling up while no worker runs.
+    "send-pending-emails": {
+        "task": "alerts.send_pending_emails",
+        "schedule": envint("OUTBOX_SWEEP_SECONDS", 60),
+        "options": {"expires": envint("OUTBOX_SWEEP_SECONDS", 60)},
+    },
     "clean-file-jobs": {
         "task": "assessment.clean_file_jobs",
         "schedule": crontab(hour=3, minute=30),

@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.governance.routine import counts_by_county as routine_counts
 from assessment.models import Adjustment, Cycle, Veto
+from assessment.queue import QueueUnavailable, enqueue
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 from indicators.models import Indicator
 from scoring.forms import GradeOverrideForm
@@ -270,11 +270,15 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
     except CycleReadOnly as exc:
         messages.error(request, str(exc))
         return redirect("scoring:results", year=cycle.year)
-    requested = dict(request.session.get(REQUESTED_KEY, {}))
-    requested[str(cycle.year)] = timezone.now().isoformat()
-    request.session[REQUESTED_KEY] = requested
-    cycle_id = cycle.pk
-    transaction.on_commit(lambda: compute_results_task.delay(cycle_id=cycle_id))
+    # Noted before the job is sent: an eager or quick job answers after this time.
+    before = dict(request.session.get(REQUESTED_KEY, {}))
+    request.session[REQUESTED_KEY] = {**before, str(cycle.year): timezone.now().isoformat()}
+    try:
+        enqueue(compute_results_task, cycle_id=cycle.pk)
+    except QueueUnavailable as exc:
+        request.session[REQUESTED_KEY] = before  # nothing is running: no "computing" shown
+        messages.error(request, str(exc))
+        return redirect("scoring:results", year=cycle.year)
     messages.info(
         request,
         _("The computation of the %(year)s results has been requested.") % {"year": cycle.year},
