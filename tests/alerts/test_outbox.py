@@ -13,7 +13,7 @@ from alerts.models import DiagnosisCase, Warning
 from alerts.services import close_round
 from alerts.tasks import send_pending_emails_task
 from assessment.models import County, Round
-from scoring.views.results import REQUESTED_KEY
+from scoring.results.views import REQUESTED_KEY
 from tests.alerts.world import build_april
 from tests.broker import broker_down
 
