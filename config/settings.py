@@ -38,12 +38,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "auditlog",
+    "ninja",  # the data interface's OpenAPI pages: their assets served locally
     # The project's apps, from the frame of the year up (imports and models point down).
     "assessment",
     "indicators",
     "scoring",
     "alerts",
     "reports",
+    "api",  # the data interface (django-ninja), above every app it reads
     "demo",
 ]
 
@@ -201,6 +203,11 @@ CACHES = {
 }
 # The font of the charts' Chinese labels: a .ttf/.otf/.ttc path; empty = an installed CJK font.
 CHART_FONT = env("CHART_FONT", "")
+# The data interface (api/): requests per minute allowed to one token; more answer 429.
+API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 120)
+if API_RATE_PER_MINUTE < 1:
+    raise ImproperlyConfigured(f"API_RATE_PER_MINUTE={API_RATE_PER_MINUTE} must be at least 1")
+API_RATE = f"{API_RATE_PER_MINUTE}/min"
 
 # Email: the console by default; SMTP (or another backend) by settings.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.endpoints import api
 from reports.views.home import home
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("", include("reports.urls")),
     path("", include("alerts.urls")),
+    path("", include("api.urls")),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -24,14 +24,19 @@ ROLES = ("anonymous", "lead", "unit", "county")
 SHARED_KWARGS = frozenset({"year"})
 
 
-def access(method="get", *, anonymous=LOGIN, lead, unit, county, outsider=None) -> dict:
+def access(
+    method="get", *, anonymous=LOGIN, lead, unit, county, outsider=None, auth="session"
+) -> dict:
     """The declared outcome (status code or LOGIN) of each role for one URL.
 
     ``outsider`` maps "unit" and "county" (and "lead" where it applies) to the outcome of
-    the same request naming the other unit's or county's objects.
+    the same request naming the other unit's or county's objects. ``auth="token"``: the
+    persona calls with a data interface token of its account (``Authorization: Bearer``)
+    instead of a signed-in session; the anonymous caller sends none.
     """
     declared = {
         "method": method,
+        "auth": auth,
         "anonymous": anonymous,
         "lead": lead,
         "unit": unit,

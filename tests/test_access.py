@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
+from api.tokens import issue_token
 from assessment.access import (
     current_cycle,
     get_county_for_user,
@@ -29,7 +30,7 @@ from tests.factories import CycleFactory
 from tests.pages import build_cycle
 
 # The apps whose tests declare the access of their URLs (tests/<app>/access.py).
-APPS = ("assessment", "indicators", "scoring", "alerts", "reports")
+APPS = ("assessment", "indicators", "scoring", "alerts", "reports", "api")
 
 # The project's own URLs (config/urls.py); every app's are in tests/<app>/access.py.
 PROJECT_ACCESS = {
@@ -120,9 +121,14 @@ def _request(world, name, kwarg_names, scope, role):
     declared = ACCESS[name]
     url = reverse(name, kwargs={k: world[scope][k] for k in kwarg_names})
     client = Client()
-    if world["users"][role] is not None:
-        client.force_login(world["users"][role])
-    response = getattr(client, declared["method"])(url)
+    user = world["users"][role]
+    headers = {}
+    if user is not None and declared.get("auth") == "token":
+        secret = issue_token(user=user, name="access test", actor=None).secret
+        headers["authorization"] = f"Bearer {secret}"
+    elif user is not None:
+        client.force_login(user)
+    response = getattr(client, declared["method"])(url, headers=headers)
     if response.streaming:  # a file download: read it through, which closes its file
         b"".join(response.streaming_content)
     return outcome_of(response)

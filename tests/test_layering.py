@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["assessment", "indicators", "scoring", "alerts", "reports", "demo"]
+LAYERS = ["assessment", "indicators", "scoring", "alerts", "reports", "api", "demo"]
 
 
 def _allowed(app: str) -> set[str]:
