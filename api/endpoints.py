@@ -22,6 +22,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthorizationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
@@ -80,6 +81,12 @@ class DecimalParser(Parser):
         return json.loads(request.body, parse_float=Decimal)
 
 
+class ReadableRenderer(JSONRenderer):
+    """JSON with the Chinese as it is, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="县区领导班子绩效考核系统 API",
     version="1",
@@ -93,6 +100,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     throttle=[TokenRateThrottle()],
     parser=DecimalParser(),
+    renderer=ReadableRenderer(),
     openapi_url="/openapi.json",
     docs_url="/docs",
 )

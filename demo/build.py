@@ -8,6 +8,7 @@ from django.db import transaction
 from assessment.models import Cycle
 from demo.accounts import Account, upsert_accounts, upsert_counties, upsert_units
 from demo.governance import build_governance, reset_governance
+from demo.interface import DemoToken, issue_demo_tokens
 from demo.plan import DEFAULT_PASSWORD, DRAFT_YEAR, YEARS, check_plan, city_plan, indicator_plans
 from demo.pledges import build_pledges, reset_pledges
 from demo.year import build_year
@@ -21,6 +22,7 @@ class DemoReport:
     replaced_years: list[int]
     indicators: int
     accounts: list[Account]
+    tokens: list[DemoToken]
 
 
 def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
@@ -30,8 +32,8 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
     them; creates or updates the demo counties, units and accounts (every account gets
     ``password``); builds the four cycles, closes their rounds (warnings) and computes the past
     years' results, with one audit event per bulk step; builds the governance of the current
-    year and next year's draft, and the pledge list. Runs in one transaction: on an error
-    nothing is left.
+    year and next year's draft, and the pledge list; issues the demo's data interface
+    tokens. Runs in one transaction: on an error nothing is left.
     """
     check_plan()
     with transaction.atomic():
@@ -50,9 +52,11 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
             build_year(year, counties=counties, units=units, lead=lead)
         build_governance(counties=counties, units=units, lead=lead)
         build_pledges(counties=counties, units=units, lead=lead)
+        tokens = issue_demo_tokens(lead=lead)
     return DemoReport(
         city=city_plan().city,
         replaced_years=replaced,
         indicators=len(indicator_plans()),
         accounts=accounts,
+        tokens=tokens,
     )

@@ -43,7 +43,14 @@ def _entries(text: str) -> list[tuple[str, str, bool]]:
 def test_catalogue_zh_hans_one_per_app():
     apps = sorted(path.relative_to(ROOT).parts[0] for path in CATALOGUES)
     assert apps == [
-        "alerts", "api", "assessment", "demo", "indicators", "locale", "reports", "scoring"
+        "alerts",
+        "api",
+        "assessment",
+        "demo",
+        "indicators",
+        "locale",
+        "reports",
+        "scoring",
     ]
 
 

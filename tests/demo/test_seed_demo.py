@@ -162,7 +162,18 @@ def test_seed_demo_builds_the_demo_city_with_force(settings, client):
     assert "username    role              bound to" in lines
     assert "unit-TJJ    Responsible unit  TJJ 市统计局" in lines
     assert "county-114  County            114 云渡市" in lines
-    assert lines[-1] == "Every account above has the password jc-demo-2026."
+    assert lines[-7:-3] == [
+        "Every account above has the password jc-demo-2026.",
+        "",
+        "Data interface tokens (shown only now; the lead department revokes them on "
+        "/api/tokens/):",
+        "username    purpose             token",
+    ]
+    assert [line.split()[:2] for line in lines[-3:]] == [
+        ["lead", "演示：省级考核平台"],
+        ["unit-CZJ", "演示：单位业务系统"],
+        ["county-101", "演示：县区查询"],
+    ]
 
 
 def test_seed_demo_rerun_rebuilds_the_same_city(settings):

@@ -79,3 +79,17 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Every account above has the password %(password)s.") % {"password": password}
         )
+        self._write_tokens(report.tokens)
+
+    def _write_tokens(self, tokens) -> None:
+        if not tokens:
+            return
+        self.stdout.write("")
+        self.stdout.write(
+            _("Data interface tokens (shown only now; the lead department revokes them on "
+              "/api/tokens/):")
+        )  # fmt: skip
+        rows = [(_("username"), _("purpose"), _("token"))]
+        rows += [(t.username, t.purpose, t.secret) for t in tokens]
+        for line in _table(rows):
+            self.stdout.write(line)
