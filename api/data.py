@@ -1,6 +1,6 @@
 """A round's data written and read through the interface, with the entry grid's services.
 
-The write is the entry grid's save (``scoring.services.entry.save_grid``): the same value
+The write is the entry grid's save (``scoring.entry.services.save_grid``): the same value
 checks (the engine's one input check, ``scoring.values.value_messages``), the same lock guard
 (cycle not archived, round open, entry not approved), one audit entry per changed cell, a
 submitted entry taken back to draft by a unit's change. Like the unit's workbook upload, a
@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from assessment.models import Round, User
 from indicators.models import Indicator, RuleItem
 from indicators.params import NEEDS_TARGET
+from scoring.entry import services as entry
 from scoring.models import AnnualInput, EntryState, Exemption, Progress
-from scoring.services import entry
 from scoring.values import value_messages
 
 # The stored values' precision (scoring.models VALUE): 24 digits, 6 after the point.

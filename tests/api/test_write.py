@@ -7,8 +7,8 @@ import pytest
 from auditlog.models import LogEntry
 
 from indicators.models import Indicator
+from scoring.entry.services import approve_entry, submit_entry
 from scoring.models import AnnualInput, Progress
-from scoring.services.entry import approve_entry, submit_entry
 from tests.pages import open_rounds
 
 ANNUAL = "/cycles/2024/rounds/annual/data"

@@ -165,8 +165,7 @@ def test_seed_demo_builds_the_demo_city_with_force(settings, client):
     assert lines[-7:-3] == [
         "Every account above has the password jc-demo-2026.",
         "",
-        "Data interface tokens (shown only now; the lead department revokes them on "
-        "/api/tokens/):",
+        "Data interface tokens (shown only now; the lead department revokes them on /api/tokens/):",
         "username    purpose             token",
     ]
     assert [line.split()[:2] for line in lines[-3:]] == [
