@@ -29,12 +29,10 @@ from assessment.queue import enqueue_on_commit
 logger = logging.getLogger(__name__)
 
 
-def visible_warnings(user: User) -> QuerySet[Warning]:
-    """The current warnings ``user`` may see: a county its own, a unit those on its
-    indicators, the lead department all of them. Related rows are joined for the lists."""
-    qs = Warning.objects.filter(replaced_at__isnull=True).select_related(
-        "round", "cycle", "county", "indicator__unit", "rectification"
-    )
+def warnings_for(user: User, qs: QuerySet[Warning]) -> QuerySet[Warning]:
+    """The warnings of ``qs`` that ``user`` may open: a county its own, a unit those on its
+    indicators (also as an expert of a case: the case page shows the others' as text), the
+    lead department all of them. The one rule of the warning pages and of their links."""
     if user.is_county:
         return qs.filter(county_id=user.county_id)
     if user.is_unit:
@@ -42,14 +40,18 @@ def visible_warnings(user: User) -> QuerySet[Warning]:
     return qs
 
 
+def visible_warnings(user: User) -> QuerySet[Warning]:
+    """The current warnings ``user`` may see. Related rows are joined for the lists."""
+    qs = Warning.objects.filter(replaced_at__isnull=True).select_related(
+        "round", "cycle", "county", "indicator__unit", "rectification"
+    )
+    return warnings_for(user, qs)
+
+
 def get_warning_for_user(user: User, pk: int) -> Warning:
     """The warning ``pk`` (current or replaced) if ``user`` may see it, else 404."""
     qs = Warning.objects.select_related("round", "cycle", "county", "indicator__unit")
-    if user.is_county:
-        qs = qs.filter(county_id=user.county_id)
-    elif user.is_unit:
-        qs = qs.filter(indicator__unit_id=user.unit_id)
-    warning = qs.filter(pk=pk).first()
+    warning = warnings_for(user, qs).filter(pk=pk).first()
     if warning is None:
         raise Http404
     return warning

@@ -60,7 +60,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # With DEBUG on, the project's 404 page instead of Django's technical one.
+    "config.middleware.OwnNotFoundPageMiddleware",
 ]
+# With DEBUG on, show Django's technical 404 page (the URL patterns tried) instead of the
+# project's: for a developer looking for a URL, never in the demo.
+TECHNICAL_404 = envbool("TECHNICAL_404", False)
 
 ROOT_URLCONF = "config.urls"
 

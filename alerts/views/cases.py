@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from alerts.delivery import warnings_for
 from alerts.diagnosis import (
     CaseRefused,
     get_case_for_user,
@@ -27,6 +28,9 @@ def _page(request, case: DiagnosisCase, case_form=None, plan_form=None) -> HttpR
     user = request.user
     rectification = Rectification.objects.filter(case=case).first()
     sent = case.status != DiagnosisCase.Status.OPEN
+    warnings = Warning.objects.filter(
+        round_id=case.round_id, county_id=case.county_id, replaced_at__isnull=True
+    ).order_by("indicator__order", "indicator__code")
     context = {
         "case": case,
         "experts": [
@@ -35,13 +39,9 @@ def _page(request, case: DiagnosisCase, case_form=None, plan_form=None) -> HttpR
         "flag": DiagnosisFlag.objects.filter(
             round_id=case.round_id, county_id=case.county_id, replaced_at__isnull=True
         ).first(),
-        "warnings": list(
-            Warning.objects.filter(
-                round_id=case.round_id, county_id=case.county_id, replaced_at__isnull=True
-            )
-            .select_related("indicator__unit")
-            .order_by("indicator__order", "indicator__code")
-        ),
+        "warnings": list(warnings.select_related("indicator__unit")),
+        # An expert of another unit reads the others' warnings here, without a link.
+        "openable": set(warnings_for(user, warnings).values_list("pk", flat=True)),
         "rectification": rectification,
         # The county reads the case once the recommendations are sent to it.
         "show_texts": not user.is_county or sent,

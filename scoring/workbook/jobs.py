@@ -115,8 +115,10 @@ def _workbook_page(job: FileJob) -> tuple[str, str]:
 
 
 def _unit_workbook_page(job: FileJob) -> tuple[str, str]:
-    url = reverse("scoring:unit_workbook", kwargs={"year": job.year, "round": job.round_code})
-    return url, _("Workbook of the round")
+    """The year's entry overview, which the unit (its workbook of each round) and the lead
+    department (who sees every job, but not a unit's workbook page) both open."""
+    url = reverse("scoring:entry", kwargs={"year": job.year})
+    return url, _("Entry %(year)s") % {"year": job.year}
 
 
 def _unit_import_summary(job: FileJob) -> str:

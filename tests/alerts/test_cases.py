@@ -1,6 +1,8 @@
 """Diagnosis cases: opened for a flagged county, experts and findings recorded,
 recommendations sent and read, answered with a rectification."""
 
+import re
+
 import pytest
 from auditlog.models import LogEntry
 from django.core import mail
@@ -13,9 +15,10 @@ from alerts.diagnosis import (
     send_recommendations,
     update_case,
 )
-from alerts.models import DiagnosisCase, Rectification
+from alerts.models import DiagnosisCase, Rectification, Warning
 from alerts.services import close_round
 from assessment.models import County, User
+from indicators.models import Indicator
 from tests.alerts.world import build_april
 from tests.factories import UnitFactory, UserFactory
 
@@ -112,9 +115,37 @@ def test_case_page_query_count_is_constant(
         unit = UnitFactory(code=f"U{n}")
         case.experts.add(UserFactory(username=f"e{n}", role=User.Role.UNIT, unit=unit))
     client.force_login(lead)
-    with django_assert_num_queries(10):
+    # 11: the warnings the reader may open are one query (the links of the list).
+    with django_assert_num_queries(11):
         response = client.get(reverse("alerts:case", kwargs={"case": case.pk}))
     assert len(response.context["experts"]) == expert_count
+
+
+def test_case_page_links_only_the_warnings_its_reader_may_open(client, lead, april, expert):
+    """An expert reads every warning of the case; a link only to those on its unit's
+    indicators (the others answer 404 to it, tests/test_crawl.py)."""
+    case = open_case(round=april, county=County.objects.get(code="103"), actor=lead)
+    case.experts.add(expert)
+    warnings = list(
+        Warning.objects.filter(round=april, county=case.county, replaced_at=None).order_by(
+            "indicator__order"
+        )
+    )
+    Indicator.objects.filter(pk=warnings[0].indicator_id).update(unit=expert.unit)
+    url = reverse("alerts:case", kwargs={"case": case.pk})
+    pages = {}
+    for user in (expert, lead):
+        client.force_login(user)
+        body = client.get(url).content.decode()
+        pages[user.username] = (
+            re.findall(r'href="/warnings/(\d+)/"', body),
+            [w.indicator.code in body for w in warnings],
+        )
+    assert len(warnings) > 1
+    assert pages == {
+        "unit-TJJ": ([str(warnings[0].pk)], [True] * len(warnings)),
+        "lead": ([str(w.pk) for w in warnings], [True] * len(warnings)),
+    }
 
 
 def test_county_inbox_links_to_its_case(client, lead, april):
