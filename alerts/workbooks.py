@@ -59,7 +59,7 @@ def run_warnings_export(job: FileJob) -> None:
     )
 
 
-def _round_summary_page(job: FileJob) -> tuple[str, str]:
+def _round_summary_page(job: FileJob, reader) -> tuple[str, str]:
     url = reverse("alerts:round_summary", kwargs={"year": job.year, "round": job.round_code})
     return url, _("Round summary")
 

@@ -139,7 +139,7 @@ def run_results_export(job: FileJob) -> None:
     store_result(job, results_filename(cycle), write)
 
 
-def _results_page(job: FileJob) -> tuple[str, str]:
+def _results_page(job: FileJob, reader) -> tuple[str, str]:
     return reverse("scoring:results", kwargs={"year": job.year}), _("Annual results")
 
 

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from assessment.jobs.models import FileJob
+    from assessment.models import User
 
 
 @dataclass(frozen=True)
@@ -18,15 +19,16 @@ class JobKind:
     """One kind of job.
 
     ``run(job)`` does the work, in the language of the job's starter: it sets the job's
-    status and its result, summary or problems (or raises ``JobRefused``). ``page(job)`` is
-    the page the job belongs to, as (URL, name), for the job page's way back. ``summary(job)``
+    status and its result, summary or problems (or raises ``JobRefused``). ``page(job, reader)``
+    is the page the job belongs to, as (URL, name), for the job page's way back: one its
+    reader may open. ``summary(job)``
     is what a finished job says (an import's counts); ``reads_upload`` whether it imports an
     uploaded file."""
 
     name: str
     label: str | Promise
     run: Callable[["FileJob"], None]
-    page: Callable[["FileJob"], tuple[str, str]]
+    page: Callable[["FileJob", "User"], tuple[str, str]]
     summary: Callable[["FileJob"], str] | None = None
     reads_upload: bool = False
 

@@ -72,7 +72,7 @@ def job_detail(request: HttpRequest, job: int) -> HttpResponse:
     if file_job.round_code:
         names = Round.objects.filter(cycle__year=file_job.year, code=file_job.round_code)
         round_name = names.values_list("name", flat=True).first() or file_job.round_code
-    page_url, page_name = kind.page(file_job)
+    page_url, page_name = kind.page(file_job, request.user)
     return render(
         request,
         "assessment/jobs/job.html",

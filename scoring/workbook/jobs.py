@@ -110,15 +110,19 @@ def _run_unit_import(job: FileJob) -> None:
         job.status, job.summary = FileJob.Status.DONE, {"changed": changed}
 
 
-def _workbook_page(job: FileJob) -> tuple[str, str]:
+def _workbook_page(job: FileJob, reader) -> tuple[str, str]:
     return reverse("scoring:workbook"), _("Workbook import/export")
 
 
-def _unit_workbook_page(job: FileJob) -> tuple[str, str]:
-    """The year's entry overview, which the unit (its workbook of each round) and the lead
-    department (who sees every job, but not a unit's workbook page) both open."""
-    url = reverse("scoring:entry", kwargs={"year": job.year})
-    return url, _("Entry %(year)s") % {"year": job.year}
+def _unit_workbook_page(job: FileJob, reader) -> tuple[str, str]:
+    """The unit's workbook page of the round; for the lead department, who reads every job
+    but has no workbook page of a unit, the year's entry overview."""
+    if reader.is_unit:
+        url = reverse("scoring:unit_workbook", kwargs={"year": job.year, "round": job.round_code})
+        return url, _("Workbook of the round")
+    return reverse("scoring:entry", kwargs={"year": job.year}), _("Entry %(year)s") % {
+        "year": job.year
+    }
 
 
 def _unit_import_summary(job: FileJob) -> str:
