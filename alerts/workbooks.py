@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alerts.models import DiagnosisFlag, Warning
+from assessment.exports import xlsxwriter_options
 from assessment.jobs.kinds import JobKind, register_kind
 from assessment.jobs.models import FileJob
 from assessment.jobs.services import job_round, store_result
@@ -103,7 +104,7 @@ def write_warnings_workbook(*, round: Round, out: str | os.PathLike | BinaryIO) 
 
     with (
         open_for_writing(out) as fh,
-        xlsxwriter.Workbook(fh, {"constant_memory": True}) as workbook,
+        xlsxwriter.Workbook(fh, xlsxwriter_options(constant_memory=True)) as workbook,
     ):
         bold = workbook.add_format({"bold": True})
 

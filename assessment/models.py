@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -60,6 +61,11 @@ class UserManager(DjangoUserManager):
         extra_fields.setdefault("role", User.Role.LEAD)
         if extra_fields["role"] != User.Role.LEAD:
             raise ValueError("A superuser belongs to the lead department (role=lead).")
+        if password is not None:
+            # `createsuperuser --noinput` skips the validators; the first account is the
+            # most powerful one, so its password meets AUTH_PASSWORD_VALIDATORS all the same
+            # (a ValidationError, which the command prints).
+            validate_password(password, self.model(username=username, email=email or ""))
         return super().create_superuser(username, email, password, **extra_fields)
 
 

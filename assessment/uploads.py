@@ -18,12 +18,15 @@ from pathlib import PurePath
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext as _
+
+from assessment.spreadsheets import SpreadsheetRefused, check_workbook
 
 # Accepted kinds: the content's type (as filetype names it) → the extensions a name may have.
 # The office formats of Microsoft Office and WPS Office: OLE (.doc/.xls/.ppt and WPS's own
@@ -60,7 +63,12 @@ class PrivateStorage(LazyObject):
     """The storage of private files, created when first used (settings may change in tests)."""
 
     def _setup(self):
-        self._wrapped = _NoURLStorage(location=settings.PRIVATE_MEDIA_ROOT)
+        # Readable by the server's user only, whatever its umask.
+        self._wrapped = _NoURLStorage(
+            location=settings.PRIVATE_MEDIA_ROOT,
+            file_permissions_mode=0o600,
+            directory_permissions_mode=0o700,
+        )
 
 
 private_storage = PrivateStorage()
@@ -120,7 +128,39 @@ def validate_upload(upload) -> str:
             _("The name of “%(name)s” does not match its content (%(kind)s).")
             % {"name": safe_name(upload.name), "kind": kind.upper()}
         )
+    if kind == "xlsx":
+        # Stored, not parsed here; but whoever opens it later must not meet a bomb.
+        try:
+            check_workbook(upload)
+        except SpreadsheetRefused as exc:
+            raise ValidationError(
+                _("“%(name)s”: %(reason)s") % {"name": safe_name(upload.name), "reason": exc}
+            ) from None
     return kind
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """The first upload handler: stops a request body past ``REQUEST_BODY_MAX_BYTES`` as it
+    streams in, before the next handlers keep it in memory or on disk.
+
+    The middleware (``assessment.middleware.BodyLimitMiddleware``) answers a declared
+    Content-Length over the limit before any of the body is read; this counts what actually
+    arrives, and refuses (400, Django's ``RequestDataTooBig``) as soon as it passes the limit.
+    """
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.received = 0
+        if content_length > settings.REQUEST_BODY_MAX_BYTES:
+            raise RequestDataTooBig("request body over REQUEST_BODY_MAX_BYTES")
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.REQUEST_BODY_MAX_BYTES:
+            raise RequestDataTooBig("upload over REQUEST_BODY_MAX_BYTES")
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
 
 
 def file_response(field_file, name: str) -> FileResponse:

@@ -5,10 +5,12 @@ embedded default that runs out of the box. Production sets at least SECRET_KEY, 
 ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); see the README.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +41,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "auditlog",
     "ninja",  # the data interface's OpenAPI pages: their assets served locally
+    "axes",
+    "csp",
     # The project's apps, from the frame of the year up (imports and models point down).
     "assessment",
     "indicators",
@@ -51,8 +55,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A path with a control character is 404, a body over REQUEST_BODY_MAX_BYTES 413, before
+    # anything reads the body or resolves the URL.
+    "assessment.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "assessment.middleware.SessionRenewMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -62,6 +71,8 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     # With DEBUG on, the project's 404 page instead of Django's technical one.
     "config.middleware.OwnNotFoundPageMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 # With DEBUG on, show Django's technical 404 page (the URL patterns tried) instead of the
 # project's: for a developer looking for a URL, never in the demo.
@@ -103,6 +114,29 @@ AUTH_USER_MODEL = "assessment.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a sign-in of a locked-out account or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes), on /accounts/login/ and /admin/login/ alike: after
+# AXES_FAILURE_LIMIT failed sign-ins an account is locked, and so is the address they came
+# from, each for AXES_COOLOFF_MINUTES. The lead department sees and clears lockouts in the
+# admin (访问尝试) or with `manage.py axes_reset` (README, "Security model").
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every start of a command
+AXES_LOCKOUT_CALLABLE = "assessment.views.locked_out"
+# The client's address: REMOTE_ADDR, or behind the reverse proxy of the README (which sets
+# X-Forwarded-For to the address it received the request from) the address that proxy saw.
+AXES_CLIENT_IP_CALLABLE = "assessment.security.client_ip"
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (the README's nginx
+# is one); 0 when clients reach the server directly.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -228,7 +262,29 @@ SITE_URL = env("SITE_URL", "http://localhost:8000")
 
 # Security: strict whenever DEBUG is off (python manage.py check --deploy stays clean).
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after SESSION_COOKIE_AGE seconds without a request (a working day by
+# default): a request renews it, at most once every SESSION_RENEW_SECONDS
+# (assessment.middleware.SessionRenewMiddleware; Django's SESSION_SAVE_EVERY_REQUEST would
+# write the session on every page).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_RENEW_SECONDS = envint("SESSION_RENEW_SECONDS", 300)
+# Content-Security-Policy (django-csp 4): every script, style, image and font from the site
+# itself, nothing inline (the templates have no inline CSS or JS, and keep it so); data: images
+# for Bootstrap's icons drawn in its stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -256,6 +312,32 @@ WORKBOOK_ASYNC_ROWS = envint("WORKBOOK_ASYNC_ROWS", 20_000)
 # clean-up marks it failed); finished jobs and their files are deleted after this many days.
 FILE_JOB_STALE_HOURS = envint("FILE_JOB_STALE_HOURS", 6)
 FILE_JOB_KEEP_DAYS = envint("FILE_JOB_KEEP_DAYS", 7)
+# Uploaded spreadsheets (assessment/spreadsheets.py): checked before they are parsed — the
+# archive's declared unpacked size, its compression ratio, its number of parts and each
+# sheet's declared dimension — then parsed by a child process limited in memory and CPU time,
+# so that a crafted file costs one refused upload, never a web worker.
+SPREADSHEET_MAX_UNPACKED_BYTES = envint("SPREADSHEET_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
+SPREADSHEET_MAX_RATIO = envint("SPREADSHEET_MAX_RATIO", 100)
+SPREADSHEET_MAX_MEMBERS = envint("SPREADSHEET_MAX_MEMBERS", 1000)
+SPREADSHEET_MAX_CELLS = envint("SPREADSHEET_MAX_CELLS", 10_000_000)
+SPREADSHEET_PARSE_MEMORY_MB = envint("SPREADSHEET_PARSE_MEMORY_MB", 2048)
+SPREADSHEET_PARSE_SECONDS = envint("SPREADSHEET_PARSE_SECONDS", 300)
+# The largest request body (bytes): a larger Content-Length is answered 413 before its body
+# is read (assessment/middleware.py), and an upload is stopped as it streams past it
+# (assessment/uploads.py LimitedUploadHandler). The reverse proxy's client_max_body_size
+# should be the same (README). Default: the largest workbook upload and 1 MB of form fields.
+REQUEST_BODY_MAX_BYTES = envint(
+    "REQUEST_BODY_MAX_BYTES",
+    max(WORKBOOK_UPLOAD_MAX_BYTES, UPLOAD_MAX_BYTES) + 1024 * 1024,
+)
+FILE_UPLOAD_HANDLERS = [
+    "assessment.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Private files and their directories are readable by the server's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 # An entry grid posts one field per cell: a province's 200 counties × 10 items with actual
 # and target are 4,000; Django's default of 1,000 would refuse it.
@@ -265,7 +347,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused request (403, 404, 400…) is one line, never a traceback.
+    "filters": {"one_line_refusals": {"()": "assessment.logging.OneLineRefusals"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -18,3 +18,6 @@ PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="appraisal-private-"))  # noqa
 # Each test process caches in its own memory: the tests clear the cache, which on a shared
 # Redis would empty everyone's.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# django-axes needs the request in authenticate(), which Client.login() does not pass; the
+# throttling tests (tests/config/test_security_login.py) switch it on.
+AXES_ENABLED = False

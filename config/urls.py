@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api.endpoints import api
+from assessment.views import PasswordChangeView
 from reports.views.home import home
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("assessment.urls")),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path("", include("indicators.urls")),
     path("", include("scoring.urls")),
     path("", include("reports.urls")),

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessment.exports import xlsxwriter_options
 from assessment.jobs.kinds import JobKind, register_kind
 from assessment.jobs.models import FileJob
 from assessment.jobs.services import JobRefused, job_cycle, store_result
@@ -105,7 +106,7 @@ def write_results_workbook(*, cycle: Cycle, out: str | os.PathLike | BinaryIO) -
 
     with (
         open_for_writing(out) as fh,
-        xlsxwriter.Workbook(fh, {"constant_memory": True}) as workbook,
+        xlsxwriter.Workbook(fh, xlsxwriter_options(constant_memory=True)) as workbook,
     ):
         bold = workbook.add_format({"bold": True})
         cents = workbook.add_format({"num_format": POINTS_FORMAT})

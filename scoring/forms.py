@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessment.spreadsheets import SpreadsheetRefused, SpreadsheetUnreadable, check_workbook
 from indicators.params import plain
 from scoring.models import Grade
 from scoring.values import value_messages
@@ -67,6 +68,14 @@ class WorkbookUploadForm(forms.Form):
                 _("“%(name)s” is not an .xlsx workbook (the file content is not one).")
                 % {"name": upload.name}
             )
+        try:  # before anything parses it, here or in a job: its sizes and dimensions
+            check_workbook(upload)
+        except SpreadsheetUnreadable:
+            pass  # the reader lists it with the workbook's problems
+        except SpreadsheetRefused as exc:
+            raise forms.ValidationError(
+                _("“%(name)s”: %(reason)s") % {"name": upload.name, "reason": exc}
+            ) from None
         return upload
 
 

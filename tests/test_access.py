@@ -36,6 +36,7 @@ APPS = ("assessment", "indicators", "scoring", "alerts", "reports", "api")
 PROJECT_ACCESS = {
     "login": access(anonymous=200, lead=302, unit=302, county=302),
     "logout": access("post", anonymous=LOGIN, lead=LOGIN, unit=LOGIN, county=LOGIN),
+    "password_change": access(lead=200, unit=200, county=200),
 }
 
 

@@ -22,6 +22,7 @@ from assessment.access import (
     get_cycle_or_404,
     require_role,
 )
+from assessment.exports import csv_row
 from assessment.models import Cycle, User
 from indicators.access import get_indicator_for_user
 from reports.charts import data as charts
@@ -57,8 +58,8 @@ def serve(data: ChartData, fmt: str) -> HttpResponse:
         buffer = io.StringIO()
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
-        writer.writerow(data.headers)
-        writer.writerows(["" if cell is None else cell for cell in row] for row in data.rows)
+        writer.writerow(csv_row(data.headers))
+        writer.writerows(csv_row(row) for row in data.rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{data.filename}.csv"'
     response["Cache-Control"] = "private, max-age=0"

@@ -13,6 +13,7 @@ from decimal import Decimal
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from assessment.exports import xlsxwriter_options
 from assessment.models import Adjustment, Cycle, Round, Veto
 from indicators.models import Indicator, RuleItem
 from scoring.models import AnnualInput, Exemption, Progress
@@ -69,7 +70,7 @@ def write_cycle_workbook(cycle: Cycle | None, out, *, sheet_rows: int = SHEET_DA
     """
     with (
         open_for_writing(out) as fh,
-        xlsxwriter.Workbook(fh, {"constant_memory": True}) as book,
+        xlsxwriter.Workbook(fh, xlsxwriter_options(constant_memory=True)) as book,
     ):
         writer = _Writer(book, sheet_rows)
         writer.sheet(SETTINGS, _settings_rows(cycle))

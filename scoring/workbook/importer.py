@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from assessment.audit import record_event
 from assessment.models import Cycle
 from assessment.services import ensure_cycle_writable
+from assessment.spreadsheets import SpreadsheetRefused, open_workbook
 from scoring.workbook import data as data_sheets
 from scoring.workbook import definitions
 from scoring.workbook.cells import INVALID
@@ -129,13 +130,17 @@ def read_workbook(source) -> tuple[Definition | None, list[str], int]:
     Reads only."""
     name = _source_name(source)
     try:
-        book = _open(source)
-    except (python_calamine.CalamineError, OSError, ValueError, TypeError):
+        book = open_workbook(source)
+    except SpreadsheetRefused as exc:
+        return None, [f"{name}: {exc}"], 1
+    except (OSError, ValueError, TypeError):
         problem = _("%(file)s: not an Excel workbook (.xlsx), or it cannot be read")
         return None, [problem % {"file": name}], 1
     reader = Reader(book)
     try:
         _read_sheets(reader)
+    except SpreadsheetRefused as exc:
+        return None, [f"{name}: {exc}"], 1
     except python_calamine.CalamineError as exc:
         problem = _("%(file)s: the workbook cannot be read (%(error)s)")
         return None, [problem % {"file": name, "error": exc}], 1
@@ -172,13 +177,3 @@ def _source_name(source) -> str:
     if isinstance(source, str | PurePath):
         return Path(source).name
     return Path(getattr(source, "name", "") or "").name or "workbook.xlsx"
-
-
-def _open(source):
-    if isinstance(source, str | PurePath):
-        return python_calamine.CalamineWorkbook.from_path(str(source))
-    if hasattr(source, "temporary_file_path"):  # a large upload, spooled to disk by Django
-        return python_calamine.CalamineWorkbook.from_path(source.temporary_file_path())
-    if hasattr(source, "seek"):
-        source.seek(0)
-    return python_calamine.CalamineWorkbook.from_filelike(source)

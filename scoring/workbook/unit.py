@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from assessment.exports import append_plain
 from assessment.models import Round, Unit
+from assessment.spreadsheets import SpreadsheetRefused, open_workbook
 from indicators.models import Indicator, RuleItem
 from indicators.params import NEEDS_TARGET
 from scoring.entry import services as entry
@@ -95,11 +97,11 @@ def write_unit_workbook(*, round: Round, unit: Unit, out) -> None:
             for county in counties
             if (county.id, ind.id) not in exempt
         ]
-    ws.append(header)
+    append_plain(ws, header)
     for cell in ws[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        append_plain(ws, [float(v) if isinstance(v, Decimal) else v for v in row])
     ws.freeze_panes = "A2"
     for letter, width in zip("ABCDEFG", (10, 12, 14, 14, 16, 30, 24), strict=False):
         ws.column_dimensions[letter].width = width
@@ -115,15 +117,21 @@ def read_unit_workbook(*, round: Round, unit: Unit, source) -> dict:
     """
     indicators, counties, exempt = _scope(round, unit)
     try:
-        book = (
-            python_calamine.CalamineWorkbook.from_filelike(source)
-            if hasattr(source, "read")
-            else python_calamine.CalamineWorkbook.from_path(str(source))
-        )
-    except (python_calamine.CalamineError, OSError, ValueError, TypeError):
+        book = open_workbook(source)
+    except SpreadsheetRefused as exc:
+        raise UnitWorkbookInvalid([str(exc)]) from None
+    except (OSError, ValueError, TypeError):
         raise UnitWorkbookInvalid(
             [_("not an Excel workbook (.xlsx), or it cannot be read")]
         ) from None
+    with book:
+        values, problems = _read_values(round, book, indicators, counties, exempt)
+    if problems:
+        raise UnitWorkbookInvalid(problems)
+    return values
+
+
+def _read_values(round: Round, book, indicators, counties, exempt):
     reader = Reader(book)
     by_code = {ind.code: ind for ind in indicators}
     reader.data.counties = {c.code: c.name for c in counties}
@@ -133,8 +141,10 @@ def read_unit_workbook(*, round: Round, unit: Unit, source) -> dict:
         code: (i.indicator_id, i.name, i.share, i.method, i.params) for code, i in items.items()
     }
     annual = round.kind == Round.Kind.ANNUAL
-    (data_sheets.read_annual if annual else data_sheets.read_progress)(reader)
-    book.close()
+    try:
+        (data_sheets.read_annual if annual else data_sheets.read_progress)(reader)
+    except (python_calamine.CalamineError, SpreadsheetRefused) as exc:
+        return {}, [str(exc)]
     county_id = {c.code: c.id for c in counties}
     values: dict = defaultdict(dict)
     problems = list(reader.problems)
@@ -161,9 +171,7 @@ def read_unit_workbook(*, round: Round, unit: Unit, source) -> dict:
                 problems.append(_exempt(county, ind.id, indicators))
                 continue
             values[ind.id][(county_id[county], "p")] = value
-    if problems:
-        raise UnitWorkbookInvalid(problems)
-    return dict(values)
+    return dict(values), problems
 
 
 def _exempt(county: str, indicator_id: int, indicators) -> str:
