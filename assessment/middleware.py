@@ -6,6 +6,7 @@ import unicodedata
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 # Control characters (NUL included) and lone surrogates: no URL of the project names one,
@@ -35,12 +36,17 @@ class RequestGuardMiddleware:
             length = 0
         limit = settings.REQUEST_BODY_MAX_BYTES
         if length > limit:
-            message = _(
-                "The request is %(size)s; the largest accepted is %(limit)s "
-                "(REQUEST_BODY_MAX_BYTES). Nothing was received."
-            ) % {"size": filesizeformat(length), "limit": filesizeformat(limit)}
-            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+            with translation.override(translation.get_language_from_request(request)):
+                return self._too_large(length, limit)
         return self.get_response(request)
+
+    @staticmethod
+    def _too_large(length: int, limit: int) -> HttpResponse:
+        message = _(
+            "The request is %(size)s; the largest accepted is %(limit)s "
+            "(REQUEST_BODY_MAX_BYTES). Nothing was received."
+        ) % {"size": filesizeformat(length), "limit": filesizeformat(limit)}
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
 
 
 RENEWED_AT = "_renewed_at"
