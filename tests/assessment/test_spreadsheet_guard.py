@@ -14,10 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from assessment.jobs.models import FileJob
+from assessment.jobs.services import run_job, start_import_job
 from assessment.spreadsheets import SpreadsheetRefused, check_workbook, open_workbook
-from scoring.models import AnnualInput, Evidence, FileJob
-from scoring.services.jobs import run_job, start_import_job
+from scoring.models import AnnualInput, Evidence
 from scoring.workbook.importer import WorkbookInvalid, import_workbook
+from scoring.workbook.jobs import IMPORT_WORKBOOK
 from tests.bombs import far_cell_bomb, unpack_bomb
 from tests.pages import build_cycle, open_rounds
 from tests.workbooks import workbook_bytes
@@ -210,7 +212,7 @@ def test_job_runner_refuses_bomb_stored_as_a_job(
 ):
     """A job started past the form (a script) still meets the checks and the child process."""
     with django_capture_on_commit_callbacks(execute=False):
-        job = start_import_job(upload=_upload(bombs[bomb]), actor=lead)
+        job = start_import_job(upload=_upload(bombs[bomb]), kind=IMPORT_WORKBOOK, actor=lead)
     with translation.override("en"):
         job = run_job(job_id=job.pk)
     assert (job.status, job.problems) == ("failed", [f"{bombs[bomb].name}: {expected[bomb]}"])
