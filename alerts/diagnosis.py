@@ -6,6 +6,7 @@ rectification (:func:`alerts.rectifications.submit_plan`). Every change is audit
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from alerts.audit import audit_actor
 from alerts.models import DiagnosisCase, DiagnosisFlag
+from assessment.governance.assessors import assign_team, dissolve_team
 from assessment.mail import county_users, send_to_users
-from assessment.models import County, Round, User
+from assessment.models import AssessmentTeam, Assessor, County, Round, User
 from assessment.queue import enqueue_on_commit
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 
@@ -60,17 +62,45 @@ def open_case(*, round: Round, county: County, actor: User) -> DiagnosisCase:
 def update_case(*, case: DiagnosisCase, actor: User, experts, **texts: str) -> None:
     """Save the experts, findings, causes and recommendations of an open or sent case.
 
-    Side effects: saves and audits (auditlog tracks the texts and the experts).
+    The experts are accounts of assessors of the roster; they make the case's team (its
+    county, the conflict check: :func:`assessment.governance.assessors.assign_team`).
+    Side effects: saves and audits (auditlog tracks the texts, the experts and the team).
+    Refused when an expert is not on the roster or may not assess the county.
     """
     _writable(case.cycle)
     if case.status == DiagnosisCase.Status.CLOSED:
         raise CaseRefused(_("A closed case cannot change."))
+    experts = list(experts)
     with transaction.atomic(), audit_actor(actor):
         DiagnosisCase.objects.select_for_update().get(pk=case.pk)
         for name, value in texts.items():
             setattr(case, name, value)
+        case.team = _case_team(case, experts, actor)
         case.save()
         case.experts.set(experts)
+
+
+def _case_team(case: DiagnosisCase, experts: list[User], actor: User):
+    """The case's team of the roster made of ``experts`` (None when there are none)."""
+    members = []
+    for user in experts:
+        assessor = Assessor.objects.filter(user=user, active=True).first()
+        if assessor is None:
+            raise CaseRefused(_("%(name)s is not on the assessors' roster.") % {
+                "name": user.get_full_name() or user.username,
+            })  # fmt: skip
+        members.append(assessor)
+    if not members:
+        if case.team_id:
+            dissolve_team(team=case.team, actor=actor)
+        return None
+    try:
+        return assign_team(
+            cycle=case.cycle, kind=AssessmentTeam.Kind.DIAGNOSIS, name=str(case.county.name),
+            members=members, counties=[case.county], team=case.team, actor=actor,
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise CaseRefused(" ".join(exc.messages)) from exc
 
 
 def send_recommendations(*, case: DiagnosisCase, actor: User) -> None:

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import DiagnosisCase, Rectification, Warning
+from assessment.governance.assessors import assessor_label, conflicts
 from assessment.models import County, Round, User
 from assessment.uploads import ACCEPTED_EXTENSIONS, validate_upload
 
@@ -159,14 +160,28 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Experts are people of the lead department or of the responsible units.
+        # Experts are picked from the assessors' roster: those with an account to open the case.
         self.fields["experts"].queryset = (
-            User.objects.filter(is_active=True)
+            User.objects.filter(is_active=True, assessor__active=True)
             .exclude(role=User.Role.COUNTY)
-            .select_related("unit")
-            .order_by("role", "username")
+            .select_related("assessor__unit")
+            .order_by("assessor__kind", "assessor__name")
         )
-        self.fields["experts"].label_from_instance = expert_label
+        self.fields["experts"].label_from_instance = lambda user: assessor_label(user.assessor)
+        self.fields["experts"].help_text = _(
+            "From the assessors' roster; none from the county, nor one who recently worked there."
+        )
+
+    def clean_experts(self):
+        experts = self.cleaned_data["experts"]
+        reasons = conflicts(
+            assessors=[user.assessor for user in experts],
+            counties=[self.instance.county],
+            year=self.instance.cycle.year,
+        )
+        if reasons:
+            raise ValidationError(reasons)
+        return experts
 
 
 def expert_label(user: User) -> str:

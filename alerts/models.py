@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from assessment.models import County, Cycle, Round
+from assessment.models import AssessmentTeam, County, Cycle, Round
 from assessment.uploads import private_file_storage
 from indicators.models import Indicator
 from scoring.models import VALUE
@@ -153,6 +153,12 @@ class DiagnosisCase(models.Model):
     experts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="diagnosis_cases",
         verbose_name=_("experts"),
+    )  # fmt: skip
+    # The experts as a team of the assessors' roster (members, county, audit), kept by
+    # update_case beside ``experts``, the accounts that open the case.
+    team = models.OneToOneField(
+        AssessmentTeam, models.SET_NULL, null=True, blank=True, related_name="diagnosis_case",
+        verbose_name=_("team"),
     )  # fmt: skip
     findings = models.TextField(_("findings"), blank=True)
     causes = models.TextField(_("causes"), blank=True)

@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.models import (
     Adjustment,
+    AssessmentTeam,
+    Assessor,
+    AssessorPosting,
+    AssessorTraining,
     County,
     Cycle,
     PledgeCheck,
@@ -195,3 +199,28 @@ class PledgeCheckAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_display = ["cycle", "checked_on", "item", "problems_found"]
     list_filter = ["cycle", "problems_found"]
     list_select_related = ["cycle", "item"]
+
+
+class AssessorPostingInline(admin.TabularInline):
+    model = AssessorPosting
+    extra = 0
+
+
+class AssessorTrainingInline(admin.TabularInline):
+    model = AssessorTraining
+    extra = 0
+
+
+@admin.register(Assessor)
+class AssessorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "unit", "home_county", "active"]
+    list_filter = ["kind", "active"]
+    list_select_related = ["unit", "home_county"]
+    inlines = [AssessorPostingInline, AssessorTrainingInline]
+
+
+@admin.register(AssessmentTeam)
+class AssessmentTeamAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["cycle", "kind", "name", "leader"]
+    list_filter = ["cycle", "kind"]
+    list_select_related = ["cycle", "leader"]

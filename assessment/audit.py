@@ -35,6 +35,10 @@ def register_models() -> None:
     every field of a user that grants or withdraws a permission."""
     from assessment.models import (
         Adjustment,
+        AssessmentTeam,
+        Assessor,
+        AssessorPosting,
+        AssessorTraining,
         County,
         Cycle,
         PlannedActivity,
@@ -57,6 +61,8 @@ def register_models() -> None:
     register(PlannedActivity, m2m_fields={"counties"})
     register(PledgeItem, PledgeSigning)
     register(PledgeCheck, m2m_fields={"counties"})
+    register(Assessor, AssessorPosting, AssessorTraining)
+    register(AssessmentTeam, m2m_fields={"members", "counties"})
     # Everything that grants or withdraws a permission: the role and its binding, the
     # account's state, admin access, and Django's groups and permissions.
     register(

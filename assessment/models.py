@@ -543,8 +543,14 @@ def cross_year_errors(obj: models.Model, messages: dict[str, str]) -> dict[str, 
     return errors
 
 
-# The pledge list (责任状) lives in its own module of governance; imported here so that Django
-# registers its models with this app.
+# The pledge list (责任状) and the assessors' roster live in modules of governance; imported
+# here so that Django registers their models with this app.
+from assessment.governance.assessor_models import (  # noqa: E402, F401
+    AssessmentTeam,
+    Assessor,
+    AssessorPosting,
+    AssessorTraining,
+)
 from assessment.governance.pledge_models import (  # noqa: E402, F401
     PledgeCheck,
     PledgeItem,

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from assessment.models import Cycle
 from demo.accounts import Account, upsert_accounts, upsert_counties, upsert_units
+from demo.assessors import build_roster, build_teams, reset_assessors
 from demo.governance import build_governance, reset_governance
 from demo.interface import DemoToken, issue_demo_tokens
 from demo.plan import DEFAULT_PASSWORD, DRAFT_YEAR, YEARS, check_plan, city_plan, indicator_plans
@@ -32,8 +33,8 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
     them; creates or updates the demo counties, units and accounts (every account gets
     ``password``); builds the four cycles, closes their rounds (warnings) and computes the past
     years' results, with one audit event per bulk step; builds the governance of the current
-    year and next year's draft, and the pledge list; issues the demo's data interface
-    tokens. Runs in one transaction: on an error nothing is left.
+    year and next year's draft, the pledge list, the assessors' roster and teams; issues the
+    demo's data interface tokens. Runs in one transaction: on an error nothing is left.
     """
     check_plan()
     with transaction.atomic():
@@ -45,14 +46,17 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
         old.delete()
         reset_governance()
         reset_pledges()
+        reset_assessors()
         counties = upsert_counties()
         units = upsert_units()
         accounts, lead = upsert_accounts(password=password, counties=counties, units=units)
+        build_roster(counties=counties, units=units)
         for year in YEARS:
             build_year(year, counties=counties, units=units, lead=lead)
         build_governance(counties=counties, units=units, lead=lead)
         build_pledges(counties=counties, units=units, lead=lead)
         tokens = issue_demo_tokens(lead=lead)
+        build_teams(counties=counties, lead=lead)
     return DemoReport(
         city=city_plan().city,
         replaced_years=replaced,

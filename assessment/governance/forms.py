@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessment.governance.assessor_forms import AssessorPicker
+from assessment.governance.assessors import conflicts
 from assessment.models import Cycle, PlannedActivity, RoutineRecord, SpecialTask, VetoItem
 from assessment.uploads import validate_upload
 
@@ -59,7 +61,11 @@ class ReviewForm(forms.Form):
 
 
 class SpecialTaskForm(forms.ModelForm):
-    """A special assessment of the year: name, period, counties involved, limits."""
+    """A special assessment of the year: name, period, counties involved, limits, and its
+    experts picked from the assessors' roster (none from a county involved, nor one who
+    recently worked there)."""
+
+    experts = AssessorPicker(label=gettext_lazy("Experts"), required=False)
 
     class Meta:
         model = SpecialTask
@@ -77,6 +83,9 @@ class SpecialTaskForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.cycle = cycle
         self.fields["counties"].queryset = cycle.counties.order_by("code")
+        team = getattr(self.instance, "team", None) if self.instance.pk else None
+        if team is not None:
+            self.initial.setdefault("experts", list(team.members.all()))
 
     def clean(self):
         cleaned = super().clean()
@@ -85,6 +94,12 @@ class SpecialTaskForm(forms.ModelForm):
             self.add_error("ends_on", _("The task ends before it starts."))
         if self.instance.pk:
             self._check_recorded(cleaned)
+        if cleaned.get("experts") and cleaned.get("counties"):
+            for reason in conflicts(
+                assessors=cleaned["experts"], counties=cleaned["counties"],
+                year=self.instance.cycle.year,
+            ):  # fmt: skip
+                self.add_error("experts", reason)
         return cleaned
 
     def _check_recorded(self, cleaned) -> None:

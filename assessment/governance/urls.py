@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessment.governance.views import plan, pledges, routine, special, vetoes
+from assessment.governance.views import assessors, plan, pledges, routine, special, vetoes
 
 urlpatterns = [
     path("veto-items/", vetoes.veto_items, name="veto_items"),
@@ -42,6 +42,10 @@ urlpatterns = [
         name="pledge_withdraw",
     ),
     path("cycles/<int:year>/pledge-checks/", pledges.pledge_checks, name="pledge_checks"),
+    path("assessors/", assessors.assessor_list, name="assessors"),
+    path("assessors/<int:assessor>/", assessors.assessor_detail, name="assessor"),
+    path("cycles/<int:year>/teams/", assessors.teams, name="teams"),
+    path("cycles/<int:year>/teams/<int:team>/", assessors.team, name="team"),
     path("cycles/<int:year>/plan/", plan.plan, name="plan"),
     path("cycles/<int:year>/plan/merge/", plan.plan_merge, name="plan_merge"),
     path("cycles/<int:year>/plan/<int:activity>/", plan.plan_activity, name="plan_activity"),

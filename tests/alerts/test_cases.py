@@ -17,7 +17,7 @@ from alerts.diagnosis import (
 )
 from alerts.models import DiagnosisCase, Rectification, Warning
 from alerts.services import close_round
-from assessment.models import County, User
+from assessment.models import Assessor, County, User
 from indicators.models import Indicator
 from tests.alerts.world import build_april
 from tests.factories import UnitFactory, UserFactory
@@ -32,9 +32,12 @@ def april(db):
 
 @pytest.fixture
 def expert(db):
-    return UserFactory(
+    """A unit's assessor of the roster, with the account through which they open the case."""
+    user = UserFactory(
         username="unit-TJJ", role=User.Role.UNIT, unit=UnitFactory(code="TJJ"), first_name="王五"
     )
+    Assessor.objects.create(name="王五", kind="part_time", unit=user.unit, user=user)
+    return user
 
 
 def open_url(rnd, county):

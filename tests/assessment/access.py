@@ -3,6 +3,8 @@ from datetime import date
 from django.core.files.base import ContentFile
 
 from assessment.models import (
+    AssessmentTeam,
+    Assessor,
     FileJob,
     PlannedActivity,
     PledgeItem,
@@ -50,6 +52,10 @@ ACCESS = {
     "assessment:cycle_pledges": signed_in(),
     "assessment:pledge_withdraw": lead_only("post", lead=302, outsider=REFUSED),
     "assessment:pledge_checks": lead_only(),
+    "assessment:assessors": lead_only(),
+    "assessment:assessor": lead_only(outsider=REFUSED),
+    "assessment:teams": lead_only(),
+    "assessment:team": lead_only(outsider=REFUSED),
 }
 
 
@@ -100,8 +106,17 @@ def objects(world):
         ).pk
         for item, c in zip(pledge_items, (own_county, other_county), strict=True)
     ]
+    people = [Assessor.objects.create(name=name, kind="full_time") for name in ("甲", "乙")]
+    teams = []
+    for person, c in zip(people, (own_county, other_county), strict=True):
+        team = AssessmentTeam.objects.create(cycle=cycle, kind="annual", name=f"{c.name}考核组")
+        team.members.set([person])
+        team.counties.set([c])
+        teams.append(team.pk)
     return {
         "own": {
+            "assessor": people[0].pk,
+            "team": teams[0],
             "pledge_item": pledge_items[0].pk,
             "signing": signings[0],
             "veto_item": own_item.pk,
@@ -112,6 +127,8 @@ def objects(world):
             "job": _unit_job(cycle, world["own"]["unit"]),
         },
         "other": {
+            "assessor": people[1].pk,
+            "team": teams[1],
             "pledge_item": pledge_items[1].pk,
             "signing": signings[1],
             "veto_item": other_item.pk,

@@ -8,11 +8,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessment.governance.assessors import assign_team
 from assessment.governance.pledges import record_check, record_signing
 from assessment.governance.routine import record_observation
 from assessment.governance.special import record_score
 from assessment.governance.vetoes import record_veto
-from assessment.models import PledgeItem, SpecialTask, Unit, User, VetoItem
+from assessment.models import (
+    Assessor,
+    AssessorTraining,
+    PledgeItem,
+    SpecialTask,
+    Unit,
+    User,
+    VetoItem,
+)
 from indicators.models import IndicatorProposal
 from indicators.services.admission import submit_proposal
 
@@ -68,6 +77,25 @@ def _check(cycle, county, n):
     )  # fmt: skip
 
 
+def _assessor(cycle, county, n):
+    unit = Unit.objects.get_or_create(code="HBJ", defaults={"name": "市生态环境局"})[0]
+    person = Assessor.objects.create(
+        name=f"考核员{n}", kind="part_time", unit=unit, home_county=county
+    )
+    AssessorTraining.objects.create(
+        assessor=person, kind="rotation", topic="集中轮训", started_on=date(2024, 4, 1)
+    )
+    return person
+
+
+def _team(cycle, county, n):
+    others = cycle.counties.exclude(pk=county.pk)
+    assign_team(
+        cycle=cycle, kind="annual", name=f"第{n}考核组", members=[_assessor(cycle, county, n)],
+        counties=others, leader=None,
+    )  # fmt: skip
+
+
 def _proposal(cycle, county, n, unit=None):
     submit_proposal(
         proposal=IndicatorProposal(
@@ -87,6 +115,8 @@ PAGES = [
     ("assessment:pledge_items", {}, _pledge_listed),
     ("assessment:cycle_pledges", {"year": 2024}, _signing),
     ("assessment:pledge_checks", {"year": 2024}, _check),
+    ("assessment:assessors", {}, _assessor),
+    ("assessment:teams", {"year": 2024}, _team),
 ]
 
 

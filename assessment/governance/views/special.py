@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
-from assessment.governance import special
+from assessment.governance import assessors, special
 from assessment.governance.forms import SpecialScoreForm, SpecialTaskForm
 from assessment.governance.vetoes import check_writable
 from assessment.governance.views import all_years
-from assessment.models import SpecialTask
+from assessment.models import Assessor, SpecialTask
 
 
 @require_role(LEAD)
@@ -22,14 +22,19 @@ def special_tasks(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle_or_404(year)
     form = SpecialTaskForm(request.POST or None, cycle=cycle)
     if request.method == "POST" and _writable(request, cycle) and form.is_valid():
-        task = form.save()
+        with transaction.atomic():
+            task = form.save()
+            assessors.special_team(
+                task=task, members=form.cleaned_data["experts"], actor=request.user
+            )
         messages.success(request, _("Special assessment “%(name)s” created.") % {
             "name": task.name,
         })  # fmt: skip
         return redirect("assessment:special_task", year=year, task=task.pk)
     tasks = (
         SpecialTask.objects.filter(cycle=cycle)
-        .prefetch_related("counties", "scores")
+        .select_related("team")
+        .prefetch_related("counties", "scores", "team__members")
         .order_by("starts_on", "id")
     )
     return render(
@@ -81,6 +86,7 @@ def special_task(request: HttpRequest, year: int, task: int) -> HttpResponse:
             "cycle": task.cycle,
             "rows": rows,
             "edit_form": SpecialTaskForm(instance=task, cycle=task.cycle),
+            "experts": Assessor.objects.filter(teams__special_task=task).order_by("name"),
             "adjustments": special.county_adjustments(task.cycle, task.counties.order_by("code")),
         },
     )
@@ -96,6 +102,9 @@ def special_task_edit(request: HttpRequest, year: int, task: int) -> HttpRespons
             with transaction.atomic():
                 form.save()
                 special.refresh_reasons(task=task, actor=request.user)
+                assessors.special_team(
+                    task=task, members=form.cleaned_data["experts"], actor=request.user
+                )
             messages.success(
                 request, _("Special assessment “%(name)s” saved.") % {"name": task.name}
             )
