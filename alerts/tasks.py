@@ -17,6 +17,7 @@ from alerts.diagnosis import notify_case, send_pending_cases
 from alerts.rectifications import remind_deadlines
 from alerts.rounds import run_calendar
 from alerts.services import close_round
+from assessment.jobs.leases import LeasedTask
 from assessment.models import Round
 from assessment.services import CycleReadOnly
 
@@ -34,7 +35,7 @@ RELIABLE = {
 }
 
 
-@shared_task(name="alerts.close_round", **RELIABLE)
+@shared_task(name="alerts.close_round", base=LeasedTask, **RELIABLE)
 def close_round_task(*, round_id: int) -> dict:
     """Close a pre-assessment round and issue its warnings (as ``manage.py close_round``)."""
     rnd = Round.objects.filter(pk=round_id).select_related("cycle").first()
@@ -54,7 +55,7 @@ def close_round_task(*, round_id: int) -> dict:
     return {"status": "done", "warnings": summary.warnings, "flagged": summary.flagged}
 
 
-@shared_task(name="alerts.notify_round", **RELIABLE)
+@shared_task(name="alerts.notify_round", base=LeasedTask, **RELIABLE)
 def notify_round_task(*, round_id: int) -> dict:
     """Email each county's users its new warnings of the round (each warning once)."""
     rnd = Round.objects.filter(pk=round_id).select_related("cycle").first()
@@ -69,7 +70,7 @@ def notify_round_task(*, round_id: int) -> dict:
     return {"status": "done", "counties": summary.counties, "emails": summary.emails}
 
 
-@shared_task(name="alerts.notify_case", **RELIABLE)
+@shared_task(name="alerts.notify_case", base=LeasedTask, **RELIABLE)
 def notify_case_task(*, case_id: int) -> dict:
     """Email a county that the recommendations of its diagnosis case were sent (once)."""
     emails = notify_case(case_id=case_id)
@@ -96,7 +97,7 @@ def remind_rectification_deadlines_task() -> dict:
     return {"reminded": reminded}
 
 
-@shared_task(name="alerts.send_pending_emails", **RELIABLE)
+@shared_task(name="alerts.send_pending_emails", base=LeasedTask, **RELIABLE)
 def send_pending_emails_task() -> dict:
     """The frequent sweep of the outbox: the warnings a closing marked to be emailed and the
     sent cases not notified yet, whose job could not be queued or whose email failed."""

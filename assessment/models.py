@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessment.jobs.models import FileJob  # noqa: F401  (a model of this app)
+from assessment.jobs.models import FileJob, TaskLease  # noqa: F401  (models of this app)
 from assessment.uploads import private_file_storage
 
 

@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
+from assessment.jobs.leases import LeasedTask, on_lost, recover_lost
 
-@shared_task(name="assessment.run_file_job")
+
+@shared_task(name="assessment.run_file_job", base=LeasedTask)
 def run_file_job_task(*, job_id: int) -> dict:
     """Run one file job (assessment.jobs.services); a job another worker already claimed is
     left alone."""
@@ -21,3 +23,17 @@ def clean_file_jobs_task() -> dict:
     from assessment.jobs.services import clean_jobs
 
     return clean_jobs()
+
+
+@on_lost("assessment.run_file_job")
+def _file_job_lost(kwargs: dict) -> None:
+    from assessment.jobs.services import fail_lost_job
+
+    fail_lost_job(job_id=kwargs["job_id"])
+
+
+@shared_task(name="assessment.recover_lost_tasks")
+def recover_lost_tasks_task() -> dict:
+    """Every minute: the tasks whose worker is gone (their lease's heartbeat stopped) are sent
+    again, or their file job failed with a button to start it again."""
+    return recover_lost()

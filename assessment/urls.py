@@ -10,5 +10,6 @@ app_name = "assessment"
 urlpatterns = [
     path("workbook/jobs/<int:job>/", jobs.job_detail, name="file_job"),
     path("workbook/jobs/<int:job>/result/", jobs.job_result, name="file_job_result"),
+    path("workbook/jobs/<int:job>/restart/", jobs.job_restart, name="file_job_restart"),
     *governance_urlpatterns,
 ]

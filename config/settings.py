@@ -191,6 +191,19 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task's message is acknowledged when it ends (ACKS_LATE): a worker lost mid-task leaves it
+# unacknowledged, and Redis hands it out again after the visibility timeout, which must be
+# longer than the longest task (a national import or computation takes minutes). Long before
+# that, the lease sweep (assessment.jobs.leases) notices the lost worker and re-runs or fails
+# the job. Prefetching one message per process keeps a lost worker from holding others' jobs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Leases: a running task's heartbeat every LEASE_HEARTBEAT_SECONDS; one older than
+# LEASE_STALE_SECONDS belongs to a lost worker; an idempotent task is re-sent at most
+# LEASE_MAX_ATTEMPTS times in all.
+LEASE_HEARTBEAT_SECONDS = envint("LEASE_HEARTBEAT_SECONDS", 10)
+LEASE_STALE_SECONDS = envint("LEASE_STALE_SECONDS", 60)
+LEASE_MAX_ATTEMPTS = envint("LEASE_MAX_ATTEMPTS", 3)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -217,6 +230,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "alerts.send_pending_emails",
         "schedule": envint("OUTBOX_SWEEP_SECONDS", 60),
         "options": {"expires": envint("OUTBOX_SWEEP_SECONDS", 60)},
+    },
+    # Tasks whose worker is gone (their lease's heartbeat stopped): re-sent or failed.
+    "recover-lost-tasks": {
+        "task": "assessment.recover_lost_tasks",
+        "schedule": envint("LEASE_SWEEP_SECONDS", 60),
+        "options": {"expires": envint("LEASE_SWEEP_SECONDS", 60)},
     },
     "clean-file-jobs": {
         "task": "assessment.clean_file_jobs",

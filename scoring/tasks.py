@@ -5,6 +5,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from assessment.jobs.leases import LeasedTask
 from assessment.models import Cycle, Round
 from assessment.services import CycleReadOnly
 from scoring.models import ResultsRefusal
@@ -15,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     name="scoring.compute_results",
+    base=LeasedTask,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     max_retries=5,

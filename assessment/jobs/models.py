@@ -80,6 +80,12 @@ class FileJob(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def lost(self) -> bool:
+        """Failed because its worker was lost, not because of its file: it may be started
+        again (:func:`assessment.jobs.services.fail_lost_job` notes it in the summary)."""
+        return self.status == self.Status.FAILED and self.summary.get("lost") is True
+
+    @property
     def kind_label(self) -> str:
         """The registered kind's name for people ("workbook import"), or the stored name of a
         kind no app registers any more."""
@@ -87,3 +93,25 @@ class FileJob(models.Model):
 
         kind = KINDS.get(self.kind)
         return str(kind.label) if kind else self.kind
+
+
+class TaskLease(models.Model):
+    """A Celery task running now, with the heartbeat its worker writes while it runs
+    (:mod:`assessment.jobs.leases`). A lease whose heartbeat stopped belongs to a worker that
+    is gone: the frequent sweep re-sends the task or fails its job."""
+
+    task_id = models.CharField(max_length=64, unique=True)
+    task_name = models.CharField(max_length=100)
+    kwargs = models.JSONField(default=dict)
+    attempt = models.PositiveIntegerField(default=1)
+    worker = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        app_label = "assessment"
+        verbose_name = _("running task")
+        verbose_name_plural = _("running tasks")
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.kwargs} ({self.task_id})"

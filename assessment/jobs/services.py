@@ -15,13 +15,13 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment.jobs.kinds import job_kind
 from assessment.jobs.models import FileJob
 from assessment.models import Cycle, Round
+from assessment.queue import QueueUnavailable, enqueue
 from assessment.tasks import run_file_job_task
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,50 @@ def start_export_job(
 
 
 def _enqueue(job: FileJob) -> None:
-    transaction.on_commit(lambda: run_file_job_task.delay(job_id=job.pk))
+    """Send the job's task now that its row is written. When the broker cannot be reached,
+    the job is deleted with its file (no job is shown as queued that nothing will run) and
+    :class:`~assessment.queue.QueueUnavailable` tells the page."""
+    try:
+        enqueue(run_file_job_task, job_id=job.pk)
+    except QueueUnavailable:
+        if job.source:
+            job.source.delete(save=False)
+        job.delete()
+        raise
+
+
+def fail_lost_job(*, job_id: int) -> bool:
+    """Mark failed the queued or running job whose worker was lost, with a message and the
+    mark that it may be started again (its uploaded file is kept for that). Returns whether
+    it did."""
+    job = FileJob.objects.filter(
+        pk=job_id, status__in=[FileJob.Status.QUEUED, FileJob.Status.RUNNING]
+    ).first()
+    if job is None:
+        return False
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        job.status, job.summary, job.problem_total = FileJob.Status.FAILED, {"lost": True}, 1
+        job.problems = [_("The worker running this job stopped. Start it again.")]
+        job.message = _progress(FileJob.Status.FAILED)
+    job.finished_at = timezone.now()
+    job.save()
+    return True
+
+
+def restart_job(*, job: FileJob) -> None:
+    """Start again a job its lost worker left failed: queued anew with the same file.
+
+    Side effects: resets the job's outcome, sends its task (:class:`QueueUnavailable` when
+    the broker cannot be reached: the job then stays failed)."""
+    FileJob.objects.filter(pk=job.pk, status=FileJob.Status.FAILED, summary={"lost": True}).update(
+        status=FileJob.Status.QUEUED, summary={}, problems=[], problem_total=0, message="",
+        finished_at=None,
+    )  # fmt: skip
+    try:
+        enqueue(run_file_job_task, job_id=job.pk)
+    except QueueUnavailable:
+        fail_lost_job(job_id=job.pk)
+        raise
 
 
 def claim_job(*, job_id: int) -> FileJob | None:

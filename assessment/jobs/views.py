@@ -1,15 +1,18 @@
 """The file jobs' pages, and :func:`export_by_job`: what every download view whose file may
 be too large for a request answers (every app calls it downward)."""
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from assessment.access import LEAD, UNIT, get_job_for_user, require_role
 from assessment.jobs.kinds import job_kind
 from assessment.jobs.models import FileJob
-from assessment.jobs.services import start_export_job
+from assessment.jobs.services import restart_job, start_export_job
 from assessment.models import Cycle, Round
+from assessment.queue import QueueUnavailable
 from assessment.uploads import file_response
 
 
@@ -36,9 +39,13 @@ def export_by_job(
         return HttpResponseNotAllowed(["GET", "HEAD"]) if request.method == "POST" else None
     round_code = rnd.code if rnd is not None else ""
     if request.method == "POST":
-        job = start_export_job(
-            cycle=cycle, actor=request.user, kind=kind, round_code=round_code, unit=unit
-        )
+        try:
+            job = start_export_job(
+                cycle=cycle, actor=request.user, kind=kind, round_code=round_code, unit=unit
+            )
+        except QueueUnavailable as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
         return redirect("assessment:file_job", job=job.pk)
     same = FileJob.objects.filter(kind=kind, year=cycle.year, round_code=round_code, unit=unit)
     running = same.filter(status__in=[FileJob.Status.QUEUED, FileJob.Status.RUNNING])
@@ -95,3 +102,19 @@ def job_result(request: HttpRequest, job: int) -> FileResponse:
     if not file_job.result:
         raise Http404
     return file_response(file_job.result, name=file_job.result.name.rsplit("/", 1)[-1])
+
+
+@require_role(LEAD, UNIT)
+@require_POST
+def job_restart(request: HttpRequest, job: int) -> HttpResponse:
+    """Start again a job whose worker was lost (its page offers the button)."""
+    file_job = get_job_for_user(request.user, job, status=FileJob.Status.FAILED)
+    if not file_job.lost:
+        raise Http404
+    try:
+        restart_job(job=file_job)
+    except QueueUnavailable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, _("The job was started again."))
+    return redirect("assessment:file_job", job=file_job.pk)

@@ -44,6 +44,10 @@ ACCESS = {
     # world's are the units' own; the lead department's jobs are 404 to a unit too).
     "assessment:file_job": access(lead=200, unit=200, county=403, outsider=UNIT_OWN_JOB),
     "assessment:file_job_result": access(lead=200, unit=200, county=403, outsider=UNIT_OWN_JOB),
+    # The world's job is done, not lost with its worker: there is nothing to start again.
+    "assessment:file_job_restart": access(
+        "post", lead=404, unit=404, county=403, outsider=UNIT_OWN_JOB
+    ),
     "assessment:pledge_items": signed_in(),
     "assessment:pledge_item_edit": lead_only(outsider=REFUSED),
     "assessment:pledge_review": lead_only("post", lead=302),

@@ -14,6 +14,7 @@ from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.jobs.services import start_import_job
 from assessment.jobs.views import export_by_job
 from assessment.models import Cycle
+from assessment.queue import QueueUnavailable
 from assessment.services import CycleReadOnly
 from scoring.forms import WorkbookUploadForm
 from scoring.workbook.exporter import cycle_workbook_filename, write_cycle_workbook
@@ -38,12 +39,16 @@ def workbook(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
         if form.is_valid() and is_large_upload(form.cleaned_data["file"]):
-            job = start_import_job(
-                upload=form.cleaned_data["file"],
-                kind=IMPORT_WORKBOOK,
-                replace=form.cleaned_data["replace"],
-                actor=request.user,
-            )
+            try:
+                job = start_import_job(
+                    upload=form.cleaned_data["file"],
+                    kind=IMPORT_WORKBOOK,
+                    replace=form.cleaned_data["replace"],
+                    actor=request.user,
+                )
+            except QueueUnavailable as exc:
+                messages.error(request, str(exc))
+                return redirect("scoring:workbook")
             return redirect("assessment:file_job", job=job.pk)
         if form.is_valid():
             try:

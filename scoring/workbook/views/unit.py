@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from assessment.access import UNIT, get_cycle_or_404, require_role
 from assessment.jobs.services import start_import_job
 from assessment.jobs.views import export_by_job
+from assessment.queue import QueueUnavailable
 from scoring.entry.views.grid import get_round_or_404
 from scoring.forms import WorkbookUploadForm
 from scoring.workbook.jobs import EXPORT_UNIT_WORKBOOK, IMPORT_UNIT_WORKBOOK, is_large_unit_round
@@ -40,14 +41,18 @@ def unit_workbook(request: HttpRequest, year: int, round: str) -> HttpResponse:
         form.fields.pop("replace")
         form.fields.pop("discard")
         if form.is_valid() and is_large_unit_round(rnd, request.user.unit):
-            job = start_import_job(
-                upload=form.cleaned_data["file"],
-                actor=request.user,
-                kind=IMPORT_UNIT_WORKBOOK,
-                year=cycle.year,
-                round_code=rnd.code,
-                unit=request.user.unit,
-            )
+            try:
+                job = start_import_job(
+                    upload=form.cleaned_data["file"],
+                    actor=request.user,
+                    kind=IMPORT_UNIT_WORKBOOK,
+                    year=cycle.year,
+                    round_code=rnd.code,
+                    unit=request.user.unit,
+                )
+            except QueueUnavailable as exc:
+                messages.error(request, str(exc))
+                return redirect(request.path)
             return redirect("assessment:file_job", job=job.pk)
         if form.is_valid():
             try:

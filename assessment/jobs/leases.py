@@ -1,0 +1,134 @@
+"""Leases: a running Celery task's heartbeat, so that a job whose worker died is noticed
+within minutes and re-run or failed, never shown in progress for hours.
+
+A task declared with ``base=LeasedTask`` writes a :class:`~assessment.jobs.models.TaskLease`
+when a worker starts it, refreshes its ``heartbeat_at`` from a thread every
+``LEASE_HEARTBEAT_SECONDS`` while it runs, and deletes it when it ends (however it ends, as
+long as the process lives). A worker killed mid-task (``kill -9``, the machine lost, the
+out-of-memory killer) leaves the lease behind with a heartbeat that stops.
+
+The sweep :func:`recover_lost` (beat, every minute) takes each lease whose heartbeat is older
+than ``LEASE_STALE_SECONDS``: a task registered with :func:`on_lost` gets its handler (a file
+job is marked failed with a message and a button to start it again); any other task is
+idempotent (a computation, a closing, the emails' claims) and is sent again, at most
+``LEASE_MAX_ATTEMPTS`` times in all.
+
+Eager runs (tests, no broker) take no lease: the caller's process is the worker.
+"""
+
+import logging
+import socket
+import threading
+from collections.abc import Callable
+
+from celery import Task, current_app
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from assessment.jobs.models import TaskLease
+from assessment.queue import BROKER_ERRORS
+
+logger = logging.getLogger(__name__)
+
+_LOST: dict[str, Callable[[dict], None]] = {}
+
+
+def on_lost(task_name: str):
+    """Register what to do when a worker running ``task_name`` is lost: a function of the
+    task's keyword arguments (instead of sending the task again)."""
+
+    def register(handler: Callable[[dict], None]) -> Callable[[dict], None]:
+        _LOST[task_name] = handler
+        return handler
+
+    return register
+
+
+class LeasedTask(Task):
+    """A Celery task that holds a lease with a heartbeat while a worker runs it."""
+
+    def __call__(self, *args, **kwargs):
+        request = self.request
+        if request.called_directly or request.is_eager:
+            return super().__call__(*args, **kwargs)
+        headers = request.headers if isinstance(request.headers, dict) else {}
+        attempt = int(headers.get("lease_attempt") or getattr(request, "lease_attempt", 1) or 1)
+        lease = TaskLease.objects.create(
+            task_id=request.id,
+            task_name=self.name,
+            kwargs=kwargs,
+            attempt=attempt,
+            worker=f"{socket.gethostname()} {request.hostname or ''}".strip(),
+            started_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
+        beating = _Heartbeat(lease.pk)
+        beating.start()
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            beating.stop()
+            TaskLease.objects.filter(pk=lease.pk).delete()
+
+
+class _Heartbeat(threading.Thread):
+    """Refreshes one lease's heartbeat until stopped (its own database connection)."""
+
+    def __init__(self, lease_id: int):
+        super().__init__(name=f"lease-{lease_id}", daemon=True)
+        self.lease_id = lease_id
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.LEASE_HEARTBEAT_SECONDS):
+                close_old_connections()
+                TaskLease.objects.filter(pk=self.lease_id).update(heartbeat_at=timezone.now())
+        except Exception:  # a heartbeat lost is a lease the sweep will judge; never crash
+            logger.exception("lease %s: heartbeat failed", self.lease_id)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=settings.LEASE_HEARTBEAT_SECONDS + 5)
+
+
+def recover_lost(*, now=None) -> dict:
+    """Handle every lease whose heartbeat is older than ``LEASE_STALE_SECONDS``: its
+    registered handler, or the task sent again (while attempts remain; then only logged).
+
+    Side effects: deletes each stale lease (one conditional delete: two sweeps never both
+    handle it), runs handlers, sends tasks. Returns the counts."""
+    now = now or timezone.now()
+    stale = TaskLease.objects.filter(
+        heartbeat_at__lt=now - timezone.timedelta(seconds=settings.LEASE_STALE_SECONDS)
+    )
+    outcome = {"resent": 0, "failed": 0, "given_up": 0}
+    for lease in list(stale):
+        if not TaskLease.objects.filter(pk=lease.pk, heartbeat_at=lease.heartbeat_at).delete()[0]:
+            continue  # another sweep took it, or its heartbeat came back
+        handler = _LOST.get(lease.task_name)
+        if handler is not None:
+            handler(lease.kwargs)
+            outcome["failed"] += 1
+        elif lease.attempt < settings.LEASE_MAX_ATTEMPTS:
+            try:
+                current_app.tasks[lease.task_name].apply_async(
+                    kwargs=lease.kwargs, headers={"lease_attempt": lease.attempt + 1}, retry=False
+                )
+            except BROKER_ERRORS:
+                lease.save(force_insert=True)  # kept for the next sweep
+                raise
+            outcome["resent"] += 1
+        else:
+            outcome["given_up"] += 1
+        logger.warning(
+            "task %s %s lost with its worker %s (attempt %s): %s",
+            lease.task_name, lease.kwargs, lease.worker, lease.attempt,
+            "handled" if handler else (
+                "sent again" if lease.attempt < settings.LEASE_MAX_ATTEMPTS else "given up"
+            ),
+        )  # fmt: skip
+    return outcome

@@ -1,0 +1,115 @@
+"""Jobs never stuck: a task whose worker is gone (its lease's heartbeat stopped) is sent again
+when it is idempotent (a computation, a closing, the emails) or, for a file job, failed with
+a button to start it again; a button whose job cannot be queued says so and leaves no job.
+The same faults with real workers killed mid-job: tests/test_faults.py."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessment.jobs.leases import recover_lost
+from assessment.jobs.models import TaskLease
+from assessment.models import Cycle, FileJob
+from assessment.tasks import recover_lost_tasks_task
+from tests.broker import broker_down
+from tests.pages import build_cycle
+from tests.scoring.test_views_workbook import upload, workbook_bytes
+
+pytestmark = pytest.mark.django_db
+QUEUE_DOWN = (
+    "The task queue cannot be reached at the moment, so nothing was started. Please try again "
+    "in a few minutes."
+)
+
+
+def lease(task_name: str, kwargs: dict, *, age: int, attempt: int = 1) -> TaskLease:
+    beat = timezone.now() - dt.timedelta(seconds=age)
+    return TaskLease.objects.create(
+        task_id=f"t-{task_name}-{age}-{attempt}", task_name=task_name, kwargs=kwargs,
+        attempt=attempt, worker="gone", started_at=beat, heartbeat_at=beat,
+    )  # fmt: skip
+
+
+def test_a_lost_computation_is_run_again(county, settings):
+    cycle = build_cycle([county], [(90, 80)], compute=False)
+    lease("scoring.compute_results", {"cycle_id": cycle.pk}, age=settings.LEASE_STALE_SECONDS + 1)
+    assert recover_lost_tasks_task.delay().get() == {"resent": 1, "failed": 0, "given_up": 0}
+    cycle.refresh_from_db()
+    assert cycle.results_computed_at is not None
+    assert TaskLease.objects.count() == 0
+
+
+def test_a_live_lease_is_left_alone(county, settings):
+    cycle = build_cycle([county], [(90, 80)], compute=False)
+    lease("scoring.compute_results", {"cycle_id": cycle.pk}, age=settings.LEASE_STALE_SECONDS - 5)
+    assert recover_lost() == {"resent": 0, "failed": 0, "given_up": 0}
+    assert (TaskLease.objects.count(), Cycle.objects.get().results_computed_at) == (1, None)
+
+
+def test_a_task_lost_on_its_last_attempt_is_given_up(county, settings):
+    cycle = build_cycle([county], [(90, 80)], compute=False)
+    lease(
+        "scoring.compute_results", {"cycle_id": cycle.pk}, age=settings.LEASE_STALE_SECONDS + 1,
+        attempt=settings.LEASE_MAX_ATTEMPTS,
+    )  # fmt: skip
+    assert recover_lost() == {"resent": 0, "failed": 0, "given_up": 1}
+    assert (TaskLease.objects.count(), Cycle.objects.get().results_computed_at) == (0, None)
+
+
+def test_a_lost_file_job_fails_with_a_button_that_starts_it_again(client, lead, settings):
+    job = FileJob.objects.create(
+        kind="import_workbook", status=FileJob.Status.RUNNING, source_name="cycle.xlsx",
+        created_by=lead, language="en",
+    )  # fmt: skip
+    job.source.save("cycle.xlsx", upload(workbook_bytes()), save=True)
+    lease("assessment.run_file_job", {"job_id": job.pk}, age=settings.LEASE_STALE_SECONDS + 1)
+    assert recover_lost() == {"resent": 0, "failed": 1, "given_up": 0}
+    job.refresh_from_db()
+    assert (job.status, job.lost, job.problems) == (
+        "failed", True, ["The worker running this job stopped. Start it again."]
+    )  # fmt: skip
+    client.force_login(lead)
+    page = client.get(reverse("assessment:file_job", kwargs={"job": job.pk})).content.decode()
+    assert 'id="job-restart"' in page and "The worker running this job stopped." in page
+
+    restart = reverse("assessment:file_job_restart", kwargs={"job": job.pk})
+    with broker_down():
+        client.post(restart)
+    job.refresh_from_db()
+    assert (job.status, job.lost) == ("failed", True)  # still offered again
+    response = client.post(restart)
+    job.refresh_from_db()
+    assert (response.status_code, job.status, job.lost, job.year) == (302, "done", False, 2024)
+    assert client.post(restart).status_code == 404  # done: nothing to start again
+
+
+def test_large_upload_with_the_broker_down_says_so_and_keeps_no_job(client, lead, settings):
+    settings.WORKBOOK_ASYNC_BYTES = 100
+    client.force_login(lead)
+    with broker_down():
+        response = client.post(
+            reverse("scoring:workbook"), {"file": upload(workbook_bytes())}, follow=True
+        )
+    assert [str(m) for m in response.context["messages"]] == [QUEUE_DOWN]
+    assert (FileJob.objects.count(), Cycle.objects.count()) == (0, 0)
+
+
+def test_large_export_with_the_broker_down_says_so_and_keeps_no_job(
+    client, lead, county, other_county, settings
+):
+    settings.WORKBOOK_ASYNC_CELLS = 3
+    build_cycle([county, other_county], [(90, 80), (70, 60)])
+    client.force_login(lead)
+    export = reverse("reports:results_xlsx", kwargs={"year": 2024})
+    with broker_down():
+        response = client.post(export, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [QUEUE_DOWN]
+    assert FileJob.objects.count() == 0
+    assert 'id="export-running"' not in response.content.decode()
+
+
+def test_the_lease_sweep_runs_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["recover-lost-tasks"]
+    assert (entry["task"], entry["schedule"]) == (recover_lost_tasks_task.name, 60)
