@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0009_pledges'),
+        ('assessment', '0010_assessors'),
     ]
 
     operations = [
