@@ -8,6 +8,7 @@ from django.db import transaction
 from assessment.models import Cycle
 from demo.accounts import Account, upsert_accounts, upsert_counties, upsert_units
 from demo.assessors import build_roster, build_teams, reset_assessors
+from demo.forecast import share_demo_forecast
 from demo.governance import build_governance, reset_governance
 from demo.interface import DemoToken, issue_demo_tokens
 from demo.plan import DEFAULT_PASSWORD, DRAFT_YEAR, YEARS, check_plan, city_plan, indicator_plans
@@ -34,7 +35,8 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
     ``password``); builds the four cycles, closes their rounds (warnings) and computes the past
     years' results, with one audit event per bulk step; builds the governance of the current
     year and next year's draft, the pledge list, the assessors' roster and teams; issues the
-    demo's data interface tokens. Runs in one transaction: on an error nothing is left.
+    demo's data interface tokens and shares the current year's April forecast. Runs in one
+    transaction: on an error nothing is left.
     """
     check_plan()
     with transaction.atomic():
@@ -57,6 +59,7 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
         build_pledges(counties=counties, units=units, lead=lead)
         tokens = issue_demo_tokens(lead=lead)
         build_teams(counties=counties, lead=lead)
+        share_demo_forecast(lead=lead)
     return DemoReport(
         city=city_plan().city,
         replaced_years=replaced,

@@ -9,9 +9,9 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from assessment.audit import register
         from reports import signals  # noqa: F401  (connects the receivers)
-        from reports.models import Objection, Publication
+        from reports.models import ForecastShare, Objection, Publication
 
-        register(Objection, Publication)
+        register(ForecastShare, Objection, Publication)
 
         from reports.services import register_job_kinds
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import County, Cycle
+from assessment.models import County, Cycle, Round
 from assessment.uploads import private_file_storage
 from indicators.models import Indicator
 
@@ -102,3 +102,25 @@ class Objection(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+
+class ForecastShare(models.Model):
+    """The lead department lets the counties see the year-end forecast made from one
+    pre-assessment round (each county its own). Deleting the row withdraws it."""
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="forecast_shares")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="forecast_shares")
+    shared_at = models.DateTimeField(_("shared at"), auto_now_add=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("shared forecast")
+        verbose_name_plural = _("shared forecasts")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "round"], name="forecast_share_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.round.code}"

@@ -4,6 +4,7 @@ from reports.views import (
     charts,
     explain,
     feedback,
+    forecast,
     objections,
     results_xlsx,
     statistics,
@@ -17,6 +18,13 @@ urlpatterns = [
     path("statistics/", statistics.latest_statistics, name="latest_statistics"),
     path("feedback/", feedback.my_feedback, name="my_feedback"),
     path("cycles/<int:year>/statistics/", statistics.statistics, name="statistics"),
+    path("cycles/<int:year>/forecast/", forecast.forecast, name="forecast"),
+    path("cycles/<int:year>/forecast/share/", forecast.forecast_share, name="forecast_share"),
+    path(
+        "cycles/<int:year>/forecast/<str:county>/",
+        forecast.forecast_county,
+        name="forecast_county",
+    ),
     path("cycles/<int:year>/publish/", statistics.publish_results, name="publish"),
     path("cycles/<int:year>/withdraw/", statistics.withdraw_results, name="withdraw"),
     path(

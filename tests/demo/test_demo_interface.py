@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from api.models import ApiToken
+from assessment.models import Cycle
 from indicators.models import Indicator
 
 
@@ -42,3 +43,16 @@ def test_demo_tokens_read_as_their_roles(tokens):
     assert own == set(
         Indicator.objects.filter(cycle__year=2026, unit_id=unit_id).values_list("code", flat=True)
     )
+
+
+def test_demo_forecast_shared_and_past_errors_shown(tokens):
+    """The demo's current year shares its April forecast; a past year's shows its error."""
+    from reports.forecast import forecast_rounds, year_forecast
+    from reports.models import ForecastShare
+
+    assert list(ForecastShare.objects.values_list("cycle__year", "round__code")) == [
+        (2026, "april")
+    ]
+    past = Cycle.objects.get(year=2025)
+    errors = [year_forecast(cycle=past, round=r).error for r in forecast_rounds(past)]
+    assert [e.compared for e in errors] == [14, 14]

@@ -30,6 +30,10 @@ ACCESS = {
     "reports:change_svg": signed_in(),
     "reports:change_csv": signed_in(),
     "reports:dashboard": lead_only(),
+    # The forecast: the lead department; a county its own (a message until it is shared).
+    "reports:forecast": access(lead=200, unit=403, county=200),
+    "reports:forecast_county": lead_only(outsider={"unit": 403, "county": 403}),
+    "reports:forecast_share": lead_only("post", lead=302),
     "reports:distribution_svg": lead_only(),
     "reports:distribution_csv": lead_only(),
     "reports:trends_svg": lead_only(),
