@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from assessment.jobs.leases import LeasedTask, on_lost, recover_lost
+from assessment.jobs.leases import LeasedTask, on_lost, record_beat, recover_lost
 
 
 @shared_task(name="assessment.run_file_job", base=LeasedTask)
@@ -37,3 +37,9 @@ def recover_lost_tasks_task() -> dict:
     """Every minute: the tasks whose worker is gone (their lease's heartbeat stopped) are sent
     again, or their file job failed with a button to start it again."""
     return recover_lost()
+
+
+@shared_task(name="assessment.beat_heartbeat")
+def beat_heartbeat_task() -> str:
+    """Sent by beat every BEAT_HEARTBEAT_SECONDS: the time it ran, which /health/ reads."""
+    return record_beat()

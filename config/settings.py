@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reports",
     "api",  # the data interface (django-ninja), above every app it reads
     "demo",
+    "health_check",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,8 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 LEASE_HEARTBEAT_SECONDS = envint("LEASE_HEARTBEAT_SECONDS", 10)
 LEASE_STALE_SECONDS = envint("LEASE_STALE_SECONDS", 60)
 LEASE_MAX_ATTEMPTS = envint("LEASE_MAX_ATTEMPTS", 3)
+# /health/ calls beat down when its heartbeat job has not run for this long.
+BEAT_STALE_SECONDS = envint("BEAT_STALE_SECONDS", 120)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -230,6 +233,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "alerts.send_pending_emails",
         "schedule": envint("OUTBOX_SWEEP_SECONDS", 60),
         "options": {"expires": envint("OUTBOX_SWEEP_SECONDS", 60)},
+    },
+    # Beat's heartbeat, which /health/ reads (config/health.py): stale = beat is down.
+    "beat-heartbeat": {
+        "task": "assessment.beat_heartbeat",
+        "schedule": envint("BEAT_HEARTBEAT_SECONDS", 30),
+        "options": {"expires": envint("BEAT_HEARTBEAT_SECONDS", 30)},
     },
     # Tasks whose worker is gone (their lease's heartbeat stopped): re-sent or failed.
     "recover-lost-tasks": {

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api.endpoints import api
 from assessment.views import PasswordChangeView
+from config.health import HealthView
 from reports.views.home import home
 
 urlpatterns = [
@@ -23,5 +24,9 @@ urlpatterns = [
     path("", include("api.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # For the supervisor and the proxy: no login, no user data (config/health.py).
+    path("health/", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "config.health.server_error"

@@ -55,7 +55,8 @@ ACCESS = dict(PROJECT_ACCESS)
 for _table in _app_tables():
     ACCESS.update(_table.ACCESS)
 
-SKIPPED_PREFIXES = ("admin/", "i18n/")
+# health/ answers everyone, with the state of the services, not of access (tests/config).
+SKIPPED_PREFIXES = ("admin/", "i18n/", "health/")
 
 
 def url_patterns(patterns=None, namespace="", prefix=""):

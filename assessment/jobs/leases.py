@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from celery import Task, current_app
 from django.conf import settings
+from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
@@ -32,6 +33,17 @@ from assessment.queue import BROKER_ERRORS
 logger = logging.getLogger(__name__)
 
 _LOST: dict[str, Callable[[dict], None]] = {}
+
+# Where beat's heartbeat job writes the time it ran (read by /health/, config/health.py).
+BEAT_HEARTBEAT_KEY = "beat-heartbeat"
+
+
+def record_beat() -> str:
+    """Write beat's heartbeat: the job beat sends every ``BEAT_HEARTBEAT_SECONDS`` runs this.
+    Side effects: one cache key (shared through Redis when ``REDIS_URL`` is set)."""
+    now = timezone.now().isoformat()
+    cache.set(BEAT_HEARTBEAT_KEY, now, timeout=None)
+    return now
 
 
 def on_lost(task_name: str):
