@@ -270,3 +270,31 @@ class RectificationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rectification_id} {self.action}"
+
+
+class UnitReminder(models.Model):
+    """An email reminding a responsible unit of an indicator's round data: before the round
+    closes, of what it has not submitted; when the round closed, of what it has not
+    delivered. Once per (round, indicator, kind): the row is the claim."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", _("Closing date coming")
+        LATE = "late", _("Not delivered at closing")
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="+")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="unit_reminders")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit reminder")
+        verbose_name_plural = _("unit reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "indicator", "kind"], name="unit_reminder_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.indicator_id}: {self.kind}"

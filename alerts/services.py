@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from alerts.delivery import schedule_notification
 from alerts.models import DiagnosisFlag, Warning
+from alerts.reminders import schedule_late_reminders
 from assessment.audit import record_change, record_event
 from assessment.bulk import insert_rows
 from assessment.models import Round
 from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator
-from scoring.entry.services import unapproved_entries
+from scoring.entry.delivery import delivered_ids, undelivered
 from scoring.models import Exemption, Progress
 from scoring.results.engine import RoundWarnings, WarningFigures, round_warnings
 
@@ -48,9 +49,9 @@ class CloseSummary:
     created: int
     replaced: int
     flagged: int  # counties flagged for diagnosis
-    # Indicator codes whose entry a unit started but the lead department has not approved:
-    # their progress is left out (the counties count as not reported).
-    unapproved: tuple[str, ...] = ()
+    # Indicator codes whose units have not delivered the round data (单位未报送): no warning
+    # of any reason for any county on them (spec/scoring.md, 未报送); their units are reminded.
+    undelivered: tuple[str, ...] = ()
 
 
 # What makes two warnings the same: a current warning whose figures differ is replaced. The
@@ -69,19 +70,25 @@ def _figures(f: WarningFigures, expected: Decimal) -> tuple:
 
 
 def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
-    """The engine's warnings for ``rnd`` from the stored progress; no writes. Progress of
-    an entry that is not approved is left out (scoring.entry.services.unapproved_entries).
+    """The engine's warnings for ``rnd`` from the stored progress; no writes. Only the
+    indicators whose units delivered the round data are warned on
+    (:func:`scoring.entry.delivery.delivered_ids`): the others get no warning at all.
 
-    Returns the engine result and the code → id maps of counties and indicators.
+    Returns the engine result and the code → id maps of counties and of the delivered
+    indicators.
     """
     cycle = rnd.cycle
     counties = dict(cycle.counties.values_list("code", "id"))
-    indicators = dict(
-        Indicator.objects.filter(cycle=cycle).order_by("order", "code").values_list("code", "id")
-    )
+    delivered = delivered_ids(rnd)
+    indicators = {
+        code: pk
+        for code, pk in Indicator.objects.filter(cycle=cycle)
+        .order_by("order", "code")
+        .values_list("code", "id")
+        if pk in delivered
+    }
     county_code = {v: k for k, v in counties.items()}
     indicator_code = {v: k for k, v in indicators.items()}
-    unapproved = {s.indicator_id for s in unapproved_entries(rnd)}
     # Rows pointing at another year's indicator (written past the models' checks) are not
     # progress or exemptions of this round's indicators: they are skipped.
     progress = {
@@ -89,7 +96,7 @@ def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
         for c, i, v in Progress.objects.filter(round=rnd).values_list(
             "county_id", "indicator_id", "value"
         )
-        if c in county_code and i in indicator_code and i not in unapproved
+        if c in county_code and i in indicator_code
     }
     exempt = {
         (county_code[c], indicator_code[i])
@@ -108,6 +115,27 @@ def compute_round(rnd: Round) -> tuple[RoundWarnings, dict, dict]:
     return figures, counties, indicators
 
 
+def diff_warnings(rnd: Round, figures: RoundWarnings, county_id: dict, indicator_id: dict) -> tuple:
+    """The round's current warnings ((county id, indicator id) → (pk, values)), the wanted
+    ones (→ values) and the pks of the current ones that no longer hold."""
+    expected = expected_progress(rnd)
+    # Plain values, not model instances: a national round has hundreds of thousands.
+    current = {
+        (county, indicator): (pk, tuple(values))
+        for pk, county, indicator, *values in Warning.objects.filter(
+            round=rnd, replaced_at__isnull=True
+        ).values_list("pk", "county_id", "indicator_id", *COMPARED)
+    }
+    wanted = {
+        (county_id[c], indicator_id[i]): _figures(f, expected)
+        for (c, i), f in figures.warnings.items()
+    }
+    stale = [
+        pk for key, (pk, values) in current.items() if key not in wanted or values != wanted[key]
+    ]
+    return current, wanted, stale
+
+
 def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummary:
     """Close ``round`` and issue its warnings and diagnosis flags.
 
@@ -116,7 +144,9 @@ def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummar
     writes one audit event; with ``notify``, marks the new warnings to be emailed (the outbox,
     in the same transaction) and, after the commit, queues their emails
     (:func:`alerts.delivery.schedule_notification`; the periodic sweep sends them if the
-    broker was unreachable). Safe to run twice or
+    broker was unreachable), and the units the indicators they have not delivered
+    (:func:`alerts.reminders.schedule_late_reminders`, once per round and indicator).
+    Undelivered indicators get no warning for any county. Safe to run twice or
     concurrently: the round row is locked and a current warning is unique per (round,
     county, indicator). Raises :class:`NotAPreAssessment` for the annual round,
     :class:`NoExpectedProgress` for a round with neither an expected progress nor a default
@@ -129,25 +159,8 @@ def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummar
         rnd = Round.objects.select_for_update().select_related("cycle").get(pk=round.pk)
         ensure_cycle_writable(rnd.cycle)
         figures, county_id, indicator_id = compute_round(rnd)
-        expected = expected_progress(rnd)
         now = timezone.now()
-
-        # Plain values, not model instances: a national round has hundreds of thousands.
-        current = {
-            (county, indicator): (pk, tuple(values))
-            for pk, county, indicator, *values in Warning.objects.filter(
-                round=rnd, replaced_at__isnull=True
-            ).values_list("pk", "county_id", "indicator_id", *COMPARED)
-        }
-        wanted = {
-            (county_id[c], indicator_id[i]): _figures(f, expected)
-            for (c, i), f in figures.warnings.items()
-        }
-        stale = [
-            pk
-            for key, (pk, values) in current.items()
-            if key not in wanted or values != wanted[key]
-        ]
+        current, wanted, stale = diff_warnings(rnd, figures, county_id, indicator_id)
         Warning.objects.filter(pk__in=stale).update(replaced_at=now)
         stale_set = set(stale)
         created = insert_rows(
@@ -179,12 +192,13 @@ def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummar
             rnd.status = Round.Status.CLOSED
             rnd.closed_at = rnd.closed_at or now
             rnd.save(update_fields=["status", "closed_at"])
+        late = undelivered(rnd)
         summary = CloseSummary(
             warnings=len(wanted),
             created=created,
             replaced=len(stale),
             flagged=len(wanted_flags),
-            unapproved=tuple(s.indicator.code for s in unapproved_entries(rnd)),
+            undelivered=tuple(u.indicator.code for u in late),
         )
         if first_close or created or stale:
             record_event(
@@ -195,11 +209,14 @@ def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummar
                     "created": summary.created,
                     "replaced": summary.replaced,
                     "flagged": summary.flagged,
+                    "undelivered": list(summary.undelivered),
                 },
                 actor=actor,
             )
         if notify:
             schedule_notification(rnd)
+            if late:
+                schedule_late_reminders(rnd)
     round.refresh_from_db()
     return summary
 

@@ -1,5 +1,5 @@
-"""The alerts jobs: closing a round, the daily round calendar, the county notifications and
-the rectification deadline reminders.
+"""The alerts jobs: closing a round, the daily round calendar, the county notifications, the
+rectification deadline reminders and the units' reminders.
 
 Every job is idempotent (a second run finds nothing left to do), acknowledged late (settings:
 ``CELERY_TASK_ACKS_LATE``) so that a worker lost mid-job leaves it for another, retried with
@@ -15,6 +15,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from alerts.delivery import notify_round, send_pending
 from alerts.diagnosis import notify_case, send_pending_cases
 from alerts.rectifications import remind_deadlines
+from alerts.reminders import remind_due, remind_units
 from alerts.rounds import run_calendar
 from alerts.services import close_round
 from assessment.jobs.leases import LeasedTask
@@ -109,3 +110,24 @@ def send_pending_emails_task() -> dict:
             warnings.counties, warnings.emails, cases,
         )  # fmt: skip
     return {"counties": warnings.counties, "emails": warnings.emails, "case_emails": cases}
+
+
+@shared_task(name="alerts.remind_units", **RELIABLE)
+def remind_units_task(*, round_id: int, kind: str) -> dict:
+    """Email the units what they owe in a round (kind due or late), once per entry."""
+    rnd = Round.objects.filter(pk=round_id).select_related("cycle").first()
+    if rnd is None:
+        logger.info("remind_units: round %s is gone", round_id)
+        return {"status": "gone"}
+    emails = remind_units(round=rnd, kind=kind)
+    logger.info("remind_units %s %s %s: %s emails", rnd.cycle.year, rnd.code, kind, emails)
+    return {"status": "done", "emails": emails}
+
+
+@shared_task(name="alerts.remind_units_due", **RELIABLE)
+def remind_units_due_task() -> dict:
+    """The daily job: remind the units of entries not submitted in rounds closing soon, and of
+    data not delivered in rounds just closed."""
+    emails = remind_due()
+    logger.info("unit reminders: %s emails", emails)
+    return {"emails": emails}

@@ -19,7 +19,8 @@ from django.utils import timezone
 from assessment.bulk import insert_rows
 from assessment.models import Adjustment, County, Cycle, Round, Unit, Veto
 from indicators.models import Category, Indicator, RuleItem
-from scoring.models import AnnualInput, Exemption, Progress
+from scoring.entry.delivery import deliver
+from scoring.models import AnnualInput, Delivery, Exemption, Progress
 from scoring.workbook.layout import (
     ADJUSTMENTS,
     ANNUAL,
@@ -234,6 +235,13 @@ def seed(data: Synthetic) -> Cycle:
             for r, c, i, v in data.progress()
         ),
     )
+    # Delivered as the import delivers: every indicator in each round with data.
+    for code in ("annual", "april", "august"):
+        deliver(
+            round=Round(pk=round_id[code], cycle=cycle),
+            indicator_ids=list(indicator_id.values()),
+            source=Delivery.Source.IMPORT,
+        )
     # The small tables through the ORM, so that their other fields keep their defaults.
     Exemption.objects.bulk_create(
         Exemption(cycle=cycle, county_id=county_id[c], indicator_id=indicator_id[i], reason=r)

@@ -246,6 +246,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": envint("LEASE_SWEEP_SECONDS", 60),
         "options": {"expires": envint("LEASE_SWEEP_SECONDS", 60)},
     },
+    "alerts-unit-reminders": {
+        "task": "alerts.remind_units_due",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "clean-file-jobs": {
         "task": "assessment.clean_file_jobs",
         "schedule": crontab(hour=3, minute=30),
@@ -253,6 +257,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # How many days before its deadline a county is reminded of an open rectification (once).
 RECTIFICATION_REMINDER_DAYS = envint("RECTIFICATION_REMINDER_DAYS", 3)
+# How many days before an open round's closing date a unit is reminded of the entries it has
+# not submitted (once per round and entry).
+UNIT_REMINDER_DAYS = envint("UNIT_REMINDER_DAYS", 3)
 
 # Cache (charts are drawn once per change of their data and served from here): Redis when
 # REDIS_URL is set, shared by the web processes; else each process's memory.

@@ -18,7 +18,8 @@ from demo.plan import AUGUST_ENTRY, PAST_YEARS, RETURN_COMMENT, ObjectionPlan, c
 from reports.models import Objection, Publication
 from reports.objections import answer, decide, lodge
 from reports.publication import publish
-from scoring.models import AnnualInput, CountyResult, EntryState
+from scoring.entry.delivery import deliver
+from scoring.models import AnnualInput, CountyResult, Delivery, EntryState
 from scoring.results.services import compute_results, override_grade
 
 
@@ -33,6 +34,7 @@ def finish_current_year(
     """Side effects: the units' entry states, the April round closed (warnings, no email) and
     its follow-up (rectifications, a diagnosis case); August stays open."""
     _entry_states(cycle, rounds=rounds, indicators=indicators, progress=progress, lead=lead)
+    record_deliveries(rounds=rounds, indicators=indicators, progress=progress, lead=lead)
     _close(rounds["april"])
     rounds["april"].refresh_from_db()
     build_follow_up(round=rounds["april"], lead=lead)
@@ -61,6 +63,33 @@ def finish_past_year(
         corrected_at=aware(published_on + timedelta(days=9)) if last else None,
     )
     set_cycle_status(cycle=cycle, status=Cycle.Status.ARCHIVED, actor=lead)
+
+
+def record_deliveries(
+    *, rounds: dict[str, Round], indicators: dict, progress: list, lead: User
+) -> None:
+    """What the units delivered in each round with data (spec/scoring.md, 未报送): an
+    approved entry (the current year), or data without an entry (the past years, loaded by
+    the lead department's import); a past year's annual data likewise."""
+    states = dict(
+        ((r, i), status)
+        for r, i, status in EntryState.objects.filter(round__in=rounds.values()).values_list(
+            "round_id", "indicator_id", "status"
+        )
+    )
+    with_data = defaultdict(set)
+    for r, _c, i, _value in progress:
+        with_data[r].add(indicators[i].pk)
+    if rounds["annual"].closed_at is not None:
+        with_data["annual"] = {ind.pk for ind in indicators.values()}
+    for r, ids in with_data.items():
+        rnd = rounds[r]
+        for source, status in (
+            (Delivery.Source.APPROVAL, "approved"),
+            (Delivery.Source.IMPORT, None),
+        ):
+            chosen = [i for i in sorted(ids) if states.get((rnd.pk, i)) == status]
+            deliver(round=rnd, indicator_ids=chosen, source=source, actor=lead)
 
 
 def _close(rnd: Round) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessment.audit import record_event
 from assessment.models import Adjustment, County, Cycle, Round, Unit, User, Veto
-from demo.closing import aware, finish_current_year, finish_past_year
+from demo.closing import aware, finish_current_year, finish_past_year, record_deliveries
 from demo.figures import YearFigures, year_figures
 from demo.plan import (
     AUGUST_GAP_RATE,
@@ -68,6 +68,7 @@ def build_year(
             cycle, rounds=rounds, indicators=indicators, progress=progress, lead=lead
         )
     else:
+        record_deliveries(rounds=rounds, indicators=indicators, progress=progress, lead=lead)
         finish_past_year(cycle, rounds=rounds, counties=counties, lead=lead)
 
 

@@ -317,6 +317,39 @@ class EntryState(models.Model):
         return f"{self.round.code}/{self.indicator.code}"
 
 
+class Delivery(models.Model):
+    """The round data of one indicator delivered (报送) by its unit: the lead department
+    approved its entry, or loaded them with its workbook import (spec/scoring.md, 未报送).
+
+    Only delivered data count when a round closes: a county is never warned for its unit's
+    lateness. Written by :func:`scoring.entry.delivery.deliver` (approval, import) and
+    removed when the approved entry is reopened.
+    """
+
+    class Source(models.TextChoices):
+        APPROVAL = "approval", _("Entry approved")
+        IMPORT = "import", _("Workbook import")
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="deliveries")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="deliveries")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="deliveries")
+    source = models.CharField(_("delivered by"), max_length=16, choices=Source.choices)
+    delivered_at = models.DateTimeField(_("delivered at"))
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "indicator"], name="delivery_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.indicator_id}: {self.source}"
+
+
 def _evidence_path(instance: "Evidence", filename: str) -> str:
     # Stored under a random name: the person's file name is kept in ``name`` only.
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"

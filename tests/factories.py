@@ -7,7 +7,8 @@ import factory
 
 from assessment.models import County, Cycle, Round, Unit, User
 from indicators.models import Category, Indicator, RuleItem
-from scoring.models import AnnualInput, Progress
+from scoring.entry.delivery import deliver
+from scoring.models import AnnualInput, Delivery, Progress
 
 
 class CountyFactory(factory.django.DjangoModelFactory):
@@ -142,3 +143,15 @@ class RectificationFactory(factory.django.DjangoModelFactory):
     measures = "召开专题会议，倒排工期，逐项落实。"
     owner = "张三"
     deadline = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+
+
+def deliver_all(rnd, source=Delivery.Source.IMPORT):
+    """Record every indicator of the round's cycle as delivered, as the lead department's
+    import of a progress sheet does (spec/scoring.md, 未报送)."""
+    deliver(
+        round=rnd,
+        indicator_ids=list(
+            Indicator.objects.filter(cycle_id=rnd.cycle_id).values_list("pk", flat=True)
+        ),
+        source=source,
+    )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from alerts.forms import ReopenForm, RoundAddForm, RoundForm
 from alerts.models import DiagnosisFlag, Warning
+from alerts.preview import preview_close
 from alerts.rounds import (
     RoundRefused,
     check_cycle_writable,
@@ -103,9 +104,20 @@ def round_edit(request: HttpRequest, year: int, round: str) -> HttpResponse:
 
 
 @require_role(LEAD)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def round_close(request: HttpRequest, year: int, round: str) -> HttpResponse:
+    """GET: what closing the round would do (warnings by reason and county, counties
+    flagged, indicators not delivered, emails); POST: close it."""
     rnd = get_round_or_404(year, round)
+    if request.method != "POST":
+        if refused := _refuse_archived(request, rnd.cycle):
+            return refused
+        try:
+            preview = preview_close(round=rnd)
+        except NoExpectedProgress:
+            messages.error(request, _("Set the expected progress of the round before closing it."))
+            return redirect("alerts:rounds", year=year)
+        return render(request, "alerts/round_close.html", {"round": rnd, "preview": preview})
     try:
         summary = close_round_by_hand(round=rnd, actor=request.user)
     except RoundRefused as exc:
@@ -124,14 +136,15 @@ def round_close(request: HttpRequest, year: int, round: str) -> HttpResponse:
                 "replaced": summary.replaced, "flagged": summary.flagged,
             },
         )  # fmt: skip
-        if summary.unapproved:
+        if summary.undelivered:
             messages.warning(
                 request,
                 _(
-                    "Not approved yet, so left out of this closing (counted as not reported): "
-                    "%(indicators)s. Approve them and close the round again."
+                    "Not delivered by their units, so no county is warned on them: "
+                    "%(indicators)s. Their units are reminded; once their data are approved, "
+                    "reopen and close the round again to issue their warnings."
                 )
-                % {"indicators": "、".join(summary.unapproved)},
+                % {"indicators": "、".join(summary.undelivered)},
             )
         return redirect("alerts:round_summary", year=year, round=rnd.code)
     return redirect("alerts:rounds", year=year)

@@ -23,6 +23,7 @@ from assessment.access import LEAD, require_role
 from assessment.jobs.views import export_by_job
 from assessment.models import Unit
 from indicators.models import Indicator
+from scoring.entry.delivery import undelivered
 from scoring.models import Exemption, Progress
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -153,6 +154,7 @@ def round_summary(request: HttpRequest, year: int, round: str) -> HttpResponse:
             "sort": sort,
             "descending": descending,
             "warning_total": len(warnings),
+            "undelivered": undelivered(rnd),
         },
     )
 

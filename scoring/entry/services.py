@@ -30,7 +30,8 @@ from indicators.models import Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, ParamError, parse_params, plain
 from indicators.services import Lock, cycle_lock
 from indicators.services import Locked as EntryLocked
-from scoring.models import AnnualInput, EntryState, Exemption, Progress
+from scoring.entry.delivery import deliver, take_back
+from scoring.models import AnnualInput, Delivery, EntryState, Exemption, Progress
 from scoring.results.engine import HUNDRED, input_problems, item_scores, round2
 
 Status = EntryState.Status
@@ -520,16 +521,25 @@ def _review(*, state: EntryState, actor, expect: str, data: dict | None, **field
 
 
 def approve_entry(*, state: EntryState, actor) -> EntryState:
-    """Approve submitted data: they are locked. Side effects: state approved, audited."""
-    return _review(
-        state=state,
-        actor=actor,
-        expect=Status.SUBMITTED,
-        data=None,
-        status=Status.APPROVED,
-        reviewed_at=timezone.now(),
-        comment="",
-    )
+    """Approve submitted data: they are locked and delivered (scoring.entry.delivery).
+    Side effects: state approved, audited; the delivery recorded."""
+    with transaction.atomic():
+        state = _review(
+            state=state,
+            actor=actor,
+            expect=Status.SUBMITTED,
+            data=None,
+            status=Status.APPROVED,
+            reviewed_at=timezone.now(),
+            comment="",
+        )
+        deliver(
+            round=state.round,
+            indicator_ids=[state.indicator_id],
+            source=Delivery.Source.APPROVAL,
+            actor=actor,
+        )
+    return state
 
 
 def return_entry(*, state: EntryState, actor, comment: str) -> EntryState:
@@ -550,17 +560,21 @@ def reopen_entry(*, state: EntryState, actor, reason: str) -> EntryState:
     """Reopen approved data so that the unit can change them again (back to draft).
 
     Side effects: state draft with the reason as the lead department's comment, audited
-    with the reason. The round must be open and the cycle not archived.
+    with the reason; its delivery taken back. The round must be open and the cycle not
+    archived.
     """
-    return _review(
-        state=state,
-        actor=actor,
-        expect=Status.APPROVED,
-        data={"reason": reason},
-        status=Status.DRAFT,
-        reviewed_at=timezone.now(),
-        comment=reason,
-    )
+    with transaction.atomic():
+        state = _review(
+            state=state,
+            actor=actor,
+            expect=Status.APPROVED,
+            data={"reason": reason},
+            status=Status.DRAFT,
+            reviewed_at=timezone.now(),
+            comment=reason,
+        )
+        take_back(round=state.round, indicator_id=state.indicator_id)
+    return state
 
 
 # --- what the computations may use ---------------------------------------------------------

@@ -30,6 +30,7 @@ from indicators.models import Category, Indicator, RuleItem
 from scoring.models import (
     AnnualInput,
     CountyResult,
+    Delivery,
     EntryState,
     Exemption,
     IndicatorResult,
@@ -45,12 +46,16 @@ from scoring.workbook.write import (
     ImportSummary,
     _annual,
     _progress,
+    deliver_imported,
     summary_of,
     upsert,
 )
 
 # Rows the workbook itself defines or that a computation derives from them: replaced, not lost.
-REPLACED = {RuleItem, AnnualInput, ItemScore, Progress, Exemption, IndicatorResult, IndicatorStat}
+REPLACED = {
+    RuleItem, AnnualInput, ItemScore, Progress, Exemption, IndicatorResult, IndicatorStat,
+    Delivery,
+}  # fmt: skip
 
 
 def records_lost(cycle: Cycle, data: Definition) -> list[str]:
@@ -169,6 +174,11 @@ def replace_in_place(cycle: Cycle, data: Definition) -> ImportSummary:
     _annual(cycle, data.annual, county_id, item_id)
     Progress.objects.filter(cycle=cycle, round__code__in=list(PRE_ROUND_NAMES)).delete()
     _progress(cycle, data.progress, round_id, county_id, indicator_id)
+    # The data replaced were delivered no more: the workbook's rounds are delivered anew.
+    Delivery.objects.filter(
+        cycle=cycle, round__code__in=[Round.ANNUAL_CODE, *PRE_ROUND_NAMES]
+    ).delete()
+    deliver_imported(cycle, data, round_id, indicator_id)
     Exemption.objects.filter(cycle=cycle).delete()
     Exemption.objects.bulk_create(
         [

@@ -8,7 +8,8 @@ from django.utils import timezone
 from assessment.bulk import insert_rows
 from assessment.models import Adjustment, County, Cycle, Round, Unit, Veto
 from indicators.models import Category, Indicator, RuleItem
-from scoring.models import AnnualInput, Exemption, Progress
+from scoring.entry.delivery import deliver
+from scoring.models import AnnualInput, Delivery, Exemption, Progress
 from scoring.workbook.layout import ANNUAL_ROUND_NAME, PRE_ROUND_NAMES
 from scoring.workbook.reader import Definition
 
@@ -48,6 +49,7 @@ def write(data: Definition) -> tuple[Cycle, ImportSummary]:
     item_id = _items(cycle, data, indicator_id)
     _annual(cycle, data.annual, county_id, item_id)
     _progress(cycle, data.progress, round_id, county_id, indicator_id)
+    deliver_imported(cycle, data, round_id, indicator_id)
     _county_entries(cycle, data, county_id, indicator_id)
     return cycle, summary_of(cycle, data, county_id, unit_id, indicator_id, item_id)
 
@@ -69,6 +71,18 @@ def summary_of(
         adjustments=len(data.adjustments),
         vetoes=len(data.vetoes),
     )
+
+
+def deliver_imported(cycle: Cycle, data: Definition, round_id: dict, indicator_id: dict) -> None:
+    """An imported progress sheet delivers every indicator of the cycle in each round it has
+    rows for, and annual data the annual round (spec/scoring.md, 未报送)."""
+    delivered = {r for r, *_rest in data.progress} | ({Round.ANNUAL_CODE} if data.annual else set())
+    for code in sorted(delivered):
+        deliver(
+            round=Round(pk=round_id[code], cycle=cycle),
+            indicator_ids=list(indicator_id.values()),
+            source=Delivery.Source.IMPORT,
+        )
 
 
 def upsert(model, names: dict[str, str]) -> dict[str, int]:

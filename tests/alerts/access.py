@@ -16,7 +16,7 @@ ACCESS = {
     "alerts:round_summary": lead_only(outsider=LEADS),
     "alerts:round_edit": lead_only(outsider=LEADS),
     "alerts:round_open": lead_only("post", lead=302, outsider=LEADS),
-    "alerts:round_close": lead_only("post", lead=302, outsider=LEADS),
+    "alerts:round_close": lead_only(outsider=LEADS),
     "alerts:round_reopen": lead_only(outsider=LEADS),
     "alerts:round_warnings_xlsx": lead_only(outsider=LEADS),
     "alerts:case_open": lead_only("post", lead=302, outsider=LEADS),

@@ -19,6 +19,7 @@ from tests.factories import (
     IndicatorFactory,
     RoundFactory,
     UserFactory,
+    deliver_all,
 )
 
 TZ = ZoneInfo(settings.TIME_ZONE)
@@ -36,10 +37,12 @@ def april(db):
     counties = [CountyFactory(code=c) for c in ("101", "102")]
     cycle.counties.set(counties)
     IndicatorFactory(cycle=cycle, code="E01")
-    return RoundFactory(
+    rnd = RoundFactory(
         cycle=cycle, code="april", status=Round.Status.PENDING,
         opens_on=dt.date(2026, 4, 1), closes_on=dt.date(2026, 4, 30),
     )  # fmt: skip
+    deliver_all(rnd)  # E01 delivered without rows for the two counties
+    return rnd
 
 
 def state(rnd):

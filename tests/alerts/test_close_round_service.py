@@ -20,6 +20,7 @@ from tests.factories import (
     IndicatorFactory,
     ProgressFactory,
     RoundFactory,
+    deliver_all,
 )
 
 # Progress per indicator; None = not reported; "x" = exempt.
@@ -62,6 +63,7 @@ def april(db):
                 ProgressFactory(
                     round=rnd, indicator=ind, county=counties[county_code], value=D(value)
                 )
+    deliver_all(rnd)
     return {"round": rnd, "counties": counties, "indicators": indicators}
 
 
@@ -244,6 +246,7 @@ def test_close_round_blank_expected_progress_august_default(db):
     ind = IndicatorFactory(cycle=cycle, code="I1")
     # 66.67 − 10 = 56.67
     ProgressFactory(round=rnd, indicator=ind, county=county, value=D("56.66"))
+    deliver_all(rnd)
     close_round(round=rnd)
     w = Warning.objects.get(round=rnd)
     assert (w.reasons, w.expected) == (["behind_target"], D("66.67"))

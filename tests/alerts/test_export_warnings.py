@@ -29,6 +29,7 @@ from tests.factories import (
     IndicatorFactory,
     ProgressFactory,
     RoundFactory,
+    deliver_all,
 )
 
 WARNING_ROWS = [
@@ -71,6 +72,7 @@ def april(db):
     }
     for (indicator, code), value in progress.items():
         ProgressFactory(round=rnd, indicator=indicator, county=counties[code], value=value)
+    deliver_all(rnd)
     close_round(round=rnd)
     return rnd
 

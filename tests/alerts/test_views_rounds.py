@@ -206,9 +206,26 @@ def test_summary_query_count_is_constant(client, lead, size, django_assert_num_q
             ProgressFactory(round=rnd, indicator=ind, county=county, value=D(10 * n))
     close_round(round=rnd, notify=False)
     client.force_login(lead)
-    with django_assert_num_queries(13):
+    # 13 + 3 for the indicators not delivered (deliveries, entries, indicators).
+    with django_assert_num_queries(16):
         response = client.get(reverse("alerts:round_summary", kwargs=kw(rnd)))
     assert len(response.context["rows"]) == size
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_close_preview_query_count_is_constant(client, lead, size, django_assert_num_queries):
+    cycle = CycleFactory(year=2026)
+    counties = [CountyFactory(code=f"1{n:02d}") for n in range(size)]
+    cycle.counties.set(counties)
+    rnd = RoundFactory(cycle=cycle)
+    for n in range(size):
+        ind = IndicatorFactory(cycle=cycle, order=n)
+        for county in counties:
+            ProgressFactory(round=rnd, indicator=ind, county=county, value=D(10 * n))
+    client.force_login(lead)
+    with django_assert_num_queries(16):
+        response = client.get(reverse("alerts:round_close", kwargs=kw(rnd)))
+    assert len(response.context["preview"].undelivered) == size
 
 
 def test_rounds_page_counts_warnings_and_flags_of_each_round(client, lead, april):

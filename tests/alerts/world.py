@@ -14,6 +14,7 @@ from tests.factories import (
     ProgressFactory,
     RoundFactory,
     UserFactory,
+    deliver_all,
 )
 
 __all__ = ["EXPECTED_REASONS", "PROGRESS", "build_april"]
@@ -38,4 +39,5 @@ def build_april(year: int = 2025):
                 ProgressFactory(
                     round=rnd, indicator=ind, county=counties[county_code], value=D(value)
                 )
+    deliver_all(rnd)
     return rnd

@@ -13,7 +13,7 @@ from indicators.models import Indicator, RuleItem
 from scoring.models import AnnualInput, Exemption, Progress
 from scoring.results.services import ResultsRefused, compute_results
 from scoring.tasks import compute_results_task
-from tests.factories import RoundFactory
+from tests.factories import RoundFactory, deliver_all
 from tests.pages import build_cycle
 
 
@@ -150,6 +150,7 @@ def test_close_round_with_progress_of_another_year_skips_it(years, county, other
     Exemption.objects.create(
         cycle=new, county=county, indicator=Indicator.objects.get(cycle=old, code="A02")
     )
+    deliver_all(rnd)
 
     summary = close_round(round=rnd)
 

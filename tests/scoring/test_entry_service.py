@@ -10,7 +10,8 @@ from django.utils import translation
 from assessment.models import Cycle, Round
 from indicators.models import Indicator
 from scoring.entry import services as entry
-from scoring.models import AnnualInput, EntryState, Exemption, Progress
+from scoring.entry.delivery import deliver, delivered_ids, undelivered
+from scoring.models import AnnualInput, Delivery, EntryState, Exemption, Progress
 from tests.pages import build_cycle, open_rounds
 
 
@@ -246,17 +247,57 @@ def test_compute_results_refuses_while_an_annual_entry_is_not_approved(world, co
     assert refused.value.problems == expected
 
 
-def test_close_round_uses_approved_progress_only(world, county, other_county, lead):
+def test_close_round_warns_only_on_indicators_delivered(
+    world, county, other_county, unit_user, lead
+):
     from alerts.models import Warning
-    from alerts.services import close_round
+    from alerts.services import close_round, reopen_round
 
-    _fill_april(world, county, other_county, lead)  # A01: a draft, not approved
+    entry.save_grid(
+        round=world["april"], indicator=world["a01"],
+        values={(county.id, "p"): Decimal(20), (other_county.id, "p"): Decimal(35)},
+        loaded={}, actor=unit_user,
+    )  # fmt: skip
+    # A01 a draft, A02 not started: neither delivered, so no county is warned at all.
     summary = close_round(round=world["april"])
-    assert summary.unapproved == ("A01",)
-    reasons = sorted(
-        Warning.objects.filter(indicator=world["a01"]).values_list("county__code", "not_reported")
-    )
-    assert reasons == [("101", True), ("102", True)]
+    assert (summary.warnings, summary.undelivered) == (0, ("A01", "A02"))
+
+    reopen_round(round=world["april"], reason="A01 补报", actor=lead)
+    state = entry.submit_entry(round=world["april"], indicator=world["a01"], actor=unit_user)
+    entry.approve_entry(state=state, actor=lead)
+    assert list(Delivery.objects.values_list("indicator__code", "source", "delivered_by")) == [
+        ("A01", "approval", lead.pk)
+    ]
+    summary = close_round(round=world["april"])
+    assert (summary.warnings, summary.created, summary.undelivered) == (1, 1, ("A02",))
+    current = Warning.objects.filter(replaced_at__isnull=True)
+    assert list(current.values_list("county__code", "indicator__code", "behind_target")) == [
+        ("101", "A01", True)
+    ]
+
+
+def test_reopening_an_approved_entry_takes_its_delivery_back(
+    world, county, other_county, unit_user, lead
+):
+    _fill_april(world, county, other_county, unit_user)
+    state = entry.submit_entry(round=world["april"], indicator=world["a01"], actor=unit_user)
+    entry.approve_entry(state=state, actor=lead)
+    assert delivered_ids(world["april"]) == {world["a01"].pk}
+    entry.reopen_entry(state=state, actor=lead, reason="口径有误")
+    assert (Delivery.objects.count(), delivered_ids(world["april"])) == (0, set())
+
+
+def test_an_entry_started_over_imported_data_is_not_delivered(
+    world, county, other_county, unit_user
+):
+    deliver(round=world["april"], indicator_ids=[world["a01"].pk, world["a02"].pk],
+            source=Delivery.Source.IMPORT)  # fmt: skip
+    assert delivered_ids(world["april"]) == {world["a01"].pk, world["a02"].pk}
+    _fill_april(world, county, other_county, unit_user)  # the unit changes A01: a draft
+    assert delivered_ids(world["april"]) == {world["a02"].pk}
+    assert [(u.indicator.code, u.state.status) for u in undelivered(world["april"])] == [
+        ("A01", "draft")
+    ]
 
 
 def test_save_after_submitting_takes_the_submission_back(world, county, other_county, unit_user):
@@ -289,7 +330,7 @@ def test_close_round_command_and_button_say_what_was_left_out(world, county, oth
     _fill_april(world, county, other_county, lead)  # A01: a draft, not approved
     out = StringIO()
     call_command("close_round", str(world["cycle"].year), "april", stdout=out)
-    assert out.getvalue().splitlines()[-1] == "not approved, left out: A01"
+    assert out.getvalue().splitlines()[-1] == "not delivered by their units, no warnings: A01, A02"
 
     Round.objects.filter(pk=world["april"].pk).update(status=Round.Status.OPEN)
     client = Client(headers={"accept-language": "en"})
@@ -298,6 +339,7 @@ def test_close_round_command_and_button_say_what_was_left_out(world, county, oth
     response = client.post(url, follow=True)
     shown = [str(m) for m in response.context["messages"]]
     assert shown[-1] == (
-        "Not approved yet, so left out of this closing (counted as not reported): A01. "
-        "Approve them and close the round again."
+        "Not delivered by their units, so no county is warned on them: A01、A02. Their units "
+        "are reminded; once their data are approved, reopen and close the round again to issue "
+        "their warnings."
     )

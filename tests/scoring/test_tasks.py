@@ -16,6 +16,7 @@ from tests.factories import (
     ProgressFactory,
     RoundFactory,
     RuleItemFactory,
+    deliver_all,
 )
 
 
@@ -64,6 +65,7 @@ def test_close_round_task_issues_warnings_once(db):
     cycle, a, _b, indicator, _item = _cycle_with_two_counties()
     rnd = RoundFactory(cycle=cycle, code="april")
     ProgressFactory(round=rnd, indicator=indicator, county=a, value=Decimal("10"))
+    deliver_all(rnd)
 
     first = close_round_task.delay(round_id=rnd.pk).get()
     second = close_round_task.delay(round_id=rnd.pk).get()

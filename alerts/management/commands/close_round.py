@@ -46,8 +46,8 @@ class Command(BaseCommand):
                 "flagged": summary.flagged,
             }
         )
-        if summary.unapproved:
+        if summary.undelivered:
             self.stdout.write(
-                _("not approved, left out: %(indicators)s")
-                % {"indicators": ", ".join(summary.unapproved)}
+                _("not delivered by their units, no warnings: %(indicators)s")
+                % {"indicators": ", ".join(summary.undelivered)}
             )
