@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -100,3 +102,25 @@ class DecisionForm(forms.Form):
             elif data.get("actual") is None:
                 self.add_error("actual", _("Give the corrected actual value."))
         return data
+
+
+class WhatIfForm(forms.Form):
+    """Which indicator the county would improve, and by how much (percent)."""
+
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    amount = forms.DecimalField(
+        label=_("Improvement (%)"),
+        min_value=Decimal("0.1"),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=1,
+        initial=Decimal(10),
+        help_text=_(
+            "Each rule item's actual moves by this share of its target (or of itself, where "
+            "the item has no target), in the better direction."
+        ),
+    )
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [(i.code, f"{i.code} {i.name}") for i in indicators]

@@ -8,6 +8,7 @@ from reports.views import (
     objections,
     results_xlsx,
     statistics,
+    whatif,
     years,
 )
 
@@ -31,6 +32,11 @@ urlpatterns = [
         "cycles/<int:year>/counties/<str:county>/feedback/",
         feedback.feedback,
         name="feedback",
+    ),
+    path(
+        "cycles/<int:year>/counties/<str:county>/what-if/",
+        whatif.what_if,
+        name="what_if",
     ),
     path(
         "cycles/<int:year>/counties/<str:county>/explain/",

@@ -11,6 +11,7 @@ from assessment.access import COUNTY, LEAD, get_county_for_user, get_cycle_or_40
 from assessment.models import Cycle
 from reports.charts import data as charts
 from reports.feedback import county_feedback
+from reports.forms import WhatIfForm
 from reports.objections import may_object
 from reports.publication import published_cycle_ids
 from reports.views.charts import visible_cycle_ids
@@ -71,6 +72,10 @@ def feedback(request: HttpRequest, year: int, county: str) -> HttpResponse:
             "published": cycle.id in published,
             "charts": chart_data,
             "may_object": request.user.is_county and may_object(cycle),
+            # The what-if's form: its indicators are the rows already read (no query).
+            "form": None
+            if data is None
+            else WhatIfForm(indicators=[row.indicator for row in data.rows if not row.exempt]),
         },
     )
 

@@ -18,6 +18,10 @@ ACCESS = {
     "reports:withdraw": lead_only("post", lead=302),
     "reports:feedback": OWN_COUNTY,
     "reports:explain": OWN_COUNTY,
+    # The world's results are not published: a county sees its what-if once they are.
+    "reports:what_if": access(
+        lead=200, unit=403, county=404, outsider={"unit": 403, "county": 404}
+    ),
     "reports:county_years": OWN_COUNTY,
     "reports:indicator_years": ANY_INDICATOR,
     "reports:county_trend_svg": OWN_COUNTY,
