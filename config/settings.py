@@ -189,6 +189,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", "") or None
+# Charts and explanations drawn by the worker when results are computed or published
+# (reports/ahead.py); on by default when a broker is set (without one the job would run in the
+# request that computes or publishes).
+DRAW_AHEAD = envbool("DRAW_AHEAD", not CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -81,6 +81,10 @@ def publish(*, cycle: Cycle, actor: User, objection_days: int = DEFAULT_OBJECTIO
         publication.objection_days = objection_days
         _save(publication)
         record_change(old, publication, actor=actor, data={"event": "publish_results"})
+        # The counties' own view of the charts (their neighbours as places) is new.
+        from reports.ahead import schedule_ahead  # ahead reads publication's helpers
+
+        schedule_ahead(cycle)
     return publication
 
 

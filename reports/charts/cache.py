@@ -19,9 +19,9 @@ VERSION = 1
 TIMEOUT = 30 * 24 * 3600
 
 
-def chart_key(data: ChartData) -> str:
+def chart_key(data: ChartData, *, narrow: bool = False) -> str:
     material = json.dumps(
-        [VERSION, chart_font_path(), data.key_material()],
+        [VERSION, chart_font_path(), narrow, data.key_material()],
         ensure_ascii=False,
         sort_keys=True,
         default=str,
@@ -29,11 +29,21 @@ def chart_key(data: ChartData) -> str:
     return f"chart:{data.kind}:{hashlib.sha256(material.encode()).hexdigest()}"
 
 
-def cached_svg(data: ChartData) -> str:
-    """The SVG of ``data``: from the cache, or drawn now and cached."""
-    key = chart_key(data)
+def cached_svg(data: ChartData, *, narrow: bool = False) -> str:
+    """The SVG of ``data`` (``narrow``: the variant for phones): from the cache, or drawn now
+    and cached."""
+    key = chart_key(data, narrow=narrow)
     svg = cache.get(key)
     if svg is None:
-        svg = render_svg(data)
+        svg = render_svg(data, narrow=narrow)
         cache.set(key, svg, TIMEOUT)
     return svg
+
+
+def draw_ahead(data: ChartData, *, narrow: bool = False) -> bool:
+    """Draw ``data`` into the cache unless it is there already; whether it was drawn now."""
+    key = chart_key(data, narrow=narrow)
+    if cache.has_key(key):
+        return False
+    cache.set(key, render_svg(data, narrow=narrow), TIMEOUT)
+    return True

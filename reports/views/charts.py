@@ -1,7 +1,8 @@
 """The charts as SVG and CSV, the indicator page and the lead department's dashboard.
 
 Every chart has a ``.svg`` and a ``.csv`` URL (the same data); the pages show the picture
-with its data as a table beside it. What a viewer may see is decided here: the lead
+with its data as a table beside it. ``….svg?width=narrow`` is the variant for phones, which
+the pages offer below 768 px (``<picture>``). What a viewer may see is decided here: the lead
 department every computed year, everyone else the published years only; a county sees its
 own figures by name and the other counties as places.
 """
@@ -25,6 +26,7 @@ from assessment.access import (
 from assessment.exports import csv_row
 from assessment.models import Cycle, User
 from indicators.access import get_indicator_for_user
+from reports.ahead import computed_cycle_ids, last_visible
 from reports.charts import data as charts
 from reports.charts.cache import cached_svg
 from reports.charts.data import ChartData
@@ -34,9 +36,7 @@ from reports.publication import published_cycle_ids
 def visible_cycle_ids(user: User) -> set[int]:
     """The years whose results ``user`` may see: all computed ones for the lead department."""
     if user.is_lead:
-        return set(
-            Cycle.objects.filter(results_computed_at__isnull=False).values_list("id", flat=True)
-        )
+        return computed_cycle_ids()
     return published_cycle_ids()
 
 
@@ -50,10 +50,11 @@ def _empty(kind: str, title: str) -> ChartData:
     )
 
 
-def serve(data: ChartData, fmt: str) -> HttpResponse:
-    """``data`` as an SVG picture (cached) or as a CSV file (UTF-8 with BOM, for Excel/WPS)."""
+def serve(data: ChartData, fmt: str, *, narrow: bool = False) -> HttpResponse:
+    """``data`` as an SVG picture (cached; ``narrow``: the variant for phones) or as a CSV
+    file (UTF-8 with BOM, for Excel/WPS)."""
     if fmt == "svg":
-        response = HttpResponse(cached_svg(data), content_type="image/svg+xml")
+        response = HttpResponse(cached_svg(data, narrow=narrow), content_type="image/svg+xml")
     else:
         buffer = io.StringIO()
         buffer.write("\ufeff")
@@ -64,11 +65,6 @@ def serve(data: ChartData, fmt: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{data.filename}.csv"'
     response["Cache-Control"] = "private, max-age=0"
     return response
-
-
-def _last_visible(cycle: Cycle, visible: set[int]) -> Cycle | None:
-    last = Cycle.objects.filter(year=cycle.year - 1).first()
-    return last if last is not None and last.id in visible else None
 
 
 # --- the data of each chart, for the viewer -------------------------------------------------
@@ -106,7 +102,7 @@ def change_data(request: HttpRequest, year: int) -> ChartData:
     own = request.user.county.code if request.user.is_county else None
     return charts.total_change(
         cycle=cycle,
-        last=_last_visible(cycle, visible),
+        last=last_visible(cycle, visible),
         own=own,
         anonymous=request.user.is_county,
     )
@@ -127,7 +123,8 @@ def _chart_view(builder, *roles):
         @require_role(*roles)
         @require_safe
         def view(request: HttpRequest, **kwargs) -> HttpResponse:
-            return serve(builder(request, **kwargs), fmt)
+            narrow = request.GET.get("width") == "narrow"
+            return serve(builder(request, **kwargs), fmt, narrow=narrow)
 
         view.__name__ = f"{builder.__name__}_{fmt}"
         return view

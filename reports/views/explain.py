@@ -2,11 +2,12 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from assessment.access import COUNTY, LEAD, get_county_for_user, get_cycle_or_404, require_role
 from assessment.models import Adjustment
-from reports.explain import CannotExplain, blocks, explain, walk_sentences
+from reports.explain import CannotExplain, prepared_explanation, walk_sentences
 from reports.publication import may_see_results
 from scoring.models import CountyResult
 
@@ -28,13 +29,17 @@ def explanation(request: HttpRequest, year: int, county: str) -> HttpResponse:
         if result is not None:
             context.update(visible=True, result=result)
             try:
-                data = explain(cycle=cycle, county=county_obj, stored_total=result.total)
+                data, prepared = prepared_explanation(
+                    cycle=cycle, county=county_obj, stored_total=result.total
+                )
             except CannotExplain:
                 context["cannot_explain"] = True
             else:
                 context.update(
                     explanation=data,
-                    blocks=blocks(data),
+                    # Written once per state of the data by our own template (escaped there).
+                    blocks_html=mark_safe(prepared.blocks_html),
+                    shown=prepared.shown,
                     walk=walk_sentences(data, name_others=request.user.is_lead),
                     adjustments=list(
                         Adjustment.objects.filter(cycle=cycle, county=county_obj).order_by("id")
