@@ -1,8 +1,9 @@
 """The pages of issue 10 read a fixed number of queries whatever the size of the year.
 
 Each page the benchmark times (``bench.runner.page_paths``: results, statistics, a county's
-feedback, a unit's entry grid) is requested on the synthetic cycle at S (20 counties × 100
-indicators) and at M (200 × 300), computed and with its April round closed, each with a
+feedback, its explanation and profile chart, a unit's entry grid) is requested on the
+synthetic cycle at S (20 counties × 100 indicators) and at M (200 × 300), computed and with
+its April round closed, each with a
 computed year before it (so that the feedback page compares with last year). The counts are
 pinned: a query per county, indicator or row fails here.
 
@@ -24,6 +25,9 @@ QUERIES = {
     "page results": 13,
     "page statistics": 9,
     "page feedback": 23,
+    # First request after a change: the year read and computed once (7 of the 21), then kept.
+    "page explanation": 21,
+    "chart profile": 7,
     "page entry grid": 12,
 }
 # The year of each size's cycle; the year before holds an S cycle, as last year's results.
