@@ -191,3 +191,20 @@ def expert_label(user: User) -> str:
     if user.unit and user.unit.name != name:
         return f"{name} · {user.unit.name}"
     return name
+
+
+class AnnualRoundForm(forms.ModelForm):
+    """The calendar of the annual round: the units enter the annual data between its dates;
+    the daily job opens it and closes it (closing locks the entry)."""
+
+    class Meta:
+        model = Round
+        fields = ["name", "opens_on", "closes_on"]
+        widgets = {"opens_on": DATE, "closes_on": DATE}
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("The round cannot close before it opens."))
+        return data

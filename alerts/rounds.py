@@ -1,5 +1,6 @@
-"""The round calendar: opening, closing and reopening pre-assessment rounds, by hand or on
-their dates (services).
+"""The round calendar: opening, closing and reopening the rounds — the pre-assessments and
+the annual round — by hand or on their dates (services). Closing a pre-assessment issues its
+warnings; closing the annual round locks the entry of the annual data.
 
 The daily job (:func:`run_calendar`, Celery beat ``alerts.run_round_calendar``) opens every
 pending round whose opening date has come and closes every round whose closing date has come
@@ -38,7 +39,7 @@ def check_cycle_writable(cycle: Cycle) -> None:
 
 
 def open_round(*, round: Round, actor=None) -> bool:
-    """Open a pending pre-assessment round for data entry.
+    """Open a pending round (pre-assessment or annual) for data entry.
 
     Side effects: sets the round open and writes one audit event. Returns False (and changes
     nothing) when the round is not pending. Raises :class:`RoundRefused` in an archived cycle.
@@ -55,12 +56,35 @@ def open_round(*, round: Round, actor=None) -> bool:
     return True
 
 
-def close_round_by_hand(*, round: Round, actor) -> CloseSummary:
-    """The lead department's close button: the same code path as the job and the command."""
+def close_round_by_hand(*, round: Round, actor) -> CloseSummary | None:
+    """The lead department's close button: the same code path as the job and the command
+    (the annual round: :func:`close_annual_round`, which returns None)."""
     check_cycle_writable(round.cycle)
-    if round.kind != Round.Kind.PRE:
-        raise RoundRefused(_("Only a pre-assessment round closes with warnings."))
+    if round.kind == Round.Kind.ANNUAL:
+        close_annual_round(round=round, actor=actor)
+        return None
     return close_round(round=round, actor=actor)
+
+
+def close_annual_round(*, round: Round, actor=None) -> bool:
+    """Close the annual round: the units' entry of the annual data is locked; no warnings
+    (the results are computed by the button or the nightly ranking, spec/scoring.md).
+
+    Side effects: sets the round closed (keeping the first closing time) and writes one audit
+    event. Returns False (and changes nothing) when the round is closed already. Raises
+    :class:`RoundRefused` in an archived cycle.
+    """
+    check_cycle_writable(round.cycle)
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        if rnd.kind != Round.Kind.ANNUAL or rnd.status == Round.Status.CLOSED:
+            return False
+        rnd.status = Round.Status.CLOSED
+        rnd.closed_at = rnd.closed_at or timezone.now()
+        rnd.save(update_fields=["status", "closed_at"])
+        record_event(rnd, summary="close_round", data={"kind": "annual"}, actor=actor)
+    round.refresh_from_db()
+    return True
 
 
 def reopen_round_by_hand(*, round: Round, reason: str, actor) -> None:
@@ -82,16 +106,17 @@ class CalendarRun:
 
 
 def run_calendar(*, today: date | None = None) -> CalendarRun:
-    """Open and close the pre-assessment rounds whose dates have come.
+    """Open and close the rounds (pre-assessment and annual) whose dates have come.
 
     ``today`` defaults to the date in the cycle's time zone (``settings.TIME_ZONE``). Only
     rounds of cycles that are not archived move. Idempotent: a second run the same day finds
     nothing to do. Side effects: those of :func:`open_round` and :func:`close_round` (the
-    warnings, their audit events, and the county notifications after the commit).
+    warnings, their audit events, and the county notifications after the commit) and of
+    :func:`close_annual_round`.
     """
     today = today or timezone.localdate()
     run = CalendarRun()
-    live = Round.objects.filter(kind=Round.Kind.PRE).exclude(cycle__status=Cycle.Status.ARCHIVED)
+    live = Round.objects.exclude(cycle__status=Cycle.Status.ARCHIVED)
     to_open = live.filter(
         status=Round.Status.PENDING, opens_on__lte=today, closed_at__isnull=True
     ).exclude(closes_on__lte=today)
@@ -102,6 +127,10 @@ def run_calendar(*, today: date | None = None) -> CalendarRun:
         status=Round.Status.CLOSED
     )
     for rnd in to_close.select_related("cycle").order_by("cycle__year", "closes_on", "code"):
+        if rnd.kind == Round.Kind.ANNUAL:
+            if close_annual_round(round=rnd):
+                run.closed.append(f"{rnd.cycle.year} {rnd.code}")
+            continue
         try:
             summary = close_round(round=rnd)
         except NoExpectedProgress:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from alerts.forms import ReopenForm, RoundAddForm, RoundForm
+from alerts.forms import AnnualRoundForm, ReopenForm, RoundAddForm, RoundForm
 from alerts.models import DiagnosisFlag, Warning
 from alerts.preview import preview_close
 from alerts.rounds import (
@@ -21,6 +21,7 @@ from alerts.rounds import (
 from alerts.services import NoExpectedProgress
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.models import Cycle, Round
+from scoring.entry.delivery import undelivered
 
 
 def get_round_or_404(year: int, code: str) -> Round:
@@ -31,11 +32,20 @@ def get_round_or_404(year: int, code: str) -> Round:
     )
 
 
+def get_calendar_round_or_404(year: int, code: str) -> Round:
+    """Any round of the cycle ``year`` (the annual one too), for the calendar's buttons."""
+    return get_object_or_404(Round.objects.select_related("cycle"), cycle__year=year, code=code)
+
+
 @require_role(LEAD)
 @require_safe
 def rounds(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle_or_404(year)
-    rows = list(cycle.rounds.filter(kind=Round.Kind.PRE).order_by("closes_on", "code"))
+    # The pre-assessments by date, then the annual round.
+    rows = sorted(
+        cycle.rounds.order_by("closes_on", "code"),
+        key=lambda r: r.kind == Round.Kind.ANNUAL,
+    )
     # Counted apart: one join of both would multiply the warnings by the flags.
     warnings = _count_by_round(Warning, cycle)
     flags = _count_by_round(DiagnosisFlag, cycle)
@@ -90,10 +100,11 @@ def round_add(request: HttpRequest, year: int) -> HttpResponse:
 @require_role(LEAD)
 @require_http_methods(["GET", "POST"])
 def round_edit(request: HttpRequest, year: int, round: str) -> HttpResponse:
-    rnd = get_round_or_404(year, round)
+    rnd = get_calendar_round_or_404(year, round)
     if refused := _refuse_archived(request, rnd.cycle):
         return refused
-    form = RoundForm(request.POST or None, instance=rnd)
+    form_class = AnnualRoundForm if rnd.kind == Round.Kind.ANNUAL else RoundForm
+    form = form_class(request.POST or None, instance=rnd)
     if request.method == "POST" and form.is_valid():
         form.save()  # audited by auditlog (assessment registers Round)
         messages.success(request, _("The round %(name)s was saved.") % {"name": rnd.name})
@@ -107,8 +118,11 @@ def round_edit(request: HttpRequest, year: int, round: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def round_close(request: HttpRequest, year: int, round: str) -> HttpResponse:
     """GET: what closing the round would do (warnings by reason and county, counties
-    flagged, indicators not delivered, emails); POST: close it."""
-    rnd = get_round_or_404(year, round)
+    flagged, indicators not delivered, emails; for the annual round, the entries it locks
+    unapproved); POST: close it."""
+    rnd = get_calendar_round_or_404(year, round)
+    if rnd.kind == Round.Kind.ANNUAL:
+        return _close_annual(request, rnd)
     if request.method != "POST":
         if refused := _refuse_archived(request, rnd.cycle):
             return refused
@@ -150,11 +164,39 @@ def round_close(request: HttpRequest, year: int, round: str) -> HttpResponse:
     return redirect("alerts:rounds", year=year)
 
 
+def _close_annual(request: HttpRequest, rnd: Round) -> HttpResponse:
+    if refused := _refuse_archived(request, rnd.cycle):
+        return refused
+    late = undelivered(rnd)
+    if request.method != "POST":
+        return render(request, "alerts/round_close_annual.html", {"round": rnd, "late": late})
+    try:
+        close_round_by_hand(round=rnd, actor=request.user)
+    except RoundRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("alerts:rounds", year=rnd.cycle.year)
+    messages.success(
+        request,
+        _("%(name)s is closed: the units can no longer change the annual data.")
+        % {"name": rnd.name},
+    )
+    if late:
+        messages.warning(
+            request,
+            _(
+                "Not approved yet: %(indicators)s. The results cannot be computed until they "
+                "are; reopen the round so that their units can finish them."
+            )
+            % {"indicators": "、".join(u.indicator.code for u in late)},
+        )
+    return redirect("alerts:rounds", year=rnd.cycle.year)
+
+
 @require_role(LEAD)
 @require_POST
 def round_open(request: HttpRequest, year: int, round: str) -> HttpResponse:
     """Open a pending round before its opening date (the calendar opens it on that date)."""
-    rnd = get_round_or_404(year, round)
+    rnd = get_calendar_round_or_404(year, round)
     try:
         opened = open_round(round=rnd, actor=request.user)
     except RoundRefused as exc:
@@ -168,7 +210,7 @@ def round_open(request: HttpRequest, year: int, round: str) -> HttpResponse:
 @require_role(LEAD)
 @require_http_methods(["GET", "POST"])
 def round_reopen(request: HttpRequest, year: int, round: str) -> HttpResponse:
-    rnd = get_round_or_404(year, round)
+    rnd = get_calendar_round_or_404(year, round)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,10 +218,10 @@ def round_reopen(request: HttpRequest, year: int, round: str) -> HttpResponse:
         except RoundRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request,
-                _("%(name)s is open again; its warnings stay until it closes.")
-                % {"name": rnd.name},
-            )
+            if rnd.kind == Round.Kind.ANNUAL:
+                text = _("%(name)s is open again: the units can change the annual data.")
+            else:
+                text = _("%(name)s is open again; its warnings stay until it closes.")
+            messages.success(request, text % {"name": rnd.name})
         return redirect("alerts:rounds", year=year)
     return render(request, "alerts/round_reopen.html", {"round": rnd, "form": form})

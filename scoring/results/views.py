@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.governance.routine import counts_by_county as routine_counts
-from assessment.models import Adjustment, Cycle, Veto
+from assessment.models import Adjustment, Cycle, Round, Veto
 from assessment.queue import QueueUnavailable, enqueue
 from assessment.services import CycleReadOnly, ensure_cycle_writable
 from indicators.models import Indicator
@@ -251,6 +251,10 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             "stats": stats,
             "pending": pending,
             "refusal": refusal,
+            # What to open to fix a refusal: the annual round (its state) and its matrix.
+            "annual_round": (
+                cycle.rounds.filter(kind=Round.Kind.ANNUAL).first() if refusal else None
+            ),
             "problems": refusal_problems(refusal, PROBLEMS_SHOWN) if refusal else [],
             "problem_count": refusal.problem_count if refusal else 0,
             "problems_by_unit": [

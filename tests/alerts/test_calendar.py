@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 
 from alerts.models import Warning
 from alerts.rounds import RoundRefused, close_round_by_hand, reopen_round_by_hand
@@ -149,3 +151,48 @@ def test_calendar_round_without_expected_progress_does_not_stop_the_others(april
     assert outcome == {"opened": [], "closed": ["2026 april"], "failed": ["2026 june"]}
     june.refresh_from_db()
     assert june.status == "open"
+
+
+@pytest.fixture
+def annual(db):
+    cycle = CycleFactory(year=2027)
+    cycle.counties.set([CountyFactory(code="101")])
+    return RoundFactory(
+        cycle=cycle, code="annual", name="年度考核", kind=Round.Kind.ANNUAL,
+        status=Round.Status.PENDING, expected_progress=None,
+        opens_on=dt.date(2028, 1, 5), closes_on=dt.date(2028, 1, 31),
+    )  # fmt: skip
+
+
+def test_calendar_opens_and_closes_the_annual_round_on_its_dates_without_warnings(annual):
+    with at("2028-01-04"):
+        assert run_round_calendar_task.delay().get() == {"opened": [], "closed": []}
+    with at("2028-01-05"):
+        assert run_round_calendar_task.delay().get() == {"opened": ["2027 annual"], "closed": []}
+    assert state(annual) == ("open", 0)
+    with at("2028-01-31"):
+        assert run_round_calendar_task.delay().get() == {"opened": [], "closed": ["2027 annual"]}
+    assert state(annual) == ("closed", 0)
+    assert annual.closed_at == dt.datetime(2028, 1, 31, 0, 10, tzinfo=TZ)
+    with at("2028-02-01"):
+        assert run_round_calendar_task.delay().get() == {"opened": [], "closed": []}
+
+
+def test_lead_closes_and_reopens_the_annual_round_from_the_rounds_page(client, lead, annual):
+    Round.objects.filter(pk=annual.pk).update(status=Round.Status.OPEN)
+    client.force_login(lead)
+    page = client.get(reverse("alerts:rounds", kwargs={"year": 2027}))
+    assert [r.code for r in page.context["rounds"]] == ["annual"]
+    url = reverse("alerts:round_close", kwargs={"year": 2027, "round": "annual"})
+    preview = client.get(url)
+    assert [u.indicator.code for u in preview.context["late"]] == []
+    response = client.post(url, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "年度考核 is closed: the units can no longer change the annual data."
+    ]
+    assert state(annual) == ("closed", 0)
+    entry = LogEntry.objects.get_for_object(annual).latest("timestamp")
+    assert (entry.actor, entry.changes_dict["event"][1]) == (lead, "close_round")
+    reopen = reverse("alerts:round_reopen", kwargs={"year": 2027, "round": "annual"})
+    client.post(reopen, {"reason": "市统计局更正年度数据"})
+    assert state(annual) == ("open", 0)

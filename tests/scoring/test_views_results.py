@@ -4,14 +4,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assessment.models import Cycle, Veto
+from assessment.models import Cycle, Round, Veto
 from indicators.models import Indicator, RuleItem
 from scoring.models import AnnualInput, CountyResult, Exemption, ResultsRefusal
 from scoring.results.services import ResultsRefused, compute_results
 from scoring.results.views import REQUESTED_KEY
 from scoring.tasks import compute_results_task
 from tests.factories import CategoryFactory, CountyFactory, CycleFactory
-from tests.pages import build_cycle
+from tests.pages import build_cycle, open_rounds
 
 URL = reverse("scoring:results", kwargs={"year": 2024})
 COMPUTE = reverse("scoring:compute_results", kwargs={"year": 2024})
@@ -216,6 +216,21 @@ def test_a_refusal_of_the_nightly_job_is_shown_to_every_lead_user(client, lead, 
     response = client.get(URL)
     assert (response.context["pending"], response.context["problem_count"]) == (False, 3)
     assert 'class="alert alert-danger" id="results-problems"' in response.content.decode()
+
+
+def test_a_refusal_says_what_to_do_and_links_to_the_round_and_its_matrix(client, lead, county):
+    cycle = build_cycle([county], [], compute=False)
+    annual, _april = open_rounds(cycle)
+    Round.objects.filter(pk=annual.pk).update(status=Round.Status.PENDING)
+    compute_results_task.delay(cycle_id=cycle.pk)
+    client.force_login(lead)
+    body = client.get(URL, headers={"accept-language": "en"}).content.decode()
+    steps = body[body.index('id="results-next-steps"') :]
+    steps = steps[: steps.index("</div>")]
+    rounds = reverse("alerts:rounds", kwargs={"year": cycle.year})
+    matrix = reverse("scoring:entry_matrix", kwargs={"year": cycle.year, "round": annual.code})
+    assert "is not open yet: the units cannot enter the annual data" in steps
+    assert f'href="{rounds}"' in steps and f'href="{matrix}"' in steps
 
 
 def test_the_command_keeps_no_refusal_it_prints_the_reasons(county):
