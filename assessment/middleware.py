@@ -4,7 +4,7 @@ import time
 import unicodedata
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -29,6 +29,9 @@ class RequestGuardMiddleware:
 
     def __call__(self, request):
         if bad_path(request.path_info):
+            if request.path_info.startswith(tuple(settings.JSON_PATH_PREFIXES)):
+                # The data interface answers in JSON, as its description says.
+                return JsonResponse({"detail": "not found", "problems": []}, status=404)
             raise Http404("invalid character in the path")
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -141,7 +141,7 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "assessment.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -281,6 +281,9 @@ CACHES = {
 }
 # The font of the charts' Chinese labels: a .ttf/.otf/.ttc path; empty = an installed CJK font.
 CHART_FONT = env("CHART_FONT", "")
+# Paths whose refusals before any view (a control character in the path: 404) are JSON, as
+# the data interface describes its errors (assessment.middleware.RequestGuardMiddleware).
+JSON_PATH_PREFIXES = ["/api/"]
 # The data interface (api/): requests per minute allowed to one token; more answer 429.
 API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 120)
 if API_RATE_PER_MINUTE < 1:
