@@ -124,3 +124,20 @@ class WhatIfForm(forms.Form):
     def __init__(self, *args, indicators, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = [(i.code, f"{i.code} {i.name}") for i in indicators]
+
+
+class NoticeForm(forms.Form):
+    """The heading of the draft results notice, which the lead department edits after."""
+
+    office = forms.CharField(
+        label=_("Issuing office"),
+        max_length=100,
+        initial=_("Organization Department of the City Party Committee"),
+    )
+    number = forms.CharField(
+        label=_("Document number"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. 组通〔2026〕5号"),
+    )
+    issued_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -5,6 +5,7 @@ from reports.views import (
     explain,
     feedback,
     forecast,
+    notice,
     objections,
     results_xlsx,
     statistics,
@@ -20,6 +21,13 @@ urlpatterns = [
     path("feedback/", feedback.my_feedback, name="my_feedback"),
     path("cycles/<int:year>/statistics/", statistics.statistics, name="statistics"),
     path("cycles/<int:year>/forecast/", forecast.forecast, name="forecast"),
+    path("cycles/<int:year>/notice/", notice.notice, name="notice"),
+    path("cycles/<int:year>/notice.docx", notice.notice_docx, name="notice_docx"),
+    path(
+        "cycles/<int:year>/counties/<str:county>/report.docx",
+        notice.county_report_docx,
+        name="county_report_docx",
+    ),
     path("cycles/<int:year>/forecast/share/", forecast.forecast_share, name="forecast_share"),
     path(
         "cycles/<int:year>/forecast/<str:county>/",

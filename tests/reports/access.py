@@ -34,6 +34,12 @@ ACCESS = {
     "reports:change_svg": signed_in(),
     "reports:change_csv": signed_in(),
     "reports:dashboard": lead_only(),
+    "reports:notice": lead_only(),
+    "reports:notice_docx": lead_only(),
+    # Not published in the world: the county's own report is 404 until it is.
+    "reports:county_report_docx": access(
+        lead=200, unit=403, county=404, outsider={"unit": 403, "county": 404}
+    ),
     # The forecast: the lead department; a county its own (a message until it is shared).
     "reports:forecast": access(lead=200, unit=403, county=200),
     "reports:forecast_county": lead_only(outsider={"unit": 403, "county": 403}),
