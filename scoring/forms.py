@@ -217,6 +217,24 @@ class CommentForm(forms.Form):
     )
 
 
+class BulkApproveForm(forms.Form):
+    """The submitted entries of a round to approve in one step (all ticked at first)."""
+
+    indicators = forms.MultipleChoiceField(
+        label=gettext_lazy("Entries to approve"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Tick at least one entry to approve.")},
+    )
+
+    def __init__(self, *args, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].choices = [
+            (s.indicator.code, f"{s.indicator.code} {s.indicator.name}（{s.indicator.unit.name}）")
+            for s in states
+        ]
+        self.fields["indicators"].initial = [s.indicator.code for s in states]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"),

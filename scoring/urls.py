@@ -18,6 +18,11 @@ urlpatterns = [
     path("cycles/<int:year>/entry/", entry.overview, name="entry"),
     path("cycles/<int:year>/rounds/<slug:round>/status/", entry.matrix, name="entry_matrix"),
     path(
+        "cycles/<int:year>/rounds/<slug:round>/status/approve/",
+        entry.approve_many,
+        name="entry_approve_many",
+    ),
+    path(
         "cycles/<int:year>/rounds/<slug:round>/entry/<str:indicator>/",
         entry.grid,
         name="entry_grid",

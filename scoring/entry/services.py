@@ -542,6 +542,37 @@ def approve_entry(*, state: EntryState, actor) -> EntryState:
     return state
 
 
+def submitted_entries(round: Round) -> list[EntryState]:
+    """The entries of ``round`` waiting for the lead department's review, in the order of
+    the status matrix (unit, then indicator)."""
+    return list(
+        EntryState.objects.filter(round=round, status=Status.SUBMITTED)
+        .select_related("indicator__unit", "submitted_by", "round__cycle")
+        .order_by("indicator__unit__code", "indicator__order", "indicator__code")
+    )
+
+
+def approve_entries(*, round: Round, indicator_ids, actor) -> tuple[list, list]:
+    """Approve in one step the submitted entries of ``round`` on ``indicator_ids`` (the
+    lead department saw the list first). Each goes through :func:`approve_entry` (locked,
+    delivered, audited one by one), all in one transaction.
+
+    Returns (approved states, (state, reason) of those refused — no longer submitted, or the
+    round locked). Returns stay one by one, each with its comment (:func:`return_entry`).
+    """
+    wanted = set(indicator_ids)
+    approved, refused = [], []
+    with transaction.atomic():
+        for state in submitted_entries(round):
+            if state.indicator_id not in wanted:
+                continue
+            try:
+                approved.append(approve_entry(state=state, actor=actor))
+            except (EntryLocked, EntryStateError) as exc:
+                refused.append((state, str(exc)))
+    return approved, refused
+
+
 def return_entry(*, state: EntryState, actor, comment: str) -> EntryState:
     """Return submitted data to the unit with ``comment``. Side effects: state returned,
     audited with the comment."""

@@ -24,6 +24,7 @@ ACCESS = {
     "scoring:workbook_export": lead_only(),
     "scoring:entry": access(lead=200, unit=200, county=403),
     "scoring:entry_matrix": lead_only(outsider=NOT_OWNED),
+    "scoring:entry_approve_many": lead_only(outsider=NOT_OWNED),
     "scoring:entry_grid": access(lead=200, unit=200, county=403, outsider=UNIT_OWN),
     "scoring:entry_approve": lead_only("post", lead=302, outsider=NOT_OWNED),
     "scoring:entry_return": lead_only("post", lead=302, outsider=NOT_OWNED),

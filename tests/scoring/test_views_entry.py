@@ -12,7 +12,7 @@ from assessment.models import Round
 from indicators.models import Indicator
 from scoring.entry import services as entry
 from scoring.forms import cell_name
-from scoring.models import AnnualInput, EntryState, Exemption, Progress
+from scoring.models import AnnualInput, Delivery, EntryState, Exemption, Progress
 from tests.factories import CountyFactory, CycleFactory, IndicatorFactory, RuleItemFactory
 from tests.pages import build_cycle, open_rounds
 
@@ -297,3 +297,70 @@ def test_matrix_takes_constant_queries(client, lead, unit, django_assert_num_que
             reverse("scoring:entry_matrix", kwargs={"year": 2030, "round": "annual"})
         )
     assert response.status_code == 200
+
+
+# --- bulk review ---------------------------------------------------------------------------
+
+
+def _submit_both(world, county, other_county, unit_user, other_unit_user):
+    _submitted(world, county, other_county, unit_user)
+    entry.save_grid(round=world["april"], indicator=world["a02"],
+                    values={(county.id, "p"): Decimal(40), (other_county.id, "p"): Decimal(45)},
+                    loaded={}, actor=other_unit_user)  # fmt: skip
+    entry.submit_entry(round=world["april"], indicator=world["a02"], actor=other_unit_user)
+
+
+def test_bulk_approve_lists_the_submitted_entries_then_approves_the_ticked_ones(
+    client, lead, unit_user, other_unit_user, world, county, other_county
+):
+    _submit_both(world, county, other_county, unit_user, other_unit_user)
+    client.force_login(lead)
+    url = reverse("scoring:entry_approve_many", kwargs={"year": 2024, "round": "april"})
+    page = client.get(url)
+    assert [s.indicator.code for s in page.context["states"]] == ["A02", "A01"]  # CZJ, TJJ
+    assert page.context["form"]["indicators"].initial == ["A02", "A01"]
+    response = client.post(url, {"indicators": ["A01", "A02"]}, headers={"accept-language": "en"})
+    assert response["Location"] == reverse(
+        "scoring:entry_matrix", kwargs={"year": 2024, "round": "april"}
+    )
+    assert sorted(EntryState.objects.values_list("indicator__code", "status", "reviewed_by")) == [
+        ("A01", "approved", lead.pk), ("A02", "approved", lead.pk),
+    ]  # fmt: skip
+    assert sorted(Delivery.objects.values_list("indicator__code", "source")) == [
+        ("A01", "approval"), ("A02", "approval"),
+    ]  # fmt: skip
+    shown = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert shown == ["2 entries approved: A02、A01."]
+
+
+def test_bulk_approve_leaves_the_unticked_entries_submitted(
+    client, lead, unit_user, other_unit_user, world, county, other_county
+):
+    _submit_both(world, county, other_county, unit_user, other_unit_user)
+    client.force_login(lead)
+    url = reverse("scoring:entry_approve_many", kwargs={"year": 2024, "round": "april"})
+    client.post(url, {"indicators": ["A01"]})
+    assert sorted(EntryState.objects.values_list("indicator__code", "status")) == [
+        ("A01", "approved"), ("A02", "submitted"),
+    ]  # fmt: skip
+    assert client.post(url, {}).status_code == 200  # nothing ticked: the list again, an error
+
+
+@pytest.mark.parametrize("n_indicators", [1, 3])
+def test_bulk_approve_page_takes_constant_queries(
+    client, lead, unit, unit_user, django_assert_num_queries, n_indicators
+):
+    cycle = CycleFactory(year=2030)
+    county = CountyFactory(code="9000")
+    cycle.counties.set([county])
+    _annual, april = open_rounds(cycle)
+    for n in range(n_indicators):
+        ind = IndicatorFactory(cycle=cycle, code=f"B{n:02d}", unit=unit)
+        entry.save_grid(round=april, indicator=ind, values={(county.id, "p"): Decimal(50)},
+                        loaded={}, actor=unit_user)  # fmt: skip
+        entry.submit_entry(round=april, indicator=ind, actor=unit_user)
+    client.force_login(lead)
+    url = reverse("scoring:entry_approve_many", kwargs={"year": 2030, "round": "april"})
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert len(response.context["states"]) == n_indicators
