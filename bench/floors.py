@@ -227,8 +227,8 @@ def close_floor(round_id: int, warnings: int) -> float:
                 names["alerts_warning"],
                 ["cycle_id", "round_id", "county_id", "indicator_id", "bottom_three",
                  "behind_target", "not_reported", "progress", "place", "reported", "expected",
-                 "status", "issued_at"],
-                ((cy, round_id, c, i, "f", "t", "f", v, 1, 1, Decimal("33.33"), "issued", now)
+                 "status", "issued_at", "to_notify"],
+                ((cy, round_id, c, i, "f", "t", "f", v, 1, 1, Decimal("33.33"), "issued", now, "t")
                  for cy, c, i, v in islice(progress, warnings)),
             )  # fmt: skip
         return timer.seconds
