@@ -13,6 +13,8 @@ OPERATIONS = [
     "page results",
     "page statistics",
     "page feedback",
+    "page explanation",
+    "chart profile",
     "page entry grid",
 ]
 # The checksums of the synthetic S cycle. A change means the results (or the generator)
