@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.uploads import validate_upload
 from reports.models import DEFAULT_OBJECTION_DAYS
@@ -34,7 +35,7 @@ class WithdrawForm(forms.Form):
 class ObjectionForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None, empty_label=None)
     reasons = forms.CharField(
-        label=_("Reasons"),
+        label=pgettext_lazy("objection", "Reasons"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Which figure you believe is wrong, and why."),
@@ -66,7 +67,10 @@ class AnswerForm(forms.Form):
 class DecisionForm(forms.Form):
     upheld = forms.TypedChoiceField(
         label=_("Decision"),
-        choices=[("1", _("Uphold")), ("0", _("Reject"))],
+        choices=[
+            ("1", pgettext_lazy("objection decision", "Uphold")),
+            ("0", pgettext_lazy("objection decision", "Reject")),
+        ],
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )

@@ -8,6 +8,7 @@ every page that shows a county an annual figure asks :mod:`reports.publication` 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.models import County, Cycle, Round
 from assessment.uploads import private_file_storage
@@ -57,8 +58,8 @@ class Objection(models.Model):
     class Status(models.TextChoices):
         LODGED = "lodged", _("Awaiting the unit's answer")
         ANSWERED = "answered", _("Answered, awaiting the decision")
-        UPHELD = "upheld", _("Upheld")
-        REJECTED = "rejected", _("Rejected")
+        UPHELD = "upheld", pgettext_lazy("objection status", "Upheld")
+        REJECTED = "rejected", pgettext_lazy("objection status", "Rejected")
 
     OPEN = (Status.LODGED, Status.ANSWERED)
 
