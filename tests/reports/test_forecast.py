@@ -157,3 +157,17 @@ def test_forecast_share_of_an_open_round_is_refused(client, lead, computed, stat
         "Only a closed pre-assessment round gives a forecast."
     ]
     assert ForecastShare.objects.count() == 0
+
+
+def test_forecast_county_page_shows_a_real_zero(client, lead, computed):
+    from scoring.models import IndicatorResult
+
+    _april(computed, PROGRESS)
+    IndicatorResult.objects.filter(county__code="101", indicator__code="A01").update(points=0)
+    client.force_login(lead)
+    url = reverse("reports:forecast_county", kwargs={"year": 2024, "county": "101"})
+    response = client.get(url)
+    assert [r.real_points for r in response.context["indicator_rows"]] == [
+        Decimal("0.00"), Decimal("32.00")
+    ]  # fmt: skip
+    assert '<td class="text-end">0.00</td>' in response.content.decode()
