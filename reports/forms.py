@@ -144,4 +144,6 @@ class NoticeForm(forms.Form):
         required=False,
         help_text=_("e.g. 组通〔2026〕5号"),
     )
-    issued_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.models import Adjustment, Veto
 from scoring.results.services import compute_results
@@ -98,3 +99,9 @@ def test_notice_bad_date_reshows_the_form(client, lead, computed):
         {"office": "市委组织部", "number": "", "issued_on": "not a date"},
     )
     assert response.context["form"].errors == {"issued_on": ["Enter a valid date."]}
+
+
+def test_notice_page_offers_todays_date_to_the_date_field(client, lead, computed):
+    client.force_login(lead)
+    body = client.get(reverse("reports:notice", kwargs={"year": 2024})).content.decode()
+    assert f'type="date" name="issued_on" value="{timezone.localdate():%Y-%m-%d}"' in body
