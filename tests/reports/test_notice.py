@@ -1,7 +1,6 @@
 """The results notice and a county's one-page report: Word documents that LibreOffice Writer
 opens (converted to text and to PDF by ``soffice --headless``) with the right tables."""
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,9 +11,8 @@ from django.utils import timezone
 from assessment.models import Adjustment, Veto
 from scoring.results.services import compute_results
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice Writer (soffice) is not installed"
-)
+# LibreOffice Writer is installed by scripts/test.sh (scripts/_system.sh); without it these
+# tests fail rather than skip, as the browser tests do without Chromium.
 
 
 def _writer(content: bytes, tmp_path: Path, target: str) -> Path:
