@@ -139,16 +139,19 @@ def activate(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_role(*ALL_ROLES)
 def changes(request: HttpRequest, year: int) -> HttpResponse:
-    """What changed in the indicator system of ``year`` against an earlier year (by default
-    the one before it): every role reads it, as it reads the indicator system."""
+    """What changed in the indicator system of ``year`` against another year (by default the
+    active one, else the one before it): every role reads it, as it reads the indicator
+    system."""
     cycle = get_cycle_or_404(year)
     form = CompareForm(request.GET or None, cycle=cycle)
     against = None
     if form.is_valid():
         against = form.cleaned_data["against"]
     if against is None:
+        # The year in force first (a draft is compared with what it would replace).
         against = (
-            Cycle.objects.filter(year__lt=cycle.year).order_by("-year").first()
+            Cycle.objects.filter(status=Cycle.Status.ACTIVE).exclude(pk=cycle.pk).first()
+            or Cycle.objects.filter(year__lt=cycle.year).order_by("-year").first()
             or Cycle.objects.exclude(pk=cycle.pk).order_by("-year").first()
         )
         form = CompareForm(initial={"against": against}, cycle=cycle)

@@ -20,6 +20,7 @@ from alerts.diagnosis import (
 from alerts.forms import CaseForm, PlanForm, expert_label
 from alerts.models import DiagnosisCase, DiagnosisFlag, Rectification, Warning
 from alerts.rectifications import RectificationRefused, submit_plan
+from alerts.views.inbox import PLAN_SUBMITTED
 from alerts.views.rounds import get_round_or_404
 from assessment.access import ALL_ROLES, COUNTY, LEAD, get_county_for_user, require_role
 
@@ -122,4 +123,5 @@ def case_plan(request: HttpRequest, case: int) -> HttpResponse:
     except RectificationRefused as exc:
         messages.error(request, str(exc))
         return redirect("alerts:case", case=found.pk)
+    messages.success(request, PLAN_SUBMITTED % {"deadline": rect.deadline.isoformat()})
     return redirect("alerts:rectification", rectification=rect.pk)

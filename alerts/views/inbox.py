@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from alerts.delivery import get_warning_for_user, mark_read, visible_warnings
@@ -102,6 +103,12 @@ def warning_detail(request: HttpRequest, warning: int) -> HttpResponse:
     return _warning_page(request, found)
 
 
+# Said after a rectification plan is submitted (for a warning or a diagnosis case).
+PLAN_SUBMITTED = gettext_lazy(
+    "The rectification plan was submitted; the lead department reviews it. Deadline: %(deadline)s."
+)
+
+
 @require_role(COUNTY)
 @require_POST
 def warning_plan(request: HttpRequest, warning: int) -> HttpResponse:
@@ -113,5 +120,6 @@ def warning_plan(request: HttpRequest, warning: int) -> HttpResponse:
         except RectificationRefused as exc:
             messages.error(request, str(exc))
             return redirect("alerts:warning", warning=found.pk)
+        messages.success(request, PLAN_SUBMITTED % {"deadline": rect.deadline.isoformat()})
         return redirect("alerts:rectification", rectification=rect.pk)
     return _warning_page(request, found, plan_form=form)

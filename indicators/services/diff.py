@@ -10,7 +10,10 @@ one query per table and cycle.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from assessment.models import Cycle, Round
+from indicators.describe import describe_rule
 from indicators.models import Indicator, RuleItem
 from indicators.params import plain
 from indicators.services.yearcopy import SETTINGS_FIELDS
@@ -117,10 +120,29 @@ def _item_diffs(old: Indicator, new: Indicator) -> list[ItemDiff]:
         elif after is None:
             diffs.append(ItemDiff(code, before.name, "removed"))
         else:
-            changes = _field_changes(before, after, ITEM_FIELDS)
+            changes = _rule_in_words(
+                _field_changes(before, after, ITEM_FIELDS), before, after, old, new
+            )
             if changes:
                 diffs.append(ItemDiff(code, after.name, "changed", changes))
     return diffs
+
+
+def _rule_in_words(changes, before, after, old: Indicator, new: Indicator) -> list:
+    """A change of method or parameters shown as the rule in plain words, before and after
+    (indicators.describe), not as raw parameters."""
+    if not any(c.field in ("method", "params") for c in changes):
+        return changes
+    kept = [c for c in changes if c.field not in ("method", "params")]
+    return [
+        *kept,
+        FieldChange(
+            "rule",
+            _("Scoring rule"),
+            describe_rule(before.method, before.params, old.direction),
+            describe_rule(after.method, after.params, new.direction),
+        ),
+    ]
 
 
 def _indicator_diff(old: Indicator, new: Indicator) -> IndicatorDiff | None:

@@ -112,6 +112,11 @@ def test_county_answers_a_warning_with_a_plan(client, april):
         user.county, "李四", "planned", "answered",
     )  # fmt: skip
     assert [s.action for s in rect.steps.all()] == ["planned"]
+    page = client.get(response["Location"], headers={"accept-language": "en"})
+    assert [str(m) for m in page.context["messages"]] == [
+        "The rectification plan was submitted; the lead department reviews it. "
+        "Deadline: 2099-06-30."
+    ]
 
 
 def test_plan_with_a_past_deadline_is_reshown_with_the_error(client, april):

@@ -141,6 +141,16 @@ def test_changes_page_compares_with_the_year_before(client, county_user, draft):
     assert "<del>40</del> → <ins>45</ins>" in body
 
 
+def test_changes_page_compares_a_draft_with_the_active_year_by_default(client, lead, draft):
+    # 2026, a second draft: compared with the year in force (2024), not with the draft 2025.
+    newer = copy_cycle(source=draft, year=2026)
+    client.force_login(lead)
+    response = client.get(reverse("indicators:changes", kwargs={"year": newer.year}))
+    assert (Cycle.objects.get(year=2024).status, response.context["against"].year) == (
+        "active", 2024,
+    )  # fmt: skip
+
+
 def test_changes_page_says_when_nothing_changed(client, lead, draft):
     client.force_login(lead)
     response = client.get(reverse("indicators:changes", kwargs={"year": 2025}) + "?against=2024")

@@ -186,7 +186,17 @@ def test_diff_lists_each_planted_change(source, other_county):
         (i.code, i.status, [(c.field, c.before, c.after) for c in i.changes])
         for i in a01_diff.items
     ] == [
-        ("A01-1", "changed", [("method", "Direct score", "Rank steps"), ("params", "", "step=4")]),
+        (
+            "A01-1",
+            "changed",
+            [
+                (
+                    "rule",
+                    "Direct score: the responsible unit scores 0 to 100 points",
+                    "Rank (highest value first): first place 100 points, 4 points less per place",
+                )
+            ],
+        ),
         ("A01-2", "added", []),
         ("A01-9", "removed", []),
     ]
