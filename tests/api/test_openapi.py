@@ -5,13 +5,28 @@ Bounded: a few examples per operation, on a small computed year with open rounds
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from api.tokens import issue_token
 from tests.pages import open_rounds
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI handler closes an old database connection at the start and end of each
+    request (CONN_MAX_AGE); inside a test that would close the test's own transaction once
+    the suite has run longer than CONN_MAX_AGE. Django's test client disconnects the same
+    receivers while it calls the handler; so does this."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
