@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -46,15 +45,6 @@ def visible_warnings(user: User) -> QuerySet[Warning]:
         "round", "cycle", "county", "indicator__unit", "rectification"
     )
     return warnings_for(user, qs)
-
-
-def get_warning_for_user(user: User, pk: int) -> Warning:
-    """The warning ``pk`` (current or replaced) if ``user`` may see it, else 404."""
-    qs = Warning.objects.select_related("round", "cycle", "county", "indicator__unit")
-    warning = warnings_for(user, qs).filter(pk=pk).first()
-    if warning is None:
-        raise Http404
-    return warning
 
 
 def unread_count(user: User, cycle: Cycle | None) -> int:

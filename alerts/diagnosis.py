@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,18 +20,12 @@ from assessment.governance.assessors import assign_team, dissolve_team
 from assessment.mail import county_users, send_to_users
 from assessment.models import AssessmentTeam, Assessor, County, Round, User
 from assessment.queue import enqueue_on_commit
-from assessment.services import CycleReadOnly, ensure_cycle_writable
+from assessment.refusals import Refused
+from assessment.services import ensure_cycle_writable
 
 
-class CaseRefused(ValueError):
+class CaseRefused(Refused):
     """A step the case's state does not allow; the message says why."""
-
-
-def _writable(cycle) -> None:
-    try:
-        ensure_cycle_writable(cycle)
-    except CycleReadOnly as exc:
-        raise CaseRefused(str(exc)) from exc
 
 
 def open_case(*, round: Round, county: County, actor: User) -> DiagnosisCase:
@@ -40,7 +33,7 @@ def open_case(*, round: Round, county: County, actor: User) -> DiagnosisCase:
 
     Side effects: creates the case and audits it. Refused when the county is not flagged.
     """
-    _writable(round.cycle)
+    ensure_cycle_writable(round.cycle, refusal=CaseRefused)
     flagged = DiagnosisFlag.objects.filter(
         round=round, county=county, replaced_at__isnull=True
     ).exists()
@@ -67,7 +60,7 @@ def update_case(*, case: DiagnosisCase, actor: User, experts, **texts: str) -> N
     Side effects: saves and audits (auditlog tracks the texts, the experts and the team).
     Refused when an expert is not on the roster or may not assess the county.
     """
-    _writable(case.cycle)
+    ensure_cycle_writable(case.cycle, refusal=CaseRefused)
     if case.status == DiagnosisCase.Status.CLOSED:
         raise CaseRefused(_("A closed case cannot change."))
     experts = list(experts)
@@ -106,7 +99,7 @@ def _case_team(case: DiagnosisCase, experts: list[User], actor: User):
 def send_recommendations(*, case: DiagnosisCase, actor: User) -> None:
     """Send the recommendations to the county. Side effects: status sent, date, audit; after
     the commit, a job emails the county's users (:func:`notify_case`)."""
-    _writable(case.cycle)
+    ensure_cycle_writable(case.cycle, refusal=CaseRefused)
     with transaction.atomic(), audit_actor(actor):
         before = DiagnosisCase.objects.select_for_update().get(pk=case.pk)
         if not before.recommendations.strip():
@@ -139,13 +132,6 @@ def visible_cases(user: User) -> QuerySet[DiagnosisCase]:
     if user.is_county:
         return qs.filter(county_id=user.county_id)
     return qs.filter(experts=user)
-
-
-def get_case_for_user(user: User, pk: int) -> DiagnosisCase:
-    case = visible_cases(user).filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
 
 
 def _notify_task():

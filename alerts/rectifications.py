@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,22 +23,16 @@ from alerts.models import DiagnosisCase, Rectification, RectificationStep, Warni
 from alerts.services import set_warning_status
 from assessment.mail import county_users, send_to_users
 from assessment.models import User
-from assessment.services import CycleReadOnly, ensure_cycle_writable
+from assessment.refusals import Refused
+from assessment.services import ensure_cycle_writable
 from assessment.uploads import safe_name
 
 Status = Rectification.Status
 Action = RectificationStep.Action
 
 
-class RectificationRefused(ValueError):
+class RectificationRefused(Refused):
     """A step the rectification's state does not allow; the message says why."""
-
-
-def _writable(cycle) -> None:
-    try:
-        ensure_cycle_writable(cycle)
-    except CycleReadOnly as exc:
-        raise RectificationRefused(str(exc)) from exc
 
 
 def _step(rect: Rectification, action: str, actor, comment: str = "") -> None:
@@ -63,7 +56,7 @@ def submit_plan(
     audits both. Refused when the warning was replaced or already has a rectification.
     """
     target = warning or case
-    _writable(target.cycle)
+    ensure_cycle_writable(target.cycle, refusal=RectificationRefused)
     with transaction.atomic(), audit_actor(actor):
         if warning is not None:
             locked = Warning.objects.select_for_update().get(pk=warning.pk)
@@ -90,7 +83,7 @@ def revise_plan(
     *, rectification: Rectification, actor: User, measures: str, owner: str, deadline: date
 ) -> None:
     """Change an open plan (in progress or sent back). Side effects: saves, a step, audit."""
-    _writable(rectification.cycle)
+    ensure_cycle_writable(rectification.cycle, refusal=RectificationRefused)
     with transaction.atomic(), audit_actor(actor):
         before = Rectification.objects.select_for_update().get(pk=rectification.pk)
         if before.status not in Rectification.OPEN_STATUSES:
@@ -109,7 +102,7 @@ def report_completion(
     """The county reports the rectification done, with an evidence file (checked already by
     :func:`assessment.uploads.validate_upload`). Side effects: stores the file privately,
     sets the status completion reported, adds a step, audits."""
-    _writable(rectification.cycle)
+    ensure_cycle_writable(rectification.cycle, refusal=RectificationRefused)
     with transaction.atomic(), audit_actor(actor):
         before = Rectification.objects.select_for_update().get(pk=rectification.pk)
         if before.status not in Rectification.OPEN_STATUSES:
@@ -128,7 +121,7 @@ def review(*, rectification: Rectification, actor: User, close: bool, comment: s
     when the rectification closes, audit."""
     if not close and not comment.strip():
         raise RectificationRefused(_("Say what is missing when sending a rectification back."))
-    _writable(rectification.cycle)
+    ensure_cycle_writable(rectification.cycle, refusal=RectificationRefused)
     with transaction.atomic(), audit_actor(actor):
         before = Rectification.objects.select_for_update().get(pk=rectification.pk)
         if before.status != Status.SUBMITTED:
@@ -157,13 +150,6 @@ def visible_rectifications(user: User) -> QuerySet[Rectification]:
             Q(warning__indicator__unit_id=user.unit_id) | Q(case__experts=user)
         ).distinct()
     return qs
-
-
-def get_rectification_for_user(user: User, pk: int) -> Rectification:
-    rect = visible_rectifications(user).filter(pk=pk).first()
-    if rect is None:
-        raise Http404
-    return rect
 
 
 def remind_deadlines(*, today: date | None = None) -> int:

@@ -21,21 +21,14 @@ from django.utils.translation import gettext as _
 from alerts.services import CloseSummary, NoExpectedProgress, close_round, reopen_round
 from assessment.audit import record_event
 from assessment.models import Cycle, Round
-from assessment.services import CycleReadOnly, ensure_cycle_writable
+from assessment.refusals import Refused
+from assessment.services import ensure_cycle_writable
 
 logger = logging.getLogger(__name__)
 
 
-class RoundRefused(ValueError):
+class RoundRefused(Refused):
     """A transition that the round's state or its cycle does not allow; the message says why."""
-
-
-def check_cycle_writable(cycle: Cycle) -> None:
-    """Refuse changes to the rounds of an archived cycle (:func:`ensure_cycle_writable`)."""
-    try:
-        ensure_cycle_writable(cycle)
-    except CycleReadOnly as exc:
-        raise RoundRefused(str(exc)) from exc
 
 
 def open_round(*, round: Round, actor=None) -> bool:
@@ -44,7 +37,7 @@ def open_round(*, round: Round, actor=None) -> bool:
     Side effects: sets the round open and writes one audit event. Returns False (and changes
     nothing) when the round is not pending. Raises :class:`RoundRefused` in an archived cycle.
     """
-    check_cycle_writable(round.cycle)
+    ensure_cycle_writable(round.cycle, refusal=RoundRefused)
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
         if rnd.status != Round.Status.PENDING:
@@ -59,7 +52,7 @@ def open_round(*, round: Round, actor=None) -> bool:
 def close_round_by_hand(*, round: Round, actor) -> CloseSummary | None:
     """The lead department's close button: the same code path as the job and the command
     (the annual round: :func:`close_annual_round`, which returns None)."""
-    check_cycle_writable(round.cycle)
+    ensure_cycle_writable(round.cycle, refusal=RoundRefused)
     if round.kind == Round.Kind.ANNUAL:
         close_annual_round(round=round, actor=actor)
         return None
@@ -74,7 +67,7 @@ def close_annual_round(*, round: Round, actor=None) -> bool:
     event. Returns False (and changes nothing) when the round is closed already. Raises
     :class:`RoundRefused` in an archived cycle.
     """
-    check_cycle_writable(round.cycle)
+    ensure_cycle_writable(round.cycle, refusal=RoundRefused)
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
         if rnd.kind != Round.Kind.ANNUAL or rnd.status == Round.Status.CLOSED:
@@ -90,7 +83,7 @@ def close_annual_round(*, round: Round, actor=None) -> bool:
 def reopen_round_by_hand(*, round: Round, reason: str, actor) -> None:
     """Reopen a closed round with a written reason (audited by :func:`reopen_round`)."""
     round.refresh_from_db()
-    check_cycle_writable(round.cycle)
+    ensure_cycle_writable(round.cycle, refusal=RoundRefused)
     if round.status != Round.Status.CLOSED:
         raise RoundRefused(_("Only a closed round can be reopened."))
     if not reason.strip():

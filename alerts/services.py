@@ -18,6 +18,7 @@ from alerts.reminders import schedule_late_reminders
 from assessment.audit import record_change, record_event
 from assessment.bulk import insert_rows
 from assessment.models import Round
+from assessment.refusals import Refused
 from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator
 from scoring.entry.delivery import delivered_ids, undelivered
@@ -25,11 +26,11 @@ from scoring.models import Exemption, Progress
 from scoring.results.engine import RoundWarnings, WarningFigures, round_warnings
 
 
-class NotAPreAssessment(ValueError):
-    pass
+class NotAPreAssessment(Refused):
+    """Warnings are issued for a pre-assessment round only."""
 
 
-class NoExpectedProgress(ValueError):
+class NoExpectedProgress(Refused):
     """A round with a blank expected progress and no default for its code."""
 
 

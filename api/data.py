@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessment.models import Round, User
+from assessment.refusals import Refused
+from assessment.review.services import Locked
 from indicators.models import Indicator, RuleItem
 from indicators.params import NEEDS_TARGET
 from scoring.entry import services as entry
@@ -35,7 +37,7 @@ class Problem:
     message: str
 
 
-class DataRefused(Exception):
+class DataRefused(Refused):
     """Nothing was written; ``problems`` says where and why."""
 
     def __init__(self, problems: list[Problem]):
@@ -244,7 +246,7 @@ def write_round_data(
                 summary = entry.save_grid(
                     round=round, indicator=indicator, values=values, loaded=loaded, actor=user
                 )
-            except entry.EntryLocked as exc:
+            except Locked as exc:
                 problems.append(Problem(f"indicator {indicator.code}", exc.lock.message))
                 continue
             changed += summary.changed

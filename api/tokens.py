@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from api.models import ApiToken
 from assessment.audit import acting
 from assessment.models import User
+from assessment.refusals import Refused
 
 TOKEN_PREFIX = "kh_"
 PREFIX_SHOWN = 10
 
 
-class TokenRefused(ValueError):
+class TokenRefused(Refused):
     """The token cannot be issued or revoked; the message says why."""
 
 

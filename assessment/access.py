@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from assessment.jobs.models import FileJob
-from assessment.models import County, Cycle, User
+from assessment.models import County, Cycle, Round, User
 
 LEAD, UNIT, COUNTY = User.Role.LEAD, User.Role.UNIT, User.Role.COUNTY
 ALL_ROLES = (LEAD, UNIT, COUNTY)
@@ -86,6 +86,16 @@ def request_cycle(request: HttpRequest) -> Cycle | None:
 def get_cycle_or_404(year: int) -> Cycle:
     """The cycle of ``year``. Cycles are not secret: every signed-in role may name one."""
     return get_object_or_404(Cycle, year=year)
+
+
+def get_round_or_404(year: int, code: str, *, kind: str | None = None) -> Round:
+    """The round ``code`` of the cycle ``year`` (of ``kind`` when given), with its cycle.
+    Rounds are not secret: every role that may open a page may name one; the pages filter
+    what they show of it by the user."""
+    filters = {"kind": kind} if kind is not None else {}
+    return get_object_or_404(
+        Round.objects.select_related("cycle"), cycle__year=year, code=code, **filters
+    )
 
 
 def get_county_for_user(user: User, code: str) -> County:

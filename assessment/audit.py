@@ -99,14 +99,21 @@ def record_event(
 
 
 def record_change(
-    old: Model | None, new: Model, *, actor=None, data: dict | None = None
+    old: Model | None,
+    new: Model,
+    *,
+    actor=None,
+    data: dict | None = None,
+    fields: tuple[str, ...] | None = None,
 ) -> LogEntry | None:
     """Record the field changes of one object saved outside auditlog's registry.
 
-    ``data`` is kept with the entry (a reason, for instance). Nothing is written when no field
-    changed.
+    ``data`` is kept with the entry (a reason, for instance); ``fields`` limits the entry to
+    those fields. Nothing is written when no field changed.
     """
     changes = _diff(old, new)
+    if fields is not None:
+        changes = {name: change for name, change in changes.items() if name in fields}
     if not changes:
         return None
     action = LogEntry.Action.CREATE if old is None else LogEntry.Action.UPDATE

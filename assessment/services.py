@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from assessment.audit import record_change
 from assessment.models import Cycle
+from assessment.refusals import Refused
 
 
-class CycleReadOnly(Exception):
+class CycleReadOnly(Refused):
     """The cycle is archived: nothing of it may change until it is set back to active."""
 
     def __init__(self, cycle: Cycle):
@@ -30,10 +31,15 @@ class CycleReadOnly(Exception):
         )
 
 
-def ensure_cycle_writable(cycle: Cycle) -> None:
-    """Raise :class:`CycleReadOnly` when ``cycle`` is archived; reads only its status."""
+def ensure_cycle_writable(
+    cycle: Cycle, *, refusal: Callable[[str], Exception] | None = None
+) -> None:
+    """Raise :class:`CycleReadOnly` when ``cycle`` is archived; reads only its status. A
+    service whose callers expect its own refusal (or a form's ValidationError) names it as
+    ``refusal``: it is raised with the same message, instead of being re-raised later."""
     if cycle.status == Cycle.Status.ARCHIVED:
-        raise CycleReadOnly(cycle)
+        read_only = CycleReadOnly(cycle)
+        raise read_only if refusal is None else refusal(str(read_only))
 
 
 def refuse_archived_delete(sender, instance: Cycle, **kwargs) -> None:

@@ -38,6 +38,8 @@ from pathlib import Path, PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from assessment.refusals import Refused
+
 logger = logging.getLogger(__name__)
 
 CHILD = Path(__file__).with_name("spreadsheet_child.py")
@@ -53,7 +55,7 @@ def not_a_workbook() -> str:
     return _("not an Excel workbook (.xlsx), or it cannot be read")
 
 
-class SpreadsheetRefused(Exception):
+class SpreadsheetRefused(Refused):
     """The file is refused before or while it is parsed; the message says why, in the
     user's language, naming the limit."""
 

@@ -162,17 +162,3 @@ class BaseRuleItemFormSet(forms.BaseModelFormSet):
 RuleItemFormSet = forms.modelformset_factory(
     RuleItem, form=RuleItemForm, formset=BaseRuleItemFormSet, extra=1, can_delete=True
 )
-
-
-class CommentForm(forms.Form):
-    comment = forms.CharField(
-        label=gettext_lazy("Comment to the unit"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )

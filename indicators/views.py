@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import TemplateView
@@ -23,20 +24,15 @@ from assessment.access import (
     require_role,
 )
 from assessment.models import Cycle
+from assessment.refusals import Refused
+from assessment.review.forms import CommentForm, ReasonForm
+from assessment.review.views import ReviewPanel, review_action
 from indicators.access import get_indicator_for_user
 from indicators.describe import describe_rule
-from indicators.forms import (
-    METHOD_PARAMS,
-    CommentForm,
-    IndicatorRulesForm,
-    ReasonForm,
-    RuleItemFormSet,
-)
+from indicators.forms import METHOD_PARAMS, IndicatorRulesForm, RuleItemFormSet
 from indicators.models import Category, Indicator, RuleItem
 from indicators.preview import preview
 from indicators.services import (
-    Locked,
-    RulesError,
     approve_rules,
     reopen_rules,
     return_rules,
@@ -124,10 +120,22 @@ def _rules_context(request, indicator, form, formset, **extra) -> dict:
         "formset": formset,
         "lock": rules_lock(indicator),
         "method_params": json.dumps(METHOD_PARAMS),
-        "comment_form": CommentForm(),
-        "reason_form": ReasonForm(),
+        "review": _review_panel(indicator),
         **extra,
     }
+
+
+def _review_panel(indicator: Indicator) -> ReviewPanel:
+    kwargs = {"year": indicator.cycle.year, "indicator": indicator.code}
+    return ReviewPanel(
+        status=indicator.rules_status,
+        approve_url=reverse("indicators:rules_approve", kwargs=kwargs),
+        return_url=reverse("indicators:rules_return", kwargs=kwargs),
+        reopen_url=reverse("indicators:rules_reopen", kwargs=kwargs),
+        approve_label=_("Approve the rules"),
+        nothing=_("Nothing to review: the unit has not submitted its rules."),
+        heading_id="rules-review-title",
+    )
 
 
 def _previews(formset) -> None:
@@ -187,35 +195,23 @@ def rules(request: HttpRequest, year: int, indicator: str) -> HttpResponse:
             messages.success(request, _("The rules are submitted to the lead department."))
         else:
             messages.success(request, _("The rules are saved."))
-    except Locked as exc:
-        messages.error(request, exc.lock.message)
-    except RulesError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except Refused as exc:
+        messages.error(request, str(exc))
     return redirect(request.path)
 
 
 def _rules_action(request, year, indicator, action, form_class=None) -> HttpResponse:
     cycle = get_cycle_or_404(year)
     ind = get_indicator_for_user(request.user, cycle, indicator, write=True)
-    kwargs = {}
-    if form_class is not None:
-        form = form_class(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Write a comment or reason: it is required."))
-            return redirect("indicators:rules", year=year, indicator=indicator)
-        kwargs = form.cleaned_data
-    try:
-        action(indicator=ind, actor=request.user, **kwargs)
-    except Locked as exc:
-        messages.error(request, exc.lock.message)
-    except RulesError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
+    review_action(
+        request,
+        lambda **kwargs: action(indicator=ind, **kwargs),
+        form_class=form_class,
+        done=lambda: (
             _("Rules of %(indicator)s: %(status)s.")
-            % {"indicator": ind, "status": ind.get_rules_status_display()},
-        )
+            % {"indicator": ind, "status": ind.get_rules_status_display()}
+        ),
+    )
     return redirect("indicators:rules", year=year, indicator=indicator)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessment.audit import acting
 from assessment.models import County, Cycle, Round, User
+from assessment.refusals import Refused
 from indicators.models import Indicator
 from reports.models import ForecastShare
 from scoring.models import CountyResult, Grade, IndicatorResult, Progress
@@ -18,7 +19,7 @@ from scoring.results.forecast import Forecast, ForecastError, forecast_error, fo
 from scoring.results.services import ResultsRefused, load_cycle
 
 
-class ForecastRefused(Exception):
+class ForecastRefused(Refused):
     """No forecast can be made now; the message says why."""
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from assessment.audit import record_change, record_event
 from assessment.models import County, Cycle, User
-from assessment.services import CycleReadOnly
+from assessment.refusals import Refused
 from indicators.models import Indicator, RuleItem
 from reports.models import Objection, Publication
 from scoring.models import AnnualInput
@@ -26,7 +26,7 @@ from scoring.results.services import ResultsRefused, compute_results
 from scoring.values import plain
 
 
-class ObjectionRefused(Exception):
+class ObjectionRefused(Refused):
     """The step is not possible now; the message says why, in the user's language."""
 
 
@@ -134,8 +134,6 @@ def decide(
         if objection.correction:
             try:
                 compute_results(cycle=objection.cycle, actor=actor)
-            except CycleReadOnly as exc:
-                raise ObjectionRefused(str(exc)) from exc
             except ResultsRefused as exc:
                 raise ObjectionRefused(
                     _("The corrected input cannot be computed: %(problems)s")

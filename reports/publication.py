@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from assessment.audit import record_change
 from assessment.models import Cycle, User
+from assessment.refusals import Refused
 from reports.models import DEFAULT_OBJECTION_DAYS, Publication
 
 
-class PublicationRefused(Exception):
+class PublicationRefused(Refused):
     """The state change is not possible now; the message says why, in the user's language."""
 
 

@@ -25,6 +25,7 @@ from assessment.jobs.kinds import JobKind, register_kind
 from assessment.jobs.models import FileJob
 from assessment.jobs.services import JobRefused, job_cycle, store_result
 from assessment.models import Cycle
+from assessment.refusals import Refused
 from indicators.models import Indicator
 from scoring.models import CountyResult, Grade, IndicatorResult, IndicatorStat
 from scoring.workbook.spreadsheets import column_width, open_for_writing
@@ -44,7 +45,7 @@ EXPORT_RESULTS = "export_results"
 POINTS_FORMAT = "0.00"
 
 
-class ResultsNotComputed(Exception):
+class ResultsNotComputed(Refused):
     """The cycle has no computed results to export."""
 
     def __init__(self, cycle: Cycle):

@@ -209,14 +209,6 @@ def _plain(value) -> str:
     return "" if value is None else plain(value)
 
 
-class CommentForm(forms.Form):
-    comment = forms.CharField(
-        label=gettext_lazy("Comment to the unit"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-    )
-
-
 class BulkApproveForm(forms.Form):
     """The submitted entries of a round to approve in one step (all ticked at first)."""
 
@@ -233,14 +225,6 @@ class BulkApproveForm(forms.Form):
             for s in states
         ]
         self.fields["indicators"].initial = [s.indicator.code for s in states]
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-    )
 
 
 class EvidenceForm(forms.Form):

@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from alerts.access import get_case_for_user
 from alerts.delivery import warnings_for
 from alerts.diagnosis import (
-    CaseRefused,
-    get_case_for_user,
     mark_case_read,
     open_case,
     send_recommendations,
@@ -19,10 +18,18 @@ from alerts.diagnosis import (
 )
 from alerts.forms import CaseForm, PlanForm, expert_label
 from alerts.models import DiagnosisCase, DiagnosisFlag, Rectification, Warning
-from alerts.rectifications import RectificationRefused, submit_plan
+from alerts.rectifications import submit_plan
 from alerts.views.inbox import PLAN_SUBMITTED
-from alerts.views.rounds import get_round_or_404
-from assessment.access import ALL_ROLES, COUNTY, LEAD, get_county_for_user, require_role
+from assessment.access import (
+    ALL_ROLES,
+    COUNTY,
+    LEAD,
+    get_county_for_user,
+    get_round_or_404,
+    require_role,
+)
+from assessment.models import Round
+from assessment.refusals import Refused
 
 
 def _page(request, case: DiagnosisCase, case_form=None, plan_form=None) -> HttpResponse:
@@ -60,11 +67,11 @@ def _page(request, case: DiagnosisCase, case_form=None, plan_form=None) -> HttpR
 @require_role(LEAD)
 @require_POST
 def case_open(request: HttpRequest, year: int, round: str, county: str) -> HttpResponse:
-    rnd = get_round_or_404(year, round)
+    rnd = get_round_or_404(year, round, kind=Round.Kind.PRE)
     found = get_county_for_user(request.user, county)
     try:
         case = open_case(round=rnd, county=found, actor=request.user)
-    except CaseRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return redirect("alerts:round_summary", year=year, round=rnd.code)
     return redirect("alerts:case", case=case.pk)
@@ -88,7 +95,7 @@ def case_update(request: HttpRequest, case: int) -> HttpResponse:
     data = dict(form.cleaned_data)
     try:
         update_case(case=found, actor=request.user, experts=data.pop("experts"), **data)
-    except CaseRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The case was saved."))
@@ -101,7 +108,7 @@ def case_send(request: HttpRequest, case: int) -> HttpResponse:
     found = get_case_for_user(request.user, case)
     try:
         send_recommendations(case=found, actor=request.user)
-    except CaseRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The recommendations were sent to the county."))
@@ -120,7 +127,7 @@ def case_plan(request: HttpRequest, case: int) -> HttpResponse:
         return _page(request, found, plan_form=form)
     try:
         rect = submit_plan(actor=request.user, case=found, **form.cleaned_data)
-    except RectificationRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return redirect("alerts:case", case=found.pk)
     messages.success(request, PLAN_SUBMITTED % {"deadline": rect.deadline.isoformat()})

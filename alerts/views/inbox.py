@@ -9,13 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from alerts.delivery import get_warning_for_user, mark_read, visible_warnings
+from alerts.access import get_warning_for_user
+from alerts.delivery import mark_read, visible_warnings
 from alerts.diagnosis import visible_cases
 from alerts.forms import InboxFilterForm, PlanForm
 from alerts.models import Rectification, Warning
-from alerts.rectifications import RectificationRefused, submit_plan
+from alerts.rectifications import submit_plan
 from assessment.access import ALL_ROLES, COUNTY, request_cycle, require_role
 from assessment.models import County, Round
+from assessment.refusals import Refused
 
 PAGE_SIZE = 100
 
@@ -117,7 +119,7 @@ def warning_plan(request: HttpRequest, warning: int) -> HttpResponse:
     if form.is_valid():
         try:
             rect = submit_plan(actor=request.user, warning=found, **form.cleaned_data)
-        except RectificationRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
             return redirect("alerts:warning", warning=found.pk)
         messages.success(request, PLAN_SUBMITTED % {"deadline": rect.deadline.isoformat()})

@@ -9,17 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from alerts.access import get_rectification_for_user
 from alerts.forms import CompletionForm, PlanForm, ReviewForm
 from alerts.models import Rectification
 from alerts.rectifications import (
-    RectificationRefused,
-    get_rectification_for_user,
     report_completion,
     review,
     revise_plan,
     visible_rectifications,
 )
 from assessment.access import ALL_ROLES, COUNTY, LEAD, require_role
+from assessment.refusals import Refused
 from assessment.uploads import file_response
 
 PAGE_SIZE = 100
@@ -95,7 +95,7 @@ def rectification_revise(request: HttpRequest, rectification: int) -> HttpRespon
         return _page(request, rect, revise_form=form)
     try:
         revise_plan(rectification=rect, actor=request.user, **form.cleaned_data)
-    except RectificationRefused as exc:
+    except Refused as exc:
         return _refused(request, rect, exc)
     messages.success(request, _("The plan was saved."))
     return redirect("alerts:rectification", rectification=rect.pk)
@@ -110,7 +110,7 @@ def rectification_complete(request: HttpRequest, rectification: int) -> HttpResp
         return _page(request, rect, completion_form=form)
     try:
         report_completion(rectification=rect, actor=request.user, **form.cleaned_data)
-    except RectificationRefused as exc:
+    except Refused as exc:
         return _refused(request, rect, exc)
     messages.success(request, _("The completion was reported for review."))
     return redirect("alerts:rectification", rectification=rect.pk)
@@ -129,7 +129,7 @@ def rectification_review(request: HttpRequest, rectification: int) -> HttpRespon
             rectification=rect, actor=request.user, close=close,
             comment=form.cleaned_data["comment"],
         )  # fmt: skip
-    except RectificationRefused as exc:
+    except Refused as exc:
         return _refused(request, rect, exc)
     messages.success(
         request, _("The rectification was closed.") if close else _("It was sent back.")

@@ -4,7 +4,7 @@ close and reopen by hand."""
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -13,28 +13,16 @@ from alerts.models import DiagnosisFlag, Warning
 from alerts.preview import preview_close
 from alerts.rounds import (
     RoundRefused,
-    check_cycle_writable,
     close_round_by_hand,
     open_round,
     reopen_round_by_hand,
 )
 from alerts.services import NoExpectedProgress
-from assessment.access import LEAD, get_cycle_or_404, require_role
+from assessment.access import LEAD, get_cycle_or_404, get_round_or_404, require_role
 from assessment.models import Cycle, Round
+from assessment.refusals import Refused
+from assessment.services import ensure_cycle_writable
 from scoring.entry.delivery import undelivered
-
-
-def get_round_or_404(year: int, code: str) -> Round:
-    """A pre-assessment round of the cycle ``year``. Rounds are not secret; pages that show
-    their warnings filter those by the user."""
-    return get_object_or_404(
-        Round.objects.select_related("cycle"), cycle__year=year, code=code, kind=Round.Kind.PRE
-    )
-
-
-def get_calendar_round_or_404(year: int, code: str) -> Round:
-    """Any round of the cycle ``year`` (the annual one too), for the calendar's buttons."""
-    return get_object_or_404(Round.objects.select_related("cycle"), cycle__year=year, code=code)
 
 
 @require_role(LEAD)
@@ -74,8 +62,8 @@ def _count_by_round(model, cycle: Cycle) -> dict[int, int]:
 
 def _refuse_archived(request: HttpRequest, cycle: Cycle) -> HttpResponse | None:
     try:
-        check_cycle_writable(cycle)
-    except RoundRefused as exc:
+        ensure_cycle_writable(cycle, refusal=RoundRefused)
+    except Refused as exc:
         messages.error(request, str(exc))
         return redirect("alerts:rounds", year=cycle.year)
     return None
@@ -100,7 +88,7 @@ def round_add(request: HttpRequest, year: int) -> HttpResponse:
 @require_role(LEAD)
 @require_http_methods(["GET", "POST"])
 def round_edit(request: HttpRequest, year: int, round: str) -> HttpResponse:
-    rnd = get_calendar_round_or_404(year, round)
+    rnd = get_round_or_404(year, round)
     if refused := _refuse_archived(request, rnd.cycle):
         return refused
     form_class = AnnualRoundForm if rnd.kind == Round.Kind.ANNUAL else RoundForm
@@ -120,7 +108,7 @@ def round_close(request: HttpRequest, year: int, round: str) -> HttpResponse:
     """GET: what closing the round would do (warnings by reason and county, counties
     flagged, indicators not delivered, emails; for the annual round, the entries it locks
     unapproved); POST: close it."""
-    rnd = get_calendar_round_or_404(year, round)
+    rnd = get_round_or_404(year, round)
     if rnd.kind == Round.Kind.ANNUAL:
         return _close_annual(request, rnd)
     if request.method != "POST":
@@ -134,7 +122,7 @@ def round_close(request: HttpRequest, year: int, round: str) -> HttpResponse:
         return render(request, "alerts/round_close.html", {"round": rnd, "preview": preview})
     try:
         summary = close_round_by_hand(round=rnd, actor=request.user)
-    except RoundRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     except NoExpectedProgress:
         messages.error(request, _("Set the expected progress of the round before closing it."))
@@ -196,10 +184,10 @@ def _close_annual(request: HttpRequest, rnd: Round) -> HttpResponse:
 @require_POST
 def round_open(request: HttpRequest, year: int, round: str) -> HttpResponse:
     """Open a pending round before its opening date (the calendar opens it on that date)."""
-    rnd = get_calendar_round_or_404(year, round)
+    rnd = get_round_or_404(year, round)
     try:
         opened = open_round(round=rnd, actor=request.user)
-    except RoundRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         if opened:
@@ -210,12 +198,12 @@ def round_open(request: HttpRequest, year: int, round: str) -> HttpResponse:
 @require_role(LEAD)
 @require_http_methods(["GET", "POST"])
 def round_reopen(request: HttpRequest, year: int, round: str) -> HttpResponse:
-    rnd = get_calendar_round_or_404(year, round)
+    rnd = get_round_or_404(year, round)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             reopen_round_by_hand(round=rnd, reason=form.cleaned_data["reason"], actor=request.user)
-        except RoundRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             if rnd.kind == Round.Kind.ANNUAL:

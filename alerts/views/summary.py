@@ -12,16 +12,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from alerts.models import DiagnosisCase, DiagnosisFlag, Warning
 from alerts.services import NoExpectedProgress, expected_progress
-from alerts.views.rounds import get_round_or_404
 from alerts.workbooks import (
     EXPORT_WARNINGS,
     is_large_warnings,
     warnings_filename,
     write_warnings_workbook,
 )
-from assessment.access import LEAD, require_role
+from assessment.access import LEAD, get_round_or_404, require_role
 from assessment.jobs.views import export_by_job
-from assessment.models import Unit
+from assessment.models import Round, Unit
 from indicators.models import Indicator
 from scoring.entry.delivery import undelivered
 from scoring.models import Exemption, Progress
@@ -118,7 +117,7 @@ def _distributions(rnd, indicators: list, rows: list[Row]) -> tuple:
 @require_role(LEAD)
 @require_safe
 def round_summary(request: HttpRequest, year: int, round: str) -> HttpResponse:
-    rnd = get_round_or_404(year, round)
+    rnd = get_round_or_404(year, round, kind=Round.Kind.PRE)
     cycle = rnd.cycle
     units = list(Unit.objects.filter(indicators__cycle=cycle).distinct().order_by("code"))
     indicators = Indicator.objects.filter(cycle=cycle).select_related("unit")
@@ -171,7 +170,7 @@ def _all_flagged(counties, flags, cases):
 @require_http_methods(["GET", "HEAD", "POST"])
 def round_warnings_xlsx(request: HttpRequest, year: int, round: str) -> HttpResponse:
     """The warnings workbook of a round; a national round's is written by a job."""
-    rnd = get_round_or_404(year, round)
+    rnd = get_round_or_404(year, round, kind=Round.Kind.PRE)
     by_job = export_by_job(
         request,
         rnd.cycle,

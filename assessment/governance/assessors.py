@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessment.audit import acting
-from assessment.governance.vetoes import check_writable
 from assessment.models import (
     AssessmentTeam,
     Assessor,
@@ -20,6 +19,7 @@ from assessment.models import (
     SpecialTask,
     User,
 )
+from assessment.services import ensure_cycle_writable
 
 # A former posting keeps its assessor away from the county for this many years after it ended.
 RECENT_YEARS = 3
@@ -76,7 +76,7 @@ def assign_team(
     or no county, the leader is not a member, a member has left the roster, or a member
     would assess the county they come from or recently worked in.
     """
-    check_writable(cycle)
+    ensure_cycle_writable(cycle, refusal=ValidationError)
     members, counties = list(members), list(counties)
     problems = []
     if not members:
@@ -105,7 +105,7 @@ def assign_team(
 
 def dissolve_team(*, team: AssessmentTeam, actor: User | None = None) -> None:
     """Delete a team (its assessors stay on the roster); audited with what it was."""
-    check_writable(team.cycle)
+    ensure_cycle_writable(team.cycle, refusal=ValidationError)
     with transaction.atomic(), acting(actor):
         team.delete()
 

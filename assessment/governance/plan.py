@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessment.audit import acting
-from assessment.governance.vetoes import check_writable
 from assessment.models import Cycle, PlannedActivity
+from assessment.services import ensure_cycle_writable
 
 SIMILAR = 0.6
 # Words that name the kind of activity, not its subject; longest first.
@@ -90,7 +90,7 @@ def merge_activities(*, cycle: Cycle, activities: list, topic: str, organizer: s
 
     Side effects: the combined PlannedActivity; each original's ``merged_into``; audited.
     """
-    check_writable(cycle)
+    ensure_cycle_writable(cycle, refusal=ValidationError)
     if len(activities) < 2:
         raise ValidationError(_("Choose at least two activities to merge."))
     if any(a.cycle_id != cycle.pk or a.merged_into_id for a in activities):

@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from assessment.audit import acting, record_event
-from assessment.governance.vetoes import check_writable
 from assessment.models import (
     County,
     Cycle,
@@ -24,6 +23,7 @@ from assessment.models import (
     PledgeSigning,
     User,
 )
+from assessment.services import ensure_cycle_writable
 
 
 def signable_items(*, year: int, user: User):
@@ -57,7 +57,7 @@ def record_signing(
     year is archived, the county is not appraised in it, the matter is not on the year's list
     (or, for a unit, not its own), or the county signed it already this year.
     """
-    check_writable(cycle)
+    ensure_cycle_writable(cycle, refusal=ValidationError)
     if not cycle.counties.filter(pk=county.pk).exists():
         raise ValidationError(_("%(county)s is not appraised in %(year)s.") % {
             "county": county, "year": cycle.year,
@@ -79,7 +79,7 @@ def record_signing(
 
 def withdraw_signing(*, signing: PledgeSigning, actor: User) -> None:
     """Delete a signing recorded by mistake; audited with what it was."""
-    check_writable(signing.cycle)
+    ensure_cycle_writable(signing.cycle, refusal=ValidationError)
     with transaction.atomic(), acting(actor):
         signing.delete()
 
@@ -100,7 +100,7 @@ def record_check(
     year is archived, no county is named, the findings are empty or the matter is not on the
     year's list.
     """
-    check_writable(cycle)
+    ensure_cycle_writable(cycle, refusal=ValidationError)
     counties = list(counties)
     if not counties:
         raise ValidationError(_("Name the counties checked."))

@@ -7,8 +7,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from assessment.audit import acting
-from assessment.governance.vetoes import check_writable
 from assessment.models import County, Cycle, RoutineRecord
+from assessment.services import ensure_cycle_writable
 from assessment.uploads import safe_name
 
 
@@ -21,7 +21,7 @@ def record_observation(
     Side effects: one RoutineRecord (audited) and its private attachment. Raises
     ValidationError when the year is archived, the county is not in it, or the text is empty.
     """
-    check_writable(cycle)
+    ensure_cycle_writable(cycle, refusal=ValidationError)
     if not cycle.counties.filter(pk=county.pk).exists():
         raise ValidationError(_("%(county)s is not appraised in %(year)s.") % {
             "county": county, "year": cycle.year,

@@ -17,8 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessment.audit import acting
-from assessment.governance.vetoes import check_writable
 from assessment.models import Adjustment, County, Cycle, SpecialScore, SpecialTask
+from assessment.services import ensure_cycle_writable
 
 REASON_MAX = 500
 
@@ -57,7 +57,7 @@ def record_score(
     archived, the county is not involved in the task, the evaluation is empty or the points
     are outside the task's limits.
     """
-    check_writable(task.cycle)
+    ensure_cycle_writable(task.cycle, refusal=ValidationError)
     if not task.counties.filter(pk=county.pk).exists():
         raise ValidationError(_("%(county)s is not involved in this task.") % {"county": county})
     if not evaluation.strip():

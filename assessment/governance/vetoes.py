@@ -12,16 +12,8 @@ from django.utils.translation import gettext as _
 
 from assessment.audit import acting, record_event
 from assessment.models import County, Cycle, Veto, VetoItem, VetoReview
-from assessment.services import CycleReadOnly, ensure_cycle_writable
+from assessment.services import ensure_cycle_writable
 from assessment.uploads import safe_name
-
-
-def check_writable(cycle: Cycle) -> None:
-    """The frame's guard (an archived year is read-only), as a ValidationError for forms."""
-    try:
-        ensure_cycle_writable(cycle)
-    except CycleReadOnly as exc:
-        raise ValidationError(str(exc)) from exc
 
 
 def record_veto(
@@ -33,7 +25,7 @@ def record_veto(
     audit entry. Raises ValidationError when the year is archived, the county is not in it,
     the item does not apply to the year, or the evidence is empty.
     """
-    check_writable(cycle)
+    ensure_cycle_writable(cycle, refusal=ValidationError)
     if not cycle.counties.filter(pk=county.pk).exists():
         raise ValidationError(_("%(county)s is not appraised in %(year)s.") % {
             "county": county, "year": cycle.year,
@@ -62,7 +54,7 @@ def record_veto(
 
 def withdraw_veto(*, veto: Veto, actor=None) -> None:
     """Delete a veto (a mistaken record); audited with what it was."""
-    check_writable(veto.cycle)
+    ensure_cycle_writable(veto.cycle, refusal=ValidationError)
     with transaction.atomic(), acting(actor):
         attachment = veto.attachment.name
         veto.delete()

@@ -22,6 +22,7 @@ from assessment.jobs.kinds import job_kind
 from assessment.jobs.models import FileJob
 from assessment.models import Cycle, Round
 from assessment.queue import QueueUnavailable, enqueue
+from assessment.refusals import Refused
 from assessment.tasks import run_file_job_task
 
 logger = logging.getLogger(__name__)
@@ -195,7 +196,7 @@ def store_result(job: FileJob, name: str, write: Callable[[BinaryIO], None]) -> 
     job.status = FileJob.Status.DONE
 
 
-class JobRefused(Exception):
+class JobRefused(Refused):
     """A runner cannot do its job; the message is shown on the job page."""
 
 

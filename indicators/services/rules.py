@@ -1,22 +1,20 @@
 """Detailed rules (考核细则): a unit writes the rule items of its indicators and submits
 them; the lead department approves (freezes) or returns them with a comment, and reopens
-approved rules with a reason. Every change checks :func:`rules_lock`, saves and audits in one
-transaction.
-
-:class:`Lock` and :func:`cycle_lock` are shared with the entry of scores
-(``scoring.entry.services``), which builds its guard on them.
+approved rules with a reason — the review workflow of the frame (``assessment.review``) with
+the rules' :data:`RULES` (its locks: :func:`rules_lock` for the unit's changes, the cycle's
+for a review). Every change checks, saves and audits in one transaction.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from auditlog.context import disable_auditlog, set_actor
+from auditlog.context import set_actor
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from assessment.audit import record_change
-from assessment.models import Cycle
-from assessment.services import CycleReadOnly, ensure_cycle_writable
+from assessment.refusals import Refused
+from assessment.review import services as review
+from assessment.review.services import Lock, Locked, cycle_lock
 from indicators.models import Indicator, RuleItem
 from indicators.params import ParamError, parse_params, plain
 
@@ -24,38 +22,8 @@ Status = Indicator.RulesStatus
 HUNDRED = Decimal(100)
 
 
-@dataclass(frozen=True)
-class Lock:
-    """Why something cannot change now, and who can change that."""
-
-    reason: str  # "cycle_archived", "round_pending", "round_closed" or "approved"
-    message: str
-    who: str
-
-
-class Locked(Exception):
-    def __init__(self, lock: Lock):
-        self.lock = lock
-        super().__init__(lock.message)
-
-
-class RulesError(ValueError):
-    """Rules that cannot be saved or submitted, or a status change that does not apply;
-    ``messages`` lists every problem."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("; ".join(messages))
-
-
-def cycle_lock(cycle: Cycle) -> Lock | None:
-    """The lock of an archived cycle (the frame's guard, ensure_cycle_writable): its rules
-    and data are kept as they were."""
-    try:
-        ensure_cycle_writable(cycle)
-    except CycleReadOnly as exc:
-        return Lock("cycle_archived", str(exc), "")
-    return None
+class RulesError(Refused):
+    """Rules that cannot be saved or submitted; ``messages`` lists every problem."""
 
 
 def rules_lock(indicator: Indicator) -> Lock | None:
@@ -120,10 +88,10 @@ def save_rules(
         used = [item.code for item in delete if item.inputs.exists()]
         if used:
             raise RulesError(
-                [
+                *(
                     _("Item %(code)s already has entered data and cannot be removed.") % {"code": c}
                     for c in used
-                ]
+                )
             )
         for item in delete:
             item.delete()
@@ -138,74 +106,48 @@ def save_rules(
     indicator.refresh_from_db()
 
 
-def _set_status(indicator: Indicator, actor, data: dict | None, **fields) -> None:
-    old = Indicator.objects.get(pk=indicator.pk)
-    for name, value in fields.items():
-        setattr(indicator, name, value)
-    # One entry with the reason instead of auditlog's own entry without it.
-    with disable_auditlog():
-        indicator.save(update_fields=list(fields))
-    record_change(old, indicator, actor=actor, data=data)
-
-
-def _locked(indicator: Indicator) -> Indicator:
+def _relock(indicator: Indicator) -> Indicator:
     return Indicator.objects.select_for_update().select_related("cycle").get(pk=indicator.pk)
 
 
-def _expect(indicator: Indicator, *statuses: str) -> None:
-    if indicator.rules_status not in statuses:
-        raise RulesError(
-            [
-                _("Not possible while the rules are %(status)s.")
-                % {"status": indicator.get_rules_status_display()}
-            ]
-        )
+def _check(indicator: Indicator) -> None:
+    problems = rules_problems(indicator, list(indicator.items.order_by("order", "code")))
+    if problems:
+        raise RulesError(*problems)
+
+
+RULES = review.Workflow(
+    status="rules_status",
+    comment="rules_comment",
+    relock=_relock,
+    edit_lock=rules_lock,
+    review_lock=lambda indicator, reopening: cycle_lock(indicator.cycle),
+    check=_check,
+    wrong_status=gettext_lazy("Not possible while the rules are %(status)s."),
+    resubmitted=gettext_lazy("The rules are submitted and wait for the lead department's review."),
+)
 
 
 def submit_rules(*, indicator: Indicator, actor) -> None:
     """Submit the rules for review. Side effects: status submitted, audited. Raises
     :class:`Locked`, or :class:`RulesError` listing what is wrong with the rules."""
-    with transaction.atomic():
-        locked = _locked(indicator)
-        lock = rules_lock(locked)
-        if lock is not None:
-            raise Locked(lock)
-        problems = rules_problems(locked, list(locked.items.order_by("order", "code")))
-        if problems:
-            raise RulesError(problems)
-        _set_status(locked, actor, None, rules_status=Status.SUBMITTED)
-    indicator.refresh_from_db()
-
-
-def _review(indicator: Indicator, actor, expect: str, data: dict | None, **fields) -> None:
-    with transaction.atomic():
-        locked = _locked(indicator)
-        lock = cycle_lock(locked.cycle)
-        if lock is not None:
-            raise Locked(lock)
-        _expect(locked, expect)
-        _set_status(locked, actor, data, **fields)
+    review.submit(RULES, indicator, actor=actor)
     indicator.refresh_from_db()
 
 
 def approve_rules(*, indicator: Indicator, actor) -> None:
     """Approve submitted rules: they are frozen and appear in the booklet. Audited."""
-    _review(
-        indicator, actor, Status.SUBMITTED, None, rules_status=Status.APPROVED, rules_comment=""
-    )
+    review.approve(RULES, indicator, actor=actor)
+    indicator.refresh_from_db()
 
 
 def return_rules(*, indicator: Indicator, actor, comment: str) -> None:
     """Return submitted rules to the unit with ``comment``. Audited with the comment."""
-    _review(
-        indicator, actor, Status.SUBMITTED, {"comment": comment},
-        rules_status=Status.RETURNED, rules_comment=comment,
-    )  # fmt: skip
+    review.return_(RULES, indicator, actor=actor, comment=comment)
+    indicator.refresh_from_db()
 
 
 def reopen_rules(*, indicator: Indicator, actor, reason: str) -> None:
     """Reopen approved rules for changes (back to draft). Audited with ``reason``."""
-    _review(
-        indicator, actor, Status.APPROVED, {"reason": reason},
-        rules_status=Status.DRAFT, rules_comment=reason,
-    )  # fmt: skip
+    review.reopen(RULES, indicator, actor=actor, reason=reason)
+    indicator.refresh_from_db()

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -16,26 +16,12 @@ from assessment.access import (
     require_role,
 )
 from assessment.models import Cycle, User
+from assessment.refusals import Refused
 from assessment.uploads import file_response
+from reports.access import get_objection_for_user
 from reports.forms import AnswerForm, DecisionForm, ObjectionForm
 from reports.models import Objection, Publication
-from reports.objections import ObjectionRefused, answer, decide, lodge, objection_deadline
-
-
-def get_objection_for_user(user: User, pk: int) -> Objection:
-    """The objection ``pk`` for ``user``: the lead department any; a county its own; a unit
-    those on its indicators. Anyone else gets 404."""
-    objection = get_object_or_404(
-        Objection.objects.select_related(
-            "cycle", "county", "indicator__unit", "lodged_by", "answered_by", "decided_by"
-        ),
-        pk=pk,
-    )
-    if user.is_county and objection.county_id != user.county_id:
-        raise Http404
-    if user.is_unit and objection.indicator.unit_id != user.unit_id:
-        raise Http404
-    return objection
+from reports.objections import answer, decide, lodge, objection_deadline
 
 
 def _visible(user: User, queryset):
@@ -90,7 +76,7 @@ def objection_new(request: HttpRequest, year: int) -> HttpResponse:
                 evidence=form.cleaned_data["evidence"],
                 actor=request.user,
             )
-        except ObjectionRefused as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Your objection has been lodged."))
@@ -120,7 +106,7 @@ def objection_answer(request: HttpRequest, objection: int) -> HttpResponse:
     if form.is_valid():
         try:
             answer(objection=obj, text=form.cleaned_data["answer"], actor=request.user)
-        except ObjectionRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Your answer has been recorded."))
@@ -149,7 +135,7 @@ def objection_decide(request: HttpRequest, objection: int) -> HttpResponse:
                 actual=data["actual"],
                 target=data["target"],
             )
-        except ObjectionRefused as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The decision has been recorded."))

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessment.access import ALL_ROLES, LEAD, get_cycle_or_404, require_role
 from assessment.models import Cycle
+from assessment.refusals import Refused
 from reports.feedback import statistics_rows
 from reports.forms import PublishForm, WithdrawForm
-from reports.publication import PublicationRefused, publication_of, publish, withdraw
+from reports.publication import publication_of, publish, withdraw
 
 
 def published_years() -> list[int]:
@@ -58,7 +59,7 @@ def publish_results(request: HttpRequest, year: int) -> HttpResponse:
                 actor=request.user,
                 objection_days=form.cleaned_data["objection_days"],
             )
-        except PublicationRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
@@ -77,7 +78,7 @@ def withdraw_results(request: HttpRequest, year: int) -> HttpResponse:
     if form.is_valid():
         try:
             withdraw(cycle=cycle, actor=request.user, reason=form.cleaned_data["reason"])
-        except PublicationRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(

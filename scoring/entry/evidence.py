@@ -8,9 +8,9 @@ that is not archived.
 from django.db import transaction
 
 from assessment.models import County, Round
+from assessment.review.services import Lock, Locked
 from assessment.uploads import safe_name, validate_upload
 from indicators.models import Indicator
-from indicators.services import Lock, Locked
 from scoring.models import Evidence
 
 

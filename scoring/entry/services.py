@@ -24,12 +24,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessment.models import County, Round
+from assessment.refusals import Refused
+from assessment.review import services as review
+from assessment.review.services import Lock, Locked, cycle_lock
 from indicators.models import Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, ParamError, parse_params, plain
-from indicators.services import Lock, cycle_lock
-from indicators.services import Locked as EntryLocked
 from scoring.entry.delivery import deliver, take_back
 from scoring.models import AnnualInput, Delivery, EntryState, Exemption, Progress
 from scoring.results.engine import HUNDRED, input_problems, item_scores, round2
@@ -39,10 +41,6 @@ BATCH = 5000
 
 
 # --- the lock guard --------------------------------------------------------------------------
-
-
-class EntryStateError(ValueError):
-    """A status change that does not apply to the entry's current status."""
 
 
 def entry_lock(*, round: Round, state: EntryState | None) -> Lock | None:
@@ -74,12 +72,17 @@ def entry_lock(*, round: Round, state: EntryState | None) -> Lock | None:
     return None
 
 
-def ensure_entry_writable(*, round: Round, state: EntryState | None, approved_ok=False) -> None:
-    """Raise :class:`EntryLocked` unless the entry may change (``approved_ok``: the change is
-    the reopening of an approved entry)."""
+def ensure_entry_writable(*, round: Round, state: EntryState | None) -> None:
+    """Raise :class:`Locked` unless the entry may change."""
     lock = entry_lock(round=round, state=state)
-    if lock is not None and not (approved_ok and lock.reason == "approved"):
-        raise EntryLocked(lock)
+    if lock is not None:
+        raise Locked(lock)
+
+
+def _review_lock(state: EntryState, reopening: bool) -> Lock | None:
+    """What stops a change of ``state`` now; the approval itself does not stop its reopening."""
+    lock = entry_lock(round=state.round, state=state)
+    return None if lock is not None and reopening and lock.reason == "approved" else lock
 
 
 # --- the grid ----------------------------------------------------------------------------
@@ -243,7 +246,7 @@ class Conflict:
     at: object
 
 
-class StaleSave(Exception):
+class StaleSave(Refused):
     """The save would overwrite values changed meanwhile; nothing was written."""
 
     def __init__(self, conflicts: list[Conflict], grid: Grid):
@@ -394,7 +397,7 @@ def save_grid(
     is now. Side effects: upserts the changed inputs (deletes cleared progress), creates the
     entry state as a draft when missing (a submitted one goes back to draft, unless the lead
     department corrects it while reviewing), writes one audit entry per changed cell. Raises
-    :class:`EntryLocked` when the guard refuses, :class:`StaleSave` — writing nothing — when
+    :class:`Locked` when the guard refuses, :class:`StaleSave` — writing nothing — when
     a changed cell was changed by someone else since it was loaded.
     """
     with transaction.atomic():
@@ -411,14 +414,21 @@ def save_grid(
             raise StaleSave(_conflicts(grid, conflicts, typed, loaded), grid)
         changes = {cell: v for cell, v in typed.items() if grid.values.get(cell) != v}
         if created:
-            _audit_state(state, {"status": [None, state.status]}, actor, None, created=True)
+            LogEntry.objects.log_create(
+                state,
+                force_log=True,
+                action=LogEntry.Action.CREATE,
+                changes={"status": [None, state.status]},
+                actor=actor,
+                additional_data=None,
+            )
         if changes:
             _write(grid, changes, actor)
             _audit_cells(state, grid, changes, actor)
             if state.status == Status.SUBMITTED and not getattr(actor, "is_lead", False):
                 # A unit's change after submitting takes the submission back: submit again.
                 # The lead department's corrections during the review keep it submitted.
-                _change_status(state, actor, status=Status.DRAFT)
+                review.set_status(ENTRY, state, actor=actor, status=Status.DRAFT, updated_by=actor)
         if created or changes:
             state.updated_by = actor
             state.save(update_fields=["updated_by", "updated_at"])
@@ -445,7 +455,7 @@ def _conflicts(grid: Grid, cells: list, typed: dict, loaded: dict) -> list[Confl
 # --- status changes ------------------------------------------------------------------------
 
 
-class EntryIncomplete(Exception):
+class EntryIncomplete(Refused):
     """Submit refused: these cells are still empty."""
 
     def __init__(self, missing: list):
@@ -453,86 +463,59 @@ class EntryIncomplete(Exception):
         super().__init__(f"{len(missing)} empty cells")
 
 
-# The fields of an entry state whose changes the audit trail records.
-AUDITED = ("status", "comment")
+def _relock(state: EntryState) -> EntryState:
+    locked, _created = _locked_state(state.round, state.indicator)
+    return locked
 
 
-def _audit_state(state: EntryState, changes: dict, actor, data: dict | None, created=False):
-    """One audit entry about ``state`` (EntryState is not in auditlog's registry: its
-    changes carry a reason, and its cells are audited in bulk)."""
-    LogEntry.objects.log_create(
-        state,
-        force_log=True,
-        action=LogEntry.Action.CREATE if created else LogEntry.Action.UPDATE,
-        changes=changes,
-        actor=actor,
-        additional_data=data,
-    )
+def _check(state: EntryState) -> None:
+    missing = load_grid(round=state.round, indicator=state.indicator, state=state).empty_cells()
+    if missing:
+        raise EntryIncomplete(missing)
 
 
-def _change_status(state: EntryState, actor, *, data: dict | None = None, **fields) -> None:
-    changes = {
-        name: [getattr(state, name), value]
-        for name, value in fields.items()
-        if name in AUDITED and getattr(state, name) != value
-    }
-    for name, value in fields.items():
-        setattr(state, name, value)
-    state.updated_by = actor
-    state.save()
-    _audit_state(state, changes, actor, data)
+def _stamps(state: EntryState, status: str, actor) -> dict:
+    if status == Status.SUBMITTED:
+        return {"submitted_at": timezone.now(), "submitted_by": actor, "updated_by": actor}
+    return {"reviewed_at": timezone.now(), "reviewed_by": actor, "updated_by": actor}
+
+
+ENTRY = review.Workflow(
+    status="status",
+    comment="comment",
+    relock=_relock,
+    edit_lock=lambda state: entry_lock(round=state.round, state=state),
+    review_lock=_review_lock,
+    check=_check,
+    wrong_status=gettext_lazy(
+        "This is possible only for data that are %(expected)s (they are %(status)s)."
+    ),
+    resubmitted=gettext_lazy("The data have already been submitted."),
+    stamps=_stamps,
+    # EntryState is not in auditlog's registry (its cells are audited in bulk): its entries
+    # record the status and the comment.
+    audited=("status", "comment"),
+)
 
 
 def submit_entry(*, round: Round, indicator: Indicator, actor) -> EntryState:
     """Submit the data of ``indicator`` in ``round`` for review.
 
-    Side effects: sets the state submitted and audits it. Raises :class:`EntryLocked`,
-    :class:`EntryStateError` when already submitted, :class:`EntryIncomplete` listing the
-    empty cells of non-exempt counties.
+    Side effects: sets the state submitted and audits it. Raises :class:`Locked`,
+    :class:`WrongStatus` when already submitted, :class:`EntryIncomplete` listing the empty
+    cells of non-exempt counties.
     """
     with transaction.atomic():
         state, _created = _locked_state(round, indicator)
-        ensure_entry_writable(round=round, state=state)
-        if state.status == Status.SUBMITTED:
-            raise EntryStateError(_("The data have already been submitted."))
-        missing = load_grid(round=round, indicator=indicator, state=state).empty_cells()
-        if missing:
-            raise EntryIncomplete(missing)
-        _change_status(
-            state, actor, status=Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=actor
-        )
-    return state
-
-
-def _review(*, state: EntryState, actor, expect: str, data: dict | None, **fields) -> EntryState:
-    with transaction.atomic():
-        locked, _created = _locked_state(state.round, state.indicator)
-        ensure_entry_writable(
-            round=state.round, state=locked, approved_ok=expect == Status.APPROVED
-        )
-        if locked.status != expect:
-            raise EntryStateError(
-                _("This is possible only for data that are %(expected)s (they are %(status)s).")
-                % {"expected": Status(expect).label, "status": locked.get_status_display()}
-            )
-        _change_status(locked, actor, data=data, reviewed_by=actor, **fields)
-    state.refresh_from_db()
-    return state
+        return review.submit(ENTRY, state, actor=actor)
 
 
 def approve_entry(*, state: EntryState, actor) -> EntryState:
     """Approve submitted data: they are locked and delivered (scoring.entry.delivery).
     Side effects: state approved, audited; the delivery recorded."""
     with transaction.atomic():
-        state = _review(
-            state=state,
-            actor=actor,
-            expect=Status.SUBMITTED,
-            data=None,
-            status=Status.APPROVED,
-            reviewed_at=timezone.now(),
-            comment="",
-        )
+        review.approve(ENTRY, state, actor=actor)
+        state.refresh_from_db()
         deliver(
             round=state.round,
             indicator_ids=[state.indicator_id],
@@ -568,7 +551,7 @@ def approve_entries(*, round: Round, indicator_ids, actor) -> tuple[list, list]:
                 continue
             try:
                 approved.append(approve_entry(state=state, actor=actor))
-            except (EntryLocked, EntryStateError) as exc:
+            except Refused as exc:
                 refused.append((state, str(exc)))
     return approved, refused
 
@@ -576,15 +559,9 @@ def approve_entries(*, round: Round, indicator_ids, actor) -> tuple[list, list]:
 def return_entry(*, state: EntryState, actor, comment: str) -> EntryState:
     """Return submitted data to the unit with ``comment``. Side effects: state returned,
     audited with the comment."""
-    return _review(
-        state=state,
-        actor=actor,
-        expect=Status.SUBMITTED,
-        data={"comment": comment},
-        status=Status.RETURNED,
-        reviewed_at=timezone.now(),
-        comment=comment,
-    )
+    review.return_(ENTRY, state, actor=actor, comment=comment)
+    state.refresh_from_db()
+    return state
 
 
 def reopen_entry(*, state: EntryState, actor, reason: str) -> EntryState:
@@ -595,15 +572,8 @@ def reopen_entry(*, state: EntryState, actor, reason: str) -> EntryState:
     archived.
     """
     with transaction.atomic():
-        state = _review(
-            state=state,
-            actor=actor,
-            expect=Status.APPROVED,
-            data={"reason": reason},
-            status=Status.DRAFT,
-            reviewed_at=timezone.now(),
-            comment=reason,
-        )
+        review.reopen(ENTRY, state, actor=actor, reason=reason)
+        state.refresh_from_db()
         take_back(round=state.round, indicator_id=state.indicator_id)
     return state
 

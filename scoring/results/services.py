@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from assessment.audit import record_change, record_event
 from assessment.bulk import insert_rows
 from assessment.models import Adjustment, County, Cycle, Round, Veto
+from assessment.refusals import Refused
 from assessment.services import ensure_cycle_writable
 from indicators.models import Indicator, RuleItem
 from indicators.params import ParamError, Params, parse_params
@@ -93,7 +94,7 @@ class MissingInput:
         }
 
 
-class ResultsRefused(Exception):
+class ResultsRefused(Refused):
     """The results cannot be computed; ``problems`` lists every reason, one line each."""
 
     def __init__(self, problems: list):

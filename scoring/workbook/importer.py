@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from assessment.audit import record_event
 from assessment.models import Cycle
+from assessment.refusals import Refused
 from assessment.services import ensure_cycle_writable
 from assessment.spreadsheets import SpreadsheetRefused, open_workbook
 from scoring.workbook import data as data_sheets
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 
-class WorkbookInvalid(Exception):
+class WorkbookInvalid(Refused):
     """The workbook cannot be imported; ``problems`` lists every reason, one line each.
 
     Each line starts with the sheet and the cell (``细则!E7: …``) or the row

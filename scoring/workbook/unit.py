@@ -20,6 +20,8 @@ from openpyxl.styles import Font, PatternFill
 
 from assessment.exports import append_plain
 from assessment.models import Round, Unit
+from assessment.refusals import Refused
+from assessment.review.services import Locked
 from assessment.spreadsheets import SpreadsheetRefused, open_workbook
 from indicators.models import Indicator, RuleItem
 from indicators.params import NEEDS_TARGET
@@ -33,7 +35,7 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-class UnitWorkbookInvalid(Exception):
+class UnitWorkbookInvalid(Refused):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__(f"{len(problems)} problems")
@@ -202,7 +204,7 @@ def import_unit_workbook(*, round: Round, unit: Unit, source, actor) -> int:
                 summary = entry.save_grid(
                     round=round, indicator=ind, values=cells, loaded=loaded, actor=actor
                 )
-            except entry.EntryLocked as exc:
+            except Locked as exc:
                 problems.append(f"{ind.code} {ind.name}: {exc.lock.message}")
                 continue
             changed += summary.changed

@@ -8,9 +8,9 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from assessment.models import Cycle
+from assessment.review.services import Locked
 from indicators.models import Indicator, RuleItem
 from indicators.services import (
-    Locked,
     RulesError,
     approve_rules,
     reopen_rules,

@@ -8,6 +8,7 @@ from auditlog.models import LogEntry
 from django.utils import translation
 
 from assessment.models import Cycle, Round
+from assessment.review.services import Locked, WrongStatus
 from indicators.models import Indicator
 from scoring.entry import services as entry
 from scoring.entry.delivery import deliver, delivered_ids, undelivered
@@ -143,7 +144,7 @@ def test_save_grid_locked_round_or_cycle_is_refused(
     world["april"].save()
     Cycle.objects.filter(pk=world["cycle"].pk).update(status=cycle_status)
     world["april"].cycle.refresh_from_db()
-    with pytest.raises(entry.EntryLocked) as refused:
+    with pytest.raises(Locked) as refused:
         entry.save_grid(round=world["april"], indicator=world["a01"],
                         values={(county.id, "p"): Decimal(1)}, loaded={}, actor=None)  # fmt: skip
     assert refused.value.lock.reason == reason
@@ -185,7 +186,7 @@ def test_review_cycle_submit_return_submit_approve_reopen_is_audited(
     entry.submit_entry(round=world["april"], indicator=world["a01"], actor=unit_user)
     state = entry.approve_entry(state=state, actor=lead)
     assert (state.status, state.reviewed_by) == ("approved", lead)
-    with pytest.raises(entry.EntryLocked) as locked:
+    with pytest.raises(Locked) as locked:
         entry.save_grid(round=world["april"], indicator=world["a01"],
                         values={(county.id, "p"): Decimal(31)},
                         loaded={(county.id, "p"): Decimal(30)}, actor=unit_user)  # fmt: skip
@@ -210,7 +211,7 @@ def test_review_cycle_submit_return_submit_approve_reopen_is_audited(
 def test_approve_a_draft_is_refused(world, county, other_county, lead):
     _fill_april(world, county, other_county, lead)
     state = EntryState.objects.get()
-    with pytest.raises(entry.EntryStateError):
+    with pytest.raises(WrongStatus):
         entry.approve_entry(state=state, actor=lead)
     assert EntryState.objects.get().status == "draft"
 
@@ -221,7 +222,7 @@ def test_reopen_in_a_closed_round_is_refused(world, county, other_county, lead):
     entry.approve_entry(state=state, actor=lead)
     Round.objects.filter(pk=world["april"].pk).update(status=Round.Status.CLOSED)
     state.round.refresh_from_db()
-    with pytest.raises(entry.EntryLocked):
+    with pytest.raises(Locked):
         entry.reopen_entry(state=state, actor=lead, reason="x")
 
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.governance import assessors, special
 from assessment.governance.forms import SpecialScoreForm, SpecialTaskForm
-from assessment.governance.vetoes import check_writable
 from assessment.governance.views import all_years
 from assessment.models import Assessor, SpecialTask
+from assessment.services import ensure_cycle_writable
 
 
 @require_role(LEAD)
@@ -53,7 +53,7 @@ def special_tasks(request: HttpRequest, year: int) -> HttpResponse:
 def _writable(request: HttpRequest, cycle) -> bool:
     """False, with a message saying why, when the year is archived."""
     try:
-        check_writable(cycle)
+        ensure_cycle_writable(cycle, refusal=ValidationError)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return False

@@ -7,13 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessment.access import ALL_ROLES, COUNTY, get_cycle_or_404, require_role
+from assessment.access import ALL_ROLES, COUNTY, get_cycle_or_404, get_round_or_404, require_role
 from assessment.models import Round
+from assessment.review.services import Locked
 from assessment.uploads import file_response
-from indicators.services import Locked
 from scoring.access import get_evidence_for_user
 from scoring.entry.evidence import delete_evidence, evidence_lock, upload_evidence
-from scoring.entry.views.grid import get_round_or_404
 from scoring.forms import EvidenceForm
 from scoring.models import Evidence
 
@@ -24,7 +23,7 @@ def evidence_list(request: HttpRequest, year: int, round: str) -> HttpResponse:
     """A round's evidence: a county's own (and its upload form), a unit's indicators', all
     for the lead department."""
     cycle = get_cycle_or_404(year)
-    rnd = get_round_or_404(cycle, round)
+    rnd = get_round_or_404(cycle.year, round)
     user = request.user
     files = Evidence.objects.filter(round=rnd).select_related("indicator", "county", "uploaded_by")
     if user.is_county:

@@ -5,25 +5,26 @@ from collections import Counter
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessment.access import LEAD, UNIT, get_cycle_or_404, require_role
-from assessment.models import Cycle, Round
+from assessment.access import LEAD, UNIT, get_cycle_or_404, get_round_or_404, require_role
+from assessment.models import Round
+from assessment.refusals import Refused
+from assessment.review.forms import CommentForm, ReasonForm
+from assessment.review.services import Locked
+from assessment.review.views import ReviewPanel, review_action
 from indicators.access import get_indicator_for_user
 from indicators.models import Indicator
 from indicators.params import NEEDS_TARGET
 from scoring.entry import services as entry
-from scoring.forms import BulkApproveForm, CommentForm, EntryGridForm, ReasonForm, cell_name
+from scoring.forms import BulkApproveForm, EntryGridForm, cell_name
 from scoring.models import EntryState
 from scoring.templatetags.entry_tags import plain
-
-
-def get_round_or_404(cycle: Cycle, code: str) -> Round:
-    """A round of ``cycle``. Rounds are not secret: every role that may open the page may
-    name one."""
-    return get_object_or_404(Round.objects.select_related("cycle"), cycle=cycle, code=code)
 
 
 @require_role(LEAD, UNIT)
@@ -120,10 +121,32 @@ def _grid_context(request, grid, form, **extra) -> dict:
         "needs_target": sorted(NEEDS_TARGET),
         "lock": lock,
         "editable": lock is None,
-        "comment_form": CommentForm(),
-        "reason_form": ReasonForm(),
+        "review": _review_panel(grid),
         **extra,
     }
+
+
+def _review_panel(grid) -> ReviewPanel:
+    cycle, rnd, ind = grid.round.cycle, grid.round, grid.indicator
+    kwargs = {"year": cycle.year, "round": rnd.code, "indicator": ind.code}
+    state = grid.state
+    note = ""
+    if state is not None and state.submitted_by:
+        note = _("Submitted by %(who)s on %(when)s.") % {
+            "who": state.submitted_by.username,
+            "when": date_format(timezone.localtime(state.submitted_at), "Y-m-d H:i"),
+        }
+    return ReviewPanel(
+        status=state.status if state is not None else "",
+        approve_url=reverse("scoring:entry_approve", kwargs=kwargs),
+        return_url=reverse("scoring:entry_return", kwargs=kwargs),
+        reopen_url=reverse("scoring:entry_reopen", kwargs=kwargs),
+        approve_label=_("Approve and lock"),
+        approve_hint=_("Approving locks the data; they then count for the computation."),
+        nothing=_("Nothing to review: the unit has not submitted these data."),
+        submitted_note=note,
+        css="entry-review",
+    )
 
 
 @require_role(LEAD, UNIT)
@@ -131,7 +154,7 @@ def _grid_context(request, grid, form, **extra) -> dict:
 def grid(request: HttpRequest, year: int, round: str, indicator: str) -> HttpResponse:
     """The grid of one indicator in one round: save a draft, or save and submit."""
     cycle = get_cycle_or_404(year)
-    rnd = get_round_or_404(cycle, round)
+    rnd = get_round_or_404(cycle.year, round)
     ind = get_indicator_for_user(request.user, cycle, indicator, write=True)
     current = entry.load_grid(round=rnd, indicator=ind)
     if request.method != "POST":
@@ -151,8 +174,8 @@ def grid(request: HttpRequest, year: int, round: str, indicator: str) -> HttpRes
             round=rnd, indicator=ind, values=form.values(), loaded=form.loaded_values(),
             actor=request.user,
         )  # fmt: skip
-    except entry.EntryLocked as exc:
-        messages.error(request, exc.lock.message)
+    except Locked as exc:
+        messages.error(request, str(exc))
         return redirect(request.path)
     except entry.StaleSave as exc:
         form.refresh_after(exc)
@@ -171,8 +194,6 @@ def grid(request: HttpRequest, year: int, round: str, indicator: str) -> HttpRes
 def _submit(request: HttpRequest, rnd: Round, ind: Indicator) -> HttpResponse:
     try:
         entry.submit_entry(round=rnd, indicator=ind, actor=request.user)
-    except (entry.EntryLocked, entry.EntryStateError) as exc:
-        messages.error(request, str(exc))
     except entry.EntryIncomplete as exc:
         current = entry.load_grid(round=rnd, indicator=ind)
         context = _grid_context(request, current, EntryGridForm(grid=current), missing=exc.missing)
@@ -182,6 +203,8 @@ def _submit(request: HttpRequest, rnd: Round, ind: Indicator) -> HttpResponse:
             % {"count": len(exc.missing)},
         )
         return render(request, "scoring/entry_grid.html", context, status=400)
+    except Refused as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("Submitted to the lead department for review."))
     return redirect(request.path)
@@ -189,7 +212,7 @@ def _submit(request: HttpRequest, rnd: Round, ind: Indicator) -> HttpResponse:
 
 def _review_action(request, year, round, indicator, action, form_class=None) -> HttpResponse:
     cycle = get_cycle_or_404(year)
-    rnd = get_round_or_404(cycle, round)
+    rnd = get_round_or_404(cycle.year, round)
     ind = get_indicator_for_user(request.user, cycle, indicator, write=True)
     back = redirect("scoring:entry_grid", year=year, round=round, indicator=indicator)
     state = (
@@ -200,23 +223,15 @@ def _review_action(request, year, round, indicator, action, form_class=None) -> 
     if state is None:
         messages.error(request, _("Nothing to review: the unit has not submitted these data."))
         return back
-    kwargs = {}
-    if form_class is not None:
-        form = form_class(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Write a comment or reason: it is required."))
-            return back
-        kwargs = form.cleaned_data
-    try:
-        action(state=state, actor=request.user, **kwargs)
-    except (entry.EntryLocked, entry.EntryStateError) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
+    review_action(
+        request,
+        lambda **kwargs: action(state=state, **kwargs),
+        form_class=form_class,
+        done=lambda: (
             _("%(indicator)s: %(status)s.")
-            % {"indicator": state.indicator, "status": state.get_status_display()},
-        )
+            % {"indicator": state.indicator, "status": state.get_status_display()}
+        ),
+    )
     return back
 
 
@@ -244,7 +259,7 @@ def approve_many(request: HttpRequest, year: int, round: str) -> HttpResponse:
     """GET: the submitted entries of the round, all ticked; POST: approve the ticked ones in
     one step. Returns stay one by one on each grid, with a comment."""
     cycle = get_cycle_or_404(year)
-    rnd = get_round_or_404(cycle, round)
+    rnd = get_round_or_404(cycle.year, round)
     states = entry.submitted_entries(rnd)
     form = BulkApproveForm(request.POST or None, states=states)
     if request.method == "POST" and form.is_valid():
@@ -273,7 +288,7 @@ def matrix(request: HttpRequest, year: int, round: str) -> HttpResponse:
     """The status matrix of a round: each unit's indicators, their status and the counties
     still empty. A fixed number of queries for any number of units, indicators, counties."""
     cycle = get_cycle_or_404(year)
-    rnd = get_round_or_404(cycle, round)
+    rnd = get_round_or_404(cycle.year, round)
     indicators = list(
         Indicator.objects.filter(cycle=cycle)
         .select_related("unit")

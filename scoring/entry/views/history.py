@@ -14,11 +14,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from assessment.access import LEAD, get_county_for_user, get_cycle_or_404, require_role
+from assessment.access import (
+    LEAD,
+    get_county_for_user,
+    get_cycle_or_404,
+    get_round_or_404,
+    require_role,
+)
 from assessment.models import Adjustment, County, User, Veto
 from indicators.access import get_indicator_for_user
 from indicators.models import Indicator, RuleItem
-from scoring.entry.views.grid import get_round_or_404
 from scoring.models import CountyResult, EntryState, Exemption
 
 PER_PAGE = 100
@@ -79,7 +84,7 @@ def _render(request: HttpRequest, title: str, entries, **extra) -> HttpResponse:
 def cell(request: HttpRequest, year: int, round: str, indicator: str, county: str) -> HttpResponse:
     """Every value and status change of one county's data on one indicator in one round."""
     cycle = get_cycle_or_404(year)
-    rnd = get_round_or_404(cycle, round)
+    rnd = get_round_or_404(cycle.year, round)
     ind = get_indicator_for_user(request.user, cycle, indicator)
     target = get_county_for_user(request.user, county)
     state = EntryState.objects.filter(round=rnd, indicator=ind).first()

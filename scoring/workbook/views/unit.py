@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from assessment.access import UNIT, get_cycle_or_404, require_role
+from assessment.access import UNIT, get_cycle_or_404, get_round_or_404, require_role
 from assessment.jobs.services import start_import_job
 from assessment.jobs.views import export_by_job
 from assessment.queue import QueueUnavailable
-from scoring.entry.views.grid import get_round_or_404
 from scoring.forms import WorkbookUploadForm
 from scoring.workbook.jobs import EXPORT_UNIT_WORKBOOK, IMPORT_UNIT_WORKBOOK, is_large_unit_round
 from scoring.workbook.unit import (
@@ -30,7 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_http_methods(["GET", "HEAD", "POST"])
 def unit_workbook(request: HttpRequest, year: int, round: str) -> HttpResponse:
     cycle = get_cycle_or_404(year)
-    rnd = get_round_or_404(cycle, round)
+    rnd = get_round_or_404(cycle.year, round)
     form = WorkbookUploadForm()
     form.fields.pop("replace")
     form.fields.pop("discard")
@@ -82,7 +81,7 @@ def unit_workbook_download(request: HttpRequest, year: int, round: str) -> HttpR
     """The unit's workbook of a round, pre-filled; a national round's (thousands of
     counties) is written by a job, started from the page a GET shows."""
     cycle = get_cycle_or_404(year)
-    rnd = get_round_or_404(cycle, round)
+    rnd = get_round_or_404(cycle.year, round)
     unit = request.user.unit
     by_job = export_by_job(
         request,
