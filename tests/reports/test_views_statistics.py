@@ -1,8 +1,11 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from reports.models import Publication
 from reports.publication import publish
 from scoring.models import AnnualInput
 from scoring.results.services import compute_results
@@ -75,3 +78,29 @@ def test_statistics_query_count_is_constant(
 def test_latest_statistics_goes_to_the_latest_published_year(client, county_user, published):
     client.force_login(county_user)
     assert client.get(reverse("reports:latest_statistics"))["Location"] == URL
+
+
+def test_publishing_shows_what_it_will_change_then_publishes_on_confirming(client, lead, computed):
+    client.force_login(lead)
+    url = reverse("reports:publish", kwargs={"year": 2024})
+    page = client.get(url, {"objection_days": "10"})
+    assert (page.status_code, page.context["counties"], page.context["objection_days"]) == (
+        200, 2, 10,
+    )  # fmt: skip
+    assert page.context["objection_until"] == timezone.localdate() + timedelta(days=10)
+    assert not Publication.objects.filter(cycle=computed, published=True).exists()
+    client.post(url, {"objection_days": "10"})
+    publication = Publication.objects.get(cycle=computed)
+    assert (publication.published, publication.objection_days) == (True, 10)
+
+
+def test_withdrawing_shows_what_it_will_change_then_withdraws_on_confirming(
+    client, lead, published
+):
+    client.force_login(lead)
+    url = reverse("reports:withdraw", kwargs={"year": 2024})
+    page = client.get(url, {"reason": "数据有误"})
+    assert (page.context["counties"], page.context["open_objections"]) == (2, 0)
+    assert Publication.objects.get(cycle__year=2024).published is True
+    client.post(url, {"reason": "数据有误"})
+    assert Publication.objects.get(cycle__year=2024).published is False
