@@ -39,8 +39,10 @@ def start_import_job(
     unit=None,
 ) -> FileJob:
     """Keep ``upload`` in the private storage and queue its import by the runner of ``kind``
-    (a round's file names ``year`` and ``round_code``, a unit's own its ``unit``) once the
-    transaction commits. Side effects: a FileJob row, the stored file, a Celery task."""
+    (a round's file names ``year`` and ``round_code``, a unit's own its ``unit``): the job's
+    row is written, then its task sent at once (call it outside a transaction). Side effects:
+    a FileJob row, the stored file, a Celery task; :class:`QueueUnavailable`, leaving no job,
+    when the broker cannot be reached."""
     job_kind(kind)  # a kind no app registers fails here, not in the worker
     job = FileJob(
         kind=kind,
@@ -67,8 +69,8 @@ def start_export_job(
     unit=None,
 ) -> FileJob:
     """Queue the writing of ``cycle``'s file of ``kind`` (a round's file with ``round_code``,
-    a unit's own with ``unit``) once the transaction commits. Side effects: a FileJob row, a
-    Celery task."""
+    a unit's own with ``unit``), its task sent at once. Side effects: a FileJob row, a Celery
+    task; :class:`QueueUnavailable`, leaving no job, when the broker cannot be reached."""
     job_kind(kind)
     job = FileJob.objects.create(
         kind=kind,
