@@ -8,6 +8,7 @@ from django.db import transaction
 from assessment.models import Cycle
 from demo.accounts import Account, upsert_accounts, upsert_counties, upsert_units
 from demo.assessors import build_roster, build_teams, reset_assessors
+from demo.evaluations import build_evaluations
 from demo.forecast import share_demo_forecast
 from demo.governance import build_governance, reset_governance
 from demo.interface import DemoToken, issue_demo_tokens
@@ -33,10 +34,11 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
     Side effects: deletes the cycles of :data:`YEARS` and :data:`DRAFT_YEAR` with everything in
     them; creates or updates the demo counties, units and accounts (every account gets
     ``password``); builds the four cycles, closes their rounds (warnings) and computes the past
-    years' results, with one audit event per bulk step; builds the governance of the current
-    year and next year's draft, the pledge list, the assessors' roster and teams; issues the
-    demo's data interface tokens and shares the current year's April forecast. Runs in one
-    transaction: on an error nothing is left.
+    years' results, with one audit event per bulk step, and last year's published evaluation
+    opinions of the units; builds the governance of the current year and next year's draft,
+    the pledge list, the assessors' roster and teams; issues the demo's data interface tokens
+    and shares the current year's April forecast. Runs in one transaction: on an error nothing
+    is left.
     """
     check_plan()
     with transaction.atomic():
@@ -55,6 +57,7 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> DemoReport:
         build_roster(counties=counties, units=units)
         for year in YEARS:
             build_year(year, counties=counties, units=units, lead=lead)
+        build_evaluations(counties=counties, units=units)
         build_governance(counties=counties, units=units, lead=lead)
         build_pledges(counties=counties, units=units, lead=lead)
         tokens = issue_demo_tokens(lead=lead)

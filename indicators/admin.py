@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from assessment.admin import ArchivedReadOnlyInlineMixin, ArchivedReadOnlyMixin
-from indicators.models import Category, Indicator, RuleItem
+from indicators.models import Category, Indicator, RuleItem, UnitEvaluation
 
 
 @admin.register(Category)
@@ -32,3 +32,10 @@ class RuleItemAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["cycle", "method"]
     list_select_related = ["cycle", "indicator"]
     search_fields = ["code", "name"]
+
+
+@admin.register(UnitEvaluation)
+class UnitEvaluationAdmin(ArchivedReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["cycle", "unit", "county", "status", "updated_at"]
+    list_filter = ["cycle", "status"]
+    list_select_related = ["cycle", "unit", "county"]

@@ -9,8 +9,14 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from assessment.audit import register
         from assessment.services import register_activation_check
-        from indicators.models import Category, Indicator, IndicatorProposal, RuleItem
+        from indicators.models import (
+            Category,
+            Indicator,
+            IndicatorProposal,
+            RuleItem,
+            UnitEvaluation,
+        )
         from indicators.services import weight_problems
 
-        register(Category, Indicator, IndicatorProposal, RuleItem)
+        register(Category, Indicator, IndicatorProposal, RuleItem, UnitEvaluation)
         register_activation_check(weight_problems)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators.models import Direction, RuleItem
+from indicators.models import Direction, RuleItem, UnitEvaluation
 from indicators.params import DEFAULTS, ParamError, parse_params, plain
 
 # The parameter fields, in the order they are shown, and the methods that take each.
@@ -162,3 +162,12 @@ class BaseRuleItemFormSet(forms.BaseModelFormSet):
 RuleItemFormSet = forms.modelformset_factory(
     RuleItem, form=RuleItemForm, formset=BaseRuleItemFormSet, extra=1, can_delete=True
 )
+
+
+class EvaluationForm(forms.ModelForm):
+    """A unit's evaluation of a county on its indicators."""
+
+    class Meta:
+        model = UnitEvaluation
+        fields = ["strengths", "weaknesses", "advice"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}

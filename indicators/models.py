@@ -1,4 +1,5 @@
-"""The indicator system of a cycle: categories, indicators and their rule items.
+"""The indicator system of a cycle: categories, indicators and their rule items; the units'
+evaluation opinions of the counties on their indicators.
 
 Indicators point down at the year's frame (``assessment``: cycles and responsible units).
 """
@@ -10,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from assessment.models import Cycle, Unit, cross_year_errors
+from assessment.models import County, Cycle, Unit, cross_year_errors
 
 
 class Direction(models.TextChoices):
@@ -253,3 +255,47 @@ class ProposalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} {self.action}"
+
+
+class UnitEvaluation(models.Model):
+    """A responsible unit's evaluation opinion (评价意见) of a county on its indicators, written
+    after the annual round: strengths, weaknesses, advice. Reviewed by the lead department
+    (the frame's review workflow); once approved it is published on the county's feedback
+    page with the unit's name."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", pgettext_lazy("evaluation", "Published")
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="unit_evaluations")
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="evaluations", verbose_name=_("responsible unit")
+    )
+    county = models.ForeignKey(
+        County, models.PROTECT, related_name="unit_evaluations", verbose_name=_("county")
+    )
+    strengths = models.TextField(_("strengths"), blank=True)
+    weaknesses = models.TextField(_("weaknesses"), blank=True)
+    advice = models.TextField(_("advice"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    # The lead department's latest word: a return comment or a reopening reason.
+    comment = models.TextField(_("comment of the lead department"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation opinion")
+        verbose_name_plural = _("evaluation opinions")
+        ordering = ["cycle", "unit", "county"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "unit", "county"], name="unit_evaluation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} {self.unit.name} → {self.county.name}"

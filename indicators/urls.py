@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import views, views_admission, views_years
+from indicators import views, views_admission, views_evaluations, views_years
 
 app_name = "indicators"
 
@@ -28,6 +28,27 @@ urlpatterns = [
         "cycles/<int:year>/indicators/<str:indicator>/rules/reopen/",
         views.rules_reopen,
         name="rules_reopen",
+    ),
+    path("cycles/<int:year>/evaluations/", views_evaluations.evaluations, name="evaluations"),
+    path(
+        "cycles/<int:year>/evaluations/<str:unit>/<str:county>/",
+        views_evaluations.evaluation,
+        name="evaluation",
+    ),
+    path(
+        "cycles/<int:year>/evaluations/<str:unit>/<str:county>/approve/",
+        views_evaluations.evaluation_approve,
+        name="evaluation_approve",
+    ),
+    path(
+        "cycles/<int:year>/evaluations/<str:unit>/<str:county>/return/",
+        views_evaluations.evaluation_return,
+        name="evaluation_return",
+    ),
+    path(
+        "cycles/<int:year>/evaluations/<str:unit>/<str:county>/reopen/",
+        views_evaluations.evaluation_reopen,
+        name="evaluation_reopen",
     ),
     path("cycles/new/", views_years.new_cycle, name="new_cycle"),
     path("cycles/<int:year>/setup/", views_years.setup, name="setup"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from alerts.models import Warning
 from assessment.access import COUNTY, LEAD, get_county_for_user, get_cycle_or_404, require_role
 from assessment.models import Cycle
+from indicators.services.evaluations import published_evaluations
 from reports.charts import data as charts
 from reports.feedback import county_feedback
 from reports.forms import WhatIfForm
@@ -32,8 +33,9 @@ def feedback(request: HttpRequest, year: int, county: str) -> HttpResponse:
         visible = False  # nothing computed yet: say so like an unpublished year
     elif visible and data is None:
         raise Http404  # the county is not appraised in this year
-    warnings, chart_data = [], {}
+    warnings, chart_data, evaluations = [], {}, []
     if data is not None:
+        evaluations = list(published_evaluations(cycle=cycle, county=county_obj))
         visible_ids = visible_cycle_ids(request.user) if request.user.is_lead else published
         chart_data = {
             "trend": charts.county_trend(county=county_obj, cycle_ids=visible_ids),
@@ -67,6 +69,7 @@ def feedback(request: HttpRequest, year: int, county: str) -> HttpResponse:
             "visible": visible,
             "feedback": data,
             "warnings": warnings,
+            "evaluations": evaluations,
             "years": years,
             "last_cycle": last,
             "published": cycle.id in published,

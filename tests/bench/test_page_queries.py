@@ -24,7 +24,7 @@ from scoring.results.services import compute_results
 QUERIES = {
     "page results": 13,
     "page statistics": 9,
-    "page feedback": 23,
+    "page feedback": 24,  # 23 and the units' published evaluation opinions
     # First request after a change: the year read and computed once (7 of the 21), then kept.
     "page explanation": 21,
     "chart profile": 7,

@@ -34,6 +34,13 @@ ACCESS = {
     "indicators:proposal_review": lead_only("post", lead=302, outsider=REFUSED),
     "indicators:proposal_decide": lead_only("post", lead=302, outsider=REFUSED),
     "indicators:proposal_add": lead_only("post", lead=302, outsider=REFUSED),
+    # Evaluation opinions: a unit writes its own (another unit's is 404), the lead department
+    # reads and reviews every one; a county reads the published ones on its feedback page.
+    "indicators:evaluations": access(lead=200, unit=200, county=403),
+    "indicators:evaluation": access(lead=200, unit=200, county=403, outsider=UNIT_OWN),
+    "indicators:evaluation_approve": lead_only("post", lead=302, outsider=NOT_OWNED),
+    "indicators:evaluation_return": lead_only("post", lead=302, outsider=NOT_OWNED),
+    "indicators:evaluation_reopen": lead_only("post", lead=302, outsider=NOT_OWNED),
 }
 
 
@@ -49,4 +56,13 @@ def objects(world):
             suggested_weight=Decimal(2), draft_rules="x",
         ).pk  # fmt: skip
 
+    # An evaluation written and submitted by each unit on its county, for the review actions.
+    from indicators.models import UnitEvaluation
+
+    for scope in ("own", "other"):
+        UnitEvaluation.objects.create(
+            cycle=world["cycle"], unit=Unit.objects.get(code=world[scope]["unit"]),
+            county=world["cycle"].counties.get(code=world[scope]["county"]),
+            strengths="数据报送及时", status=UnitEvaluation.Status.SUBMITTED,
+        )  # fmt: skip
     return {"own": {"proposal": proposal("own")}, "other": {"proposal": proposal("other")}}
