@@ -92,7 +92,10 @@ def evaluation(request: HttpRequest, year: int, unit: str, county: str) -> HttpR
             "evaluation": found,
             "form": form,
             "lock": service.evaluation_lock(found),
-            "review": _review_panel(found) if request.user.is_lead else None,
+            # An archived year's evaluations stay as they were: no review panel.
+            "review": _review_panel(found)
+            if request.user.is_lead and found.cycle.status != found.cycle.Status.ARCHIVED
+            else None,
         },
     )
 
