@@ -134,7 +134,7 @@ def test_feedback_query_count_is_constant(
     for year in (2023, 2024):
         publish(cycle=build_manual_cycle(counties, size, year=year), actor=lead)
     client.force_login(county_user)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         response = client.get(url())
     assert len(response.context["feedback"].rows) == size
 
