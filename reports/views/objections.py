@@ -18,10 +18,12 @@ from assessment.access import (
 from assessment.models import Cycle, User
 from assessment.refusals import Refused
 from assessment.uploads import file_response
+from indicators.models import RuleItem
 from reports.access import get_objection_for_user
 from reports.forms import AnswerForm, DecisionForm, ObjectionForm
 from reports.models import Objection, Publication
 from reports.objections import answer, decide, lodge, objection_deadline
+from scoring.models import AnnualInput, IndicatorResult
 
 
 def _visible(user: User, queryset):
@@ -95,7 +97,26 @@ def objection_detail(request: HttpRequest, objection: int) -> HttpResponse:
         context["answer_form"] = AnswerForm(initial={"answer": obj.answer})
     if obj.is_open and request.user.is_lead:
         context["decision_form"] = DecisionForm(indicator=obj.indicator)
+        context["current"] = current_figures(obj)
     return render(request, "reports/objection.html", context)
+
+
+def current_figures(obj: Objection) -> dict:
+    """What the lead department decides on: the county's current actual and target of each
+    rule item of the objected indicator, and its current points there (None before a
+    computation). Three queries."""
+    inputs = {
+        i.item_id: i
+        for i in AnnualInput.objects.filter(county=obj.county, item__indicator=obj.indicator)
+    }
+    result = IndicatorResult.objects.filter(
+        cycle=obj.cycle, county=obj.county, indicator=obj.indicator
+    ).first()
+    items = RuleItem.objects.filter(indicator=obj.indicator).order_by("order", "code")
+    return {
+        "items": [(item, inputs.get(item.pk)) for item in items],
+        "points": result.points if result else None,
+    }
 
 
 @require_role(UNIT)
@@ -143,7 +164,12 @@ def objection_decide(request: HttpRequest, objection: int) -> HttpResponse:
     return render(
         request,
         "reports/objection.html",
-        {"objection": obj, "cycle": obj.cycle, "decision_form": form},
+        {
+            "objection": obj,
+            "cycle": obj.cycle,
+            "decision_form": form,
+            "current": current_figures(obj),
+        },
     )
 
 

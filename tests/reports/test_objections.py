@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from reports.models import Objection, Publication
 from reports.objections import ObjectionRefused, answer, decide, lodge, may_object
-from scoring.models import AnnualInput, CountyResult, IndicatorStat
+from scoring.models import AnnualInput, CountyResult, IndicatorResult, IndicatorStat
 
 
 @pytest.fixture
@@ -144,6 +144,18 @@ def test_lead_decides_on_the_page_and_the_county_sees_it(client, lead, county_us
     assert "予以采纳" in body.decode()
     assert "actual 80 → 90" in body.decode()
     assert CountyResult.objects.get(county__code="101").total == Decimal("90.00")
+
+
+def test_decision_form_shows_the_current_figures_and_points(client, lead, objection):
+    client.force_login(lead)
+    response = client.get(reverse("reports:objection", kwargs={"objection": objection.pk}))
+    current = response.context["current"]
+    result = IndicatorResult.objects.get(county=objection.county, indicator=objection.indicator)
+    assert [(item.code, value.actual) for item, value in current["items"]] == [
+        ("A02-1", Decimal("80"))
+    ]
+    assert current["points"] == result.points
+    assert 'id="objection-current"' in response.content.decode()
 
 
 def test_objection_list_shows_each_role_its_own(client, other_county_user, objection):
