@@ -1,6 +1,7 @@
 """A broker that cannot be reached, for the tests of what every button and job does then."""
 
 import contextlib
+import os
 
 from config.celery import app
 
@@ -13,12 +14,19 @@ def broker_down():
     """Celery sends to an unreachable Redis (not eagerly) inside the block."""
     conf = app.conf
     saved = conf.task_always_eager, conf.broker_url
+    # Celery reads CELERY_BROKER_URL from the environment before its settings (CI sets it).
+    saved_env = os.environ.get("CELERY_BROKER_URL")
     _close_pool()
     conf.task_always_eager, conf.broker_url = False, UNREACHABLE
+    os.environ["CELERY_BROKER_URL"] = UNREACHABLE
     try:
         yield
     finally:
         conf.task_always_eager, conf.broker_url = saved
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
         _close_pool()
 
 
