@@ -1,26 +1,20 @@
 """How a sample value would score under a rule item, for the rules form.
 
-The scoring engine lives in a higher app (``scoring.results.engine``); it registers its functions
-here when it starts (``ScoringConfig.ready``), so that this app shows the engine's own score
-without importing upwards.
+The score is the engine's own: :mod:`indicators.methods` holds the method scoring that the
+scoring engine (``scoring.results.engine``) uses for a whole cycle.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from indicators.methods import input_problems, score_one
 from indicators.params import COMPARATIVE, parse_params
-
-_engine: dict = {}
-
-
-def register_engine(*, score_one, input_problems) -> None:
-    _engine.update(score_one=score_one, input_problems=input_problems)
 
 
 @dataclass(frozen=True)
 class Preview:
     score: Decimal | None
-    problems: tuple[str, ...] = ()  # codes of scoring.results.engine.input_problems
+    problems: tuple[str, ...] = ()  # codes of indicators.methods.input_problems
     comparative: bool = False  # the score depends on the other counties
 
 
@@ -29,8 +23,8 @@ def preview(method: str, params: str, direction: str, actual, target) -> Preview
     have been checked already."""
     if method in COMPARATIVE:
         return Preview(None, comparative=True)
-    problems = tuple(_engine["input_problems"](method, actual, target))
+    problems = tuple(input_problems(method, actual, target))
     if problems:
         return Preview(None, problems)
     parsed = parse_params(method, params, direction)
-    return Preview(_engine["score_one"](method, parsed, direction, actual, target))
+    return Preview(score_one(method, parsed, direction, actual, target))

@@ -1,5 +1,28 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+def register_links() -> None:
+    """Put this app's pages about a cycle's results on the results page of ``scoring``, which
+    must not name them (assessment/links.py)."""
+    from assessment.links import register_county_explanation, register_results_link
+
+    register_results_link(
+        label=_("Statistics and publication"),
+        url=lambda cycle: (
+            reverse("reports:statistics", kwargs={"year": cycle.year}) + "#publication"
+        ),
+    )
+    register_results_link(
+        label=_("Download the results workbook"),
+        url=lambda cycle: reverse("reports:results_xlsx", kwargs={"year": cycle.year}),
+    )
+    register_county_explanation(
+        url=lambda cycle, county: reverse(
+            "reports:explain", kwargs={"year": cycle.year, "county": county.code}
+        )
+    )
 
 
 class ReportsConfig(AppConfig):
@@ -12,6 +35,7 @@ class ReportsConfig(AppConfig):
         from reports.models import ForecastShare, Objection, Publication
 
         register(ForecastShare, Objection, Publication)
+        register_links()
 
         from reports.services import register_job_kinds
 

@@ -8,16 +8,13 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from assessment.audit import register
-        from indicators.preview import register_engine
         from indicators.signals import cycle_copied
         from scoring.models import CountyResult, Evidence, Exemption
-        from scoring.results.engine import input_problems, score_one
         from scoring.signals import copy_targets
         from scoring.workbook.jobs import register_job_kinds
 
+        # A plug-in of the year copy (indicators/signals.py): scoring copies what it owns.
         cycle_copied.connect(copy_targets, dispatch_uid="scoring.copy_targets")
-        # The rules form previews a sample value with the engine itself.
-        register_engine(score_one=score_one, input_problems=input_problems)
 
         register_job_kinds()
 

@@ -69,7 +69,7 @@ class AnnualInput(models.Model):
 
     def clean(self) -> None:
         """Refuse a rule item of another year, and values the item's method cannot take
-        (scoring.results.engine.input_problems): negatives for ratio, relative, deduction and
+        (indicators.methods.input_problems): negatives for ratio, relative, deduction and
         manual, a manual score outside [0, 100], a ratio target of 0 or less. Blank values are
         allowed (entered later)."""
         super().clean()

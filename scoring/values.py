@@ -1,4 +1,4 @@
-"""The words of the one input check (:func:`scoring.results.engine.input_problems`).
+"""The words of the one input check (:func:`indicators.methods.input_problems`).
 
 The engine says which rule a value breaks, as a code, without touching settings or
 translations; this module says it in the user's language, for the import, the model's
@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from indicators.methods import value_errors
 from indicators.params import plain
-from scoring.results.engine import value_errors
 
 # The message of each value error; ``%(value)s`` is the value.
 MESSAGES = {
@@ -25,7 +25,7 @@ MESSAGES = {
 
 
 def value_messages(method: str, actual: Decimal | None, target: Decimal | None) -> dict[str, str]:
-    """:func:`scoring.results.engine.value_errors` as messages in the active language, by field."""
+    """:func:`indicators.methods.value_errors` as messages in the active language, by field."""
     errors = value_errors(method, actual, target)
     if not errors:
         return errors  # the common case, on every row of a national import

@@ -1,16 +1,23 @@
-"""The layers hold: assessment → indicators → scoring → alerts → reports → demo (STYLE.md).
+"""The layers hold: assessment → indicators → scoring → alerts → reports → api → demo (STYLE.md).
 
 The frame of the year (``assessment``) is at the bottom. A lower app never imports a higher
-one, none of its models refers to a higher app's model (by class or by string label), and
-none of its migrations depends on a higher app's migration. Each test names what breaks.
+one, none of its models refers to a higher app's model (by class or by string label), none of
+its migrations depends on a higher app's migration, and neither its code nor its templates
+name a higher app's URL (``"reports:explain"``, ``{% url 'alerts:inbox' %}``): a higher app
+puts its links on a lower page through ``assessment/links.py``. Each test names what breaks.
 """
 
 import ast
+import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from django.apps import apps
 from django.db.migrations.loader import MigrationLoader
+from django.urls import get_resolver
+
+from api.endpoints import api
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ["assessment", "indicators", "scoring", "alerts", "reports", "api", "demo"]
@@ -84,6 +91,88 @@ def test_layering_no_upward_migration_dependencies(app):
         if dep_app in set(LAYERS) - _allowed(app)
     )
     assert upward == []
+
+
+def _url_namespaces() -> dict[str, str]:
+    """Each URL namespace of the project → the app that owns it (its ``urls`` module's
+    package; the data interface's namespace is set on its NinjaAPI)."""
+    owners = {}
+    for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
+        if isinstance(resolver.urlconf_name, ModuleType):
+            owners[namespace] = resolver.urlconf_name.__name__.split(".")[0]
+    owners[api.urls_namespace] = "api"
+    return {namespace: app for namespace, app in owners.items() if app in LAYERS}
+
+
+# A quoted "namespace:name" in a template ({% url 'reports:explain' … %}, here == 'alerts:x').
+QUOTED_URL_NAME = re.compile(r"""["']([A-Za-z_][\w-]*):[\w-]+["']""")
+
+
+def _upward_url_names(app: str, root: Path, namespaces: dict[str, str]) -> list[str]:
+    """Every name of a higher app's URL in ``root/app``'s Python code (string constants) and
+    templates, as "path: name"."""
+    higher = {ns for ns, owner in namespaces.items() if owner in set(LAYERS) - _allowed(app)}
+    found = []
+    for path in sorted((root / app).rglob("*")):
+        if "migrations" in path.parts or not path.is_file():
+            continue
+        if path.suffix == ".py":
+            names = [
+                node.value
+                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            ]
+            names = [n for n in names if re.fullmatch(r"[A-Za-z_][\w-]*:[\w-]+", n)]
+        elif path.suffix in {".html", ".txt"} and "templates" in path.parts:
+            names = [m.group(0)[1:-1] for m in QUOTED_URL_NAME.finditer(path.read_text("utf-8"))]
+        else:
+            continue
+        found += [f"{path.relative_to(root)}: {n}" for n in names if n.split(":")[0] in higher]
+    return found
+
+
+def test_layering_url_namespaces_are_known():
+    assert _url_namespaces() == {
+        "assessment": "assessment",
+        "indicators": "indicators",
+        "scoring": "scoring",
+        "alerts": "alerts",
+        "reports": "reports",
+        "api_tokens": "api",
+        "api": "api",
+    }
+
+
+@pytest.mark.parametrize("app", LAYERS)
+def test_layering_no_upward_url_names(app):
+    assert _upward_url_names(app, ROOT, _url_namespaces()) == []
+
+
+def test_layering_upward_url_names_planted_are_found(tmp_path):
+    """The check finds a higher app's URL name in code and in a template, and only those."""
+    views = tmp_path / "scoring" / "results"
+    views.mkdir(parents=True)
+    (views / "views.py").write_text(
+        "from django.urls import reverse\n\n\ndef link(year):\n"
+        '    return reverse("reports:explain", kwargs={"year": year}),'
+        ' reverse("scoring:results")\n',
+        encoding="utf-8",
+    )
+    (views / "migrations").mkdir()
+    (views / "migrations" / "0001_initial.py").write_text('NAME = "reports:statistics"\n')
+    templates = tmp_path / "scoring" / "templates" / "scoring"
+    templates.mkdir(parents=True)
+    (templates / "page.html").write_text(
+        "<a href=\"{% url 'alerts:inbox' %}\">x</a> <a href=\"{% url 'indicators:rules' %}\">y</a>"
+        '{% if here == "api_tokens:list" %}z{% endif %}',
+        encoding="utf-8",
+    )
+    found = _upward_url_names("scoring", tmp_path, _url_namespaces())
+    assert found == [
+        "scoring/results/views.py: reports:explain",
+        "scoring/templates/scoring/page.html: alerts:inbox",
+        "scoring/templates/scoring/page.html: api_tokens:list",
+    ]
 
 
 def test_layering_swappable_user_lives_at_the_bottom(settings):

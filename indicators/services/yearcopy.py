@@ -40,7 +40,8 @@ def copy_cycle(*, source: Cycle, year: int, actor=None) -> Cycle:
     its rounds (pending, dates moved by the years between), categories, indicators and rule
     items with the same codes and orders — the rules as drafts, so that each unit reviews and
     submits its indicators' rules of the new year (indicators/services/rules.py);
-    sends ``cycle_copied`` so that the per-county targets follow; writes one audit event.
+    sends ``cycle_copied`` so that the apps above copy their own part of the year (the
+    per-county targets of scoring); writes one audit event.
     Inputs, progress, exemptions, results, adjustments and vetoes are not copied. Raises
     ValidationError if ``year`` exists.
     """

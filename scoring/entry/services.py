@@ -30,11 +30,11 @@ from assessment.models import County, Round
 from assessment.refusals import Refused
 from assessment.review import services as review
 from assessment.review.services import Lock, Locked, cycle_lock
+from indicators.methods import HUNDRED, input_problems, item_scores, round2
 from indicators.models import Indicator, RuleItem
 from indicators.params import NEEDS_TARGET, ParamError, parse_params, plain
 from scoring.entry.delivery import deliver, take_back
 from scoring.models import AnnualInput, Delivery, EntryState, Exemption, Progress
-from scoring.results.engine import HUNDRED, input_problems, item_scores, round2
 
 Status = EntryState.Status
 BATCH = 5000
@@ -199,7 +199,7 @@ class GridScores:
 
 
 def grid_scores(grid: Grid) -> GridScores:
-    """Score what is entered with the engine itself (scoring.results.engine.item_scores).
+    """Score what is entered with the engine itself (indicators.methods.item_scores).
 
     Comparative methods (rank, benchmark) compare the counties entered so far, so their
     scores are provisional until the grid is complete. No queries.

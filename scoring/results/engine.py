@@ -5,235 +5,31 @@ No ORM, no settings: the services load a cycle in bulk, call :func:`compute_cycl
 default decimal context is used throughout, as the spec's own arithmetic does. Keys are the
 codes of counties, indicators and items, so that ties sort by code.
 
-:func:`input_problems` is the one check of an input value against its item's method;
-:func:`scoring.values.value_messages` turns its codes into words, in the active language.
+:mod:`indicators.methods` scores one item (its method, its parameters); this module weighs
+the items into indicator points, totals, ranks, grades and warnings. The names of
+:mod:`indicators.methods` are re-exported here for the code that reads a whole result.
 """
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
 
-from indicators.params import NEEDS_TARGET, Params
-
-ZERO = Decimal(0)
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
+from indicators.methods import HUNDRED as HUNDRED
+from indicators.methods import NON_NEGATIVE as NON_NEGATIVE
+from indicators.methods import VALUE_FIELDS as VALUE_FIELDS
+from indicators.methods import ZERO as ZERO
+from indicators.methods import Step as Step
+from indicators.methods import clip, note_step
+from indicators.methods import competition_rank as competition_rank
+from indicators.methods import input_problems as input_problems
+from indicators.methods import item_scores as item_scores
+from indicators.methods import round2 as round2
+from indicators.methods import score_one as score_one
+from indicators.methods import value_errors as value_errors
+from indicators.params import Params
 
 EXCELLENT, GOOD, FAIR, POOR = "excellent", "good", "fair", "poor"
-
-
-def round2(value: Decimal) -> Decimal:
-    """Round half up to cents: the only rounding the spec allows."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def competition_rank(values: Mapping[Hashable, Decimal], *, descending: bool = True) -> dict:
-    """Competition ranking (1, 2, 2, 4) of ``values``; the best value gets 1."""
-    ordered = sorted(values.items(), key=lambda kv: kv[1], reverse=descending)
-    ranks: dict = {}
-    previous = None
-    rank = 0
-    for position, (key, value) in enumerate(ordered, start=1):
-        if value != previous:
-            rank = position
-            previous = value
-        ranks[key] = rank
-    return ranks
-
-
-# --- item scores -------------------------------------------------------------------------
-
-
-# Methods that read a quantity, a count or a score: a negative actual or target is an error.
-# The others (linear, rank, tiers, binary) compare or rank values, which may fall below zero
-# (a growth rate of −1.5 %, a balance); tier thresholds may be negative too.
-NON_NEGATIVE = frozenset({"manual", "ratio", "relative", "deduction"})
-
-# The problems of input_problems() that are errors in a value itself, with the field they
-# belong to. Missing values are not: an input is entered in parts (the target at the start of
-# the year, the actual later), and the results computation lists what is still missing.
-VALUE_FIELDS = {
-    "negative_actual": "actual",
-    "negative_target": "target",
-    "manual_range": "actual",
-    "target_not_positive": "target",
-}
-# When a value breaks two rules, the more precise one is reported.
-_SUPERSEDED = {"negative_actual": "manual_range", "negative_target": "target_not_positive"}
-
-
-def input_problems(method: str, actual: Decimal | None, target: Decimal | None) -> list[str]:
-    """Problems of one (county, item) input: codes ``missing_actual``, ``missing_target``,
-    ``negative_actual``, ``negative_target``, ``manual_range``, ``target_not_positive``.
-
-    The one method-aware check of an input value (spec/scoring.md, item score): the import,
-    the model, the forms and the computation all call it.
-    """
-    problems = []
-    if actual is None:
-        problems.append("missing_actual")
-    elif actual < 0 and method in NON_NEGATIVE:
-        problems.append("negative_actual")
-    if target is not None and target < 0 and method in NON_NEGATIVE:
-        problems.append("negative_target")
-    if method in NEEDS_TARGET:
-        if target is None:
-            problems.append("missing_target")
-        elif method == "ratio" and target <= 0:
-            problems.append("target_not_positive")
-    if method == "manual" and actual is not None and not ZERO <= actual <= HUNDRED:
-        problems.append("manual_range")
-    return problems
-
-
-def value_errors(method: str, actual: Decimal | None, target: Decimal | None) -> dict[str, str]:
-    """The errors of the values themselves, by field (``actual``, ``target``): a problem code
-    of :data:`VALUE_FIELDS`, at most one per field. Blank values are not errors here."""
-    problems = input_problems(method, actual, target)
-    errors: dict[str, str] = {}
-    if not problems:
-        return errors  # the common case, on every row of a national import
-    for code in problems:
-        if code in VALUE_FIELDS and _SUPERSEDED.get(code) not in problems:
-            errors.setdefault(VALUE_FIELDS[code], code)
-    return errors
-
-
-def _clip(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
-    return max(low, min(value, high))
-
-
-# A step of an explanation: (code, figures). The codes name the formulas of spec/scoring.md;
-# the figures fill them in. Recording is optional (``steps=None`` on the hot path), so that the
-# numbers an explanation shows are computed by the very code that computes the results.
-Step = tuple[str, dict]
-
-
-def _note(steps: list | None, code: str, **figures) -> None:
-    if steps is not None:
-        steps.append((code, figures))
-
-
-def _cap_floor(
-    raw: Decimal, cap: Decimal | None, floor: Decimal | None, steps: list | None
-) -> Decimal:
-    value = raw
-    if cap is not None and value > cap:
-        _note(steps, "cap", value=value, cap=cap)
-        value = cap
-    if floor is not None and value < floor:
-        _note(steps, "floor", value=value, floor=floor)
-        value = floor
-    return value
-
-
-def score_one(
-    method: str,
-    params: Params,
-    direction: str,
-    actual: Decimal,
-    target: Decimal | None,
-    steps: list | None = None,
-) -> Decimal:
-    """The score of one county on a method that does not compare counties; the formula with
-    its figures is appended to ``steps`` when given."""
-    higher = direction == "higher"
-    if method == "manual":
-        _note(steps, "manual", a=actual)
-        return actual
-    if method == "ratio":
-        cap = params["cap"]
-        if higher:
-            raw = HUNDRED * actual / target
-            _note(steps, "ratio_higher", a=actual, t=target, raw=raw)
-        elif actual == 0:
-            raw = cap
-            _note(steps, "ratio_lower_zero", cap=cap)
-        else:
-            raw = HUNDRED * target / actual
-            _note(steps, "ratio_lower", a=actual, t=target, raw=raw)
-        return _cap_floor(raw, cap, params["floor"], steps)
-    if method == "linear":
-        delta = actual - target if higher else target - actual
-        raw = params["base"] + params["per"] * delta
-        code = "linear_higher" if higher else "linear_lower"
-        _note(steps, code, a=actual, t=target, base=params["base"], per=params["per"], raw=raw)
-        return _cap_floor(raw, params["cap"], params["floor"], steps)
-    if method == "deduction":
-        raw = HUNDRED - params["per"] * actual
-        _note(steps, "deduction", a=actual, per=params["per"], raw=raw)
-        return _cap_floor(raw, None, ZERO, steps)
-    if method == "tiers":
-        for threshold, score in params.tiers:
-            if (actual >= threshold) if higher else (actual <= threshold):
-                code = "tier_higher" if higher else "tier_lower"
-                _note(steps, code, a=actual, threshold=threshold, score=score)
-                return score
-        _note(steps, "tier_none", a=actual)
-        return ZERO
-    if method == "binary":
-        passed = actual >= target if higher else actual <= target
-        code = ("binary_higher" if higher else "binary_lower") + ("_pass" if passed else "_fail")
-        _note(steps, code, a=actual, t=target)
-        return HUNDRED if passed else ZERO
-    raise ValueError(f"{method} compares counties; use item_scores")
-
-
-def item_scores(
-    method: str,
-    params: Params,
-    direction: str,
-    actuals: Mapping[Hashable, Decimal],
-    targets: Mapping[Hashable, Decimal | None],
-    explain: Mapping[Hashable, list] | None = None,
-) -> dict:
-    """Scores of every county that has this item (exempt ones already left out).
-
-    ``explain`` maps some counties to a list that receives the steps of their score.
-    """
-    explain = explain or {}
-    higher = direction == "higher"
-    if method == "relative":
-        floor = params["floor"]
-        if not actuals:
-            return {}
-        best = max(actuals.values()) if higher else min(actuals.values())
-        scores = {}
-        for key, a in actuals.items():
-            steps = explain.get(key)
-            if higher and best == 0:
-                _note(steps, "relative_all_zero", best=best)
-                raw = HUNDRED
-            elif higher:
-                raw = HUNDRED * a / best
-                _note(steps, "relative_higher", a=a, best=best, raw=raw)
-            elif a == 0:
-                raw = HUNDRED
-                _note(steps, "relative_lower_zero", a=a)
-            else:
-                raw = HUNDRED * best / a
-                _note(steps, "relative_lower", a=a, best=best, raw=raw)
-            scores[key] = _cap_floor(raw, None, floor, steps)
-        return scores
-    if method == "rank":
-        ranks = competition_rank(actuals, descending=higher)
-        step, floor = params["step"], params["floor"]
-        scores = {}
-        for key, rank in ranks.items():
-            steps = explain.get(key)
-            raw = HUNDRED - step * (rank - 1)
-            code = "rank_higher" if higher else "rank_lower"
-            _note(steps, code, a=actuals[key], rank=rank, n=len(ranks), step=step, raw=raw)
-            scores[key] = _cap_floor(raw, None, floor, steps)
-        return scores
-    return {
-        key: score_one(method, params, direction, a, targets.get(key), explain.get(key))
-        for key, a in actuals.items()
-    }
-
-
-# --- a whole cycle -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -305,7 +101,7 @@ class CycleResult:
 def clip_adjustment(entries: Iterable[Decimal], cap: Decimal | None) -> Decimal:
     """A_c: the signed sum of a county's adjustments, clipped to ±cap when there is one."""
     total = sum(entries, ZERO)
-    return total if cap is None else _clip(total, -cap, cap)
+    return total if cap is None else clip(total, -cap, cap)
 
 
 def excellence_quota(county_count: int, ratio: Decimal) -> int:
@@ -351,7 +147,7 @@ def assign_grades(
     quota = excellence_quota(len(totals), settings.excellent_ratio)
     lines = grade_lines(settings)
     line, good, fair = lines.excellent, lines.good, lines.fair
-    _note(walk, "quota", n=len(totals), ratio=settings.excellent_ratio, quota=quota, line=line)
+    note_step(walk, "quota", n=len(totals), ratio=settings.excellent_ratio, quota=quota, line=line)
 
     candidates = sorted(
         (t, c) for c, t in totals.items() if c not in vetoed and (line is None or t >= line)
@@ -364,12 +160,12 @@ def assign_grades(
     for t in sorted(groups, reverse=True):
         group = groups[t]
         if len(group) > left:
-            _note(walk, "group_stops", total=t, counties=sorted(group), left=left)
+            note_step(walk, "group_stops", total=t, counties=sorted(group), left=left)
             break
         for c in group:
             grades[c] = EXCELLENT
         left -= len(group)
-        _note(walk, "group_taken", total=t, counties=sorted(group), left=left)
+        note_step(walk, "group_taken", total=t, counties=sorted(group), left=left)
     for c, t in totals.items():
         if c in vetoed:
             grades[c] = POOR

@@ -71,7 +71,7 @@ class MissingInput:
     item_name: str
     unit_code: str
     unit_name: str
-    problem: str  # a code of scoring.results.engine.input_problems
+    problem: str  # a code of indicators.methods.input_problems
 
     @property
     def problem_label(self) -> str:

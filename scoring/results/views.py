@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, format_html
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.governance.routine import counts_by_county as routine_counts
+from assessment.links import county_explanation_url, results_links
 from assessment.models import Adjustment, Cycle, Round, Veto
 from assessment.queue import QueueUnavailable, enqueue
 from assessment.services import CycleReadOnly, ensure_cycle_writable
@@ -91,19 +91,24 @@ def _sort(rows: list, indicators: list, sort: str) -> tuple[list, str]:
     return sorted(rows, key=key, reverse=descending), sort
 
 
-def _cells_html(cells: list, explain_url: str) -> str:
-    """The indicator cells of one results row. Built here rather than by a template loop: the
-    table of a province has 60,000 cells, and the template engine takes seconds for them."""
+def _cells_html(cells: list, explain_url: str | None) -> str:
+    """The indicator cells of one results row, each linked to its explanation when an app
+    offers one. Built here rather than by a template loop: the table of a province has 60,000
+    cells, and the template engine takes seconds for them."""
     exempt_mark = format_html(
         '<span class="exempt-mark" title="{0}"><span aria-hidden="true">*</span>'
         '<span class="visually-hidden">{0}</span></span>',
         _("Exempt"),
     )
-    base = escape(explain_url)
+    base = escape(explain_url) if explain_url is not None else None
     parts = []
     for value, exempt, code in cells:
         if value is None:
             parts.append('<td class="text-end points-cell">—</td>')
+            continue
+        if base is None:
+            mark = exempt_mark if exempt else ""
+            parts.append(f'<td class="text-end points-cell">{value}{mark}</td>')
             continue
         parts.append(
             f'<td class="text-end points-cell"><a class="explain-link" '
@@ -205,9 +210,7 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
     for row in county_results:
         row.routine = routine.get(row.county_id, (0, 0))
         # Reversed once per row, not once per cell (60,000 cells at 200 × 300).
-        row.explain_url = reverse(
-            "reports:explain", kwargs={"year": cycle.year, "county": row.county.code}
-        )
+        row.explain_url = county_explanation_url(cycle, row.county)
         # (points, exempt, indicator code) per indicator column.
         row.cells = [
             (*points.get((row.county_id, ind.id), (None, False)), ind.code) for ind in indicators
@@ -235,6 +238,7 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
         "scoring/results.html",
         {
             "cycle": cycle,
+            "results_links": results_links(cycle),
             "read_only": _read_only_reason(cycle),
             "years": list(Cycle.objects.order_by("-year").values_list("year", flat=True)),
             "indicators": indicators,
