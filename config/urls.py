@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api.endpoints import api
+from assessment.language.views import set_language
 from assessment.views import PasswordChangeView
 from config.health import HealthView
 from reports.views.home import home
@@ -23,7 +24,8 @@ urlpatterns = [
     path("", include("alerts.urls")),
     path("", include("api.urls")),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch: the session and the account keep the choice (assessment.language).
+    path("i18n/setlang/", set_language, name="set_language"),
     # For the supervisor and the proxy: no login, no user data (config/health.py).
     path("health/", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),

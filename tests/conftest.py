@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 from django.test.signals import setting_changed
 from django.utils.functional import empty
 
 from assessment.models import User
 from assessment.uploads import private_storage
 from reports.publication import publish
+from tests.clients import EnglishClient
 from tests.factories import CountyFactory, UnitFactory, UserFactory
 from tests.pages import build_cycle
 
@@ -48,10 +48,11 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture
-def client():
-    """A test client that asks for English: assertions read the English source strings,
-    whatever the Chinese catalogue says (tests/config/test_i18n.py checks the Chinese)."""
-    return Client(headers={"accept-language": "en"})
+def client(db):
+    """A test client that reads English (chosen in its session, tests/clients.py): assertions
+    read the English source strings, whatever the Chinese catalogue says
+    (tests/config/test_i18n.py checks the Chinese)."""
+    return EnglishClient()
 
 
 @pytest.fixture(autouse=True)

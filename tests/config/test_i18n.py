@@ -80,7 +80,15 @@ def test_login_page_default_language_is_chinese(db):
     assert "Sign in" not in response.content.decode()
 
 
-def test_login_page_english_when_asked(client):
-    response = client.get(reverse("login"), headers={"accept-language": "en"})
+def test_login_page_chinese_whatever_the_browser_asks(db):
+    response = Client(headers={"accept-language": "en-US,en;q=0.9"}).get(reverse("login"))
+    assert response.headers["Content-Language"] == "zh-hans"
+    assert "登录" in response.content.decode()
+
+
+def test_login_page_english_when_chosen(db):
+    client = Client()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    response = client.get(reverse("login"))
     assert response.headers["Content-Language"] == "en"
     assert "Sign in with your account" in response.content.decode()

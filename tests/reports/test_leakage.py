@@ -6,11 +6,11 @@ computed year in what comes back: the totals 86.00 / 66.00 and the indicator poi
 """
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from reports.publication import publish, withdraw
 from tests import test_access
+from tests.clients import EnglishClient
 from tests.test_access import ACCESS, url_patterns
 
 # The personas and a computed cycle, with the URL kwargs of every app's objects.
@@ -21,7 +21,7 @@ FIGURES = ("86.00", "66.00", "54.00", "32.00", "42.00", "24.00")
 
 
 def _leaks(world, role) -> list:
-    client = Client(headers={"accept-language": "en"})
+    client = EnglishClient()
     client.force_login(world["users"][role])
     leaks = []
     for name, route, kwarg_names in url_patterns():

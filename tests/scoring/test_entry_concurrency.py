@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from scoring.forms import cell_name
 from scoring.models import Progress
+from tests.clients import EnglishClient
 from tests.factories import UserFactory
 from tests.pages import build_cycle, open_rounds
 
@@ -29,7 +29,7 @@ def test_two_clients_saving_the_same_cell_one_is_refused(unit, other_unit, unit_
     url = reverse("scoring:entry_grid", kwargs={"year": 2024, "round": "april", "indicator": "A01"})
     clients = []
     for user in (unit_user, colleague):
-        client = Client(headers={"accept-language": "en"})
+        client = EnglishClient()
         client.force_login(user)
         page = client.get(url)
         clients.append((client, page.context["form"]["loaded"].value()))

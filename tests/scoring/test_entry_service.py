@@ -13,6 +13,7 @@ from indicators.models import Indicator
 from scoring.entry import services as entry
 from scoring.entry.delivery import deliver, delivered_ids, undelivered
 from scoring.models import AnnualInput, Delivery, EntryState, Exemption, Progress
+from tests.clients import EnglishClient
 from tests.pages import build_cycle, open_rounds
 
 
@@ -325,7 +326,6 @@ def test_close_round_command_and_button_say_what_was_left_out(world, county, oth
     from io import StringIO
 
     from django.core.management import call_command
-    from django.test import Client
     from django.urls import reverse
 
     _fill_april(world, county, other_county, lead)  # A01: a draft, not approved
@@ -334,7 +334,7 @@ def test_close_round_command_and_button_say_what_was_left_out(world, county, oth
     assert out.getvalue().splitlines()[-1] == "not delivered by their units, no warnings: A01, A02"
 
     Round.objects.filter(pk=world["april"].pk).update(status=Round.Status.OPEN)
-    client = Client(headers={"accept-language": "en"})
+    client = EnglishClient()
     client.force_login(lead)
     url = reverse("alerts:round_close", kwargs={"year": world["cycle"].year, "round": "april"})
     response = client.post(url, follow=True)
