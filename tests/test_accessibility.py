@@ -63,7 +63,7 @@ def _session_cookie(user, base_url: str) -> dict:
 
 def violations(page, url: str) -> list[tuple[str, str, str]]:
     """(rule, impact, first element) of each serious or critical violation of the page."""
-    page.goto(url, wait_until="load", timeout=60_000)
+    page.goto(url, wait_until="domcontentloaded", timeout=60_000)
     found = Axe().run(page, options=WCAG_AA).response["violations"]
     return [
         (v["id"], v["impact"], " ".join(v["nodes"][0]["target"]))
