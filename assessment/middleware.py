@@ -9,6 +9,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from assessment.language.choice import early_language
+
 # Control characters (NUL included) and lone surrogates: no URL of the project names one,
 # and a database refuses them in a query (PostgreSQL: "string literal cannot contain NUL").
 _BAD_CATEGORIES = {"Cc", "Cs"}
@@ -39,7 +41,7 @@ class RequestGuardMiddleware:
             length = 0
         limit = settings.REQUEST_BODY_MAX_BYTES
         if length > limit:
-            with translation.override(translation.get_language_from_request(request)):
+            with translation.override(early_language(request)):
                 return self._too_large(length, limit)
         return self.get_response(request)
 

@@ -33,6 +33,7 @@ from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
 from assessment.jobs.leases import BEAT_HEARTBEAT_KEY
+from assessment.language.choice import early_language
 
 
 @dataclasses.dataclass
@@ -85,8 +86,8 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     """500 handler: a database that cannot be reached is 503 “service unavailable” (see the
     module); anything else Django's 500 page."""
     error = sys.exc_info()[1]
-    # The error may come before LocaleMiddleware ran (the session is read first).
-    with translation.override(translation.get_language_from_request(request)):
+    # The error may come before the language middleware ran (the session is read first).
+    with translation.override(early_language(request)):
         if not isinstance(error, DATABASE_DOWN):
             return django_server_error(request, template_name)
         body = loader.get_template("503.html").render()

@@ -1,5 +1,7 @@
 """Which language a request speaks, and storing a user's choice (services)."""
 
+from importlib import import_module
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
@@ -25,6 +27,23 @@ def chosen_language(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if chosen is None and user is not None and user.is_authenticated:
         chosen = _known(user.language)
+    return chosen or settings.LANGUAGE_CODE
+
+
+def early_language(request: HttpRequest) -> str:
+    """The language of an answer given before the session and the user are known (a request
+    refused before it is read, the database down, a server error): the session's choice when
+    it can be read, else ``settings.LANGUAGE_CODE``."""
+    if request.path_info.startswith(tuple(settings.ACCEPT_LANGUAGE_PATHS)):
+        return translation.get_language_from_request(request)
+    try:
+        session = getattr(request, "session", None)
+        if session is None:
+            engine = import_module(settings.SESSION_ENGINE)
+            session = engine.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+        chosen = _known(session.get(SESSION_KEY))
+    except Exception:  # an error page must render whatever broke the session
+        chosen = None
     return chosen or settings.LANGUAGE_CODE
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,7 +68,9 @@ def test_preview_after_closing_issues_nothing_new(april):
 def test_close_page_shows_the_preview_then_confirming_closes(client, lead, april):
     client.force_login(lead)
     url = reverse("alerts:round_close", kwargs={"year": 2025, "round": "april"})
-    page = client.get(url, headers={"accept-language": "zh-hans"})
+    chinese = Client()  # the pages' own language
+    chinese.force_login(lead)
+    page = chinese.get(url)
     text = page.content.decode()
     assert page.status_code == 200
     assert "单位未报送" in text and "I5" in text and "市统计局" in text
