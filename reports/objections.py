@@ -8,6 +8,7 @@ publication stays, marked corrected).
 """
 
 from copy import copy
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -22,7 +23,9 @@ from assessment.refusals import Refused
 from indicators.models import Indicator, RuleItem
 from reports.models import Objection, Publication
 from scoring.models import AnnualInput
-from scoring.results.services import ResultsRefused, compute_results
+from scoring.results.engine import IncompleteInputs, round2
+from scoring.results.services import ResultsRefused, compute_results, load_cycle
+from scoring.results.whatif import Year
 from scoring.values import plain
 
 
@@ -170,3 +173,72 @@ def _correct(objection, item, actual, target, actor, reason) -> dict:
 
 def _text(value) -> str | None:
     return None if value is None else plain(Decimal(value))
+
+
+@dataclass(frozen=True)
+class DecisionPreview:
+    """What recording a decision would change. ``item`` is None when no figure changes (a
+    rejection, or upheld without a correction); otherwise the item's actual and target before
+    and after, and the county's points on the indicator, total and rank before and after, as
+    the engine computes them (points rounded to two places)."""
+
+    upheld: bool
+    item: RuleItem | None = None
+    actual: tuple = (None, None)
+    target: tuple = (None, None)
+    points: tuple = (None, None)
+    total: tuple = (None, None)
+    rank: tuple = (None, None)
+
+
+def preview_decision(
+    *,
+    objection: Objection,
+    upheld: bool,
+    item: RuleItem | None = None,
+    actual: Decimal | None = None,
+    target: Decimal | None = None,
+) -> DecisionPreview:
+    """The effect of :func:`decide` with the same arguments, computed without saving: the
+    year is loaded and run through the engine as it is and with the corrected input. No side
+    effects. Raises :class:`ObjectionRefused` when the objection is decided, the item is not
+    the indicator's, or the year cannot be computed with the correction."""
+    if not objection.is_open:
+        raise ObjectionRefused(_("The objection has been decided."))
+    if not upheld or item is None:
+        return DecisionPreview(upheld=upheld)
+    if item.indicator_id != objection.indicator_id:
+        raise ObjectionRefused(_("The corrected item must belong to the objected indicator."))
+    county, indicator = objection.county.code, objection.indicator.code
+    try:
+        data = load_cycle(objection.cycle)
+        year = Year(
+            counties=sorted(c.code for c in data.counties.values()), indicators=data.specs,
+            inputs=data.inputs, exempt=data.exempt, adjustments=data.adjustments,
+            vetoed=data.vetoed, settings=data.settings,
+        )  # fmt: skip
+        old_actual, old_target = data.inputs.get((county, item.code), (None, None))
+        new_target = old_target if target is None else target
+        inputs = {**data.inputs, (county, item.code): (actual, new_target)}
+        before = year.compute()
+        after = year.compute(inputs)
+    except ResultsRefused as exc:
+        raise ObjectionRefused(
+            _("The corrected input cannot be computed: %(problems)s")
+            % {"problems": "; ".join(str(p) for p in exc.problems)}
+        ) from exc
+    except IncompleteInputs as exc:
+        raise ObjectionRefused(
+            _("The corrected input cannot be computed (missing or out of range): %(items)s")
+            % {"items": "; ".join(f"{p.county} {p.item}" for p in exc.problems)}
+        ) from exc
+    key = (county, indicator)
+    return DecisionPreview(
+        upheld=True,
+        item=item,
+        actual=(old_actual, actual),
+        target=(old_target, new_target),
+        points=(round2(before.points[key]), round2(after.points[key])),
+        total=(before.total[county], after.total[county]),
+        rank=(before.rank[county], after.rank[county]),
+    )

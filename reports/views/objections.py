@@ -22,7 +22,7 @@ from indicators.models import RuleItem
 from reports.access import get_objection_for_user
 from reports.forms import AnswerForm, DecisionForm, ObjectionForm
 from reports.models import Objection, Publication
-from reports.objections import answer, decide, lodge, objection_deadline
+from reports.objections import answer, decide, lodge, objection_deadline, preview_decision
 from scoring.models import AnnualInput, IndicatorResult
 
 
@@ -142,9 +142,32 @@ def objection_answer(request: HttpRequest, objection: int) -> HttpResponse:
 @require_role(LEAD)
 @require_POST
 def objection_decide(request: HttpRequest, objection: int) -> HttpResponse:
+    """A valid decision is first shown with what it will change (the corrected input, the
+    county's points on the indicator, its total and rank, from the engine); it is recorded
+    when the lead department confirms (the same fields posted again with ``confirm``)."""
     obj = get_objection_for_user(request.user, objection)
     form = DecisionForm(request.POST, indicator=obj.indicator)
-    if form.is_valid():
+    if "edit" in request.POST:
+        form.is_valid()  # re-shown as entered
+    elif form.is_valid() and "confirm" not in request.POST:
+        data = form.cleaned_data
+        try:
+            preview = preview_decision(
+                objection=obj,
+                upheld=data["upheld"],
+                item=data["item"],
+                actual=data["actual"],
+                target=data["target"],
+            )
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(
+                request,
+                "reports/objection_decide.html",
+                {"objection": obj, "cycle": obj.cycle, "form": form, "preview": preview},
+            )
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             decide(

@@ -7,7 +7,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reports.models import Objection, Publication
-from reports.objections import ObjectionRefused, answer, decide, lodge, may_object
+from reports.objections import (
+    DecisionPreview,
+    ObjectionRefused,
+    answer,
+    decide,
+    lodge,
+    may_object,
+    preview_decision,
+)
 from scoring.models import AnnualInput, CountyResult, IndicatorResult, IndicatorStat
 
 
@@ -138,7 +146,9 @@ def test_lead_decides_on_the_page_and_the_county_sees_it(client, lead, county_us
     client.force_login(lead)
     url = reverse("reports:objection_decide", kwargs={"objection": objection.pk})
     item = objection.indicator.items.get(code="A02-1")
-    client.post(url, {"upheld": "1", "reason": "予以采纳", "item": item.pk, "actual": "90"})
+    client.post(
+        url, {"upheld": "1", "reason": "予以采纳", "item": item.pk, "actual": "90", "confirm": "1"}
+    )
     client.force_login(county_user)
     body = client.get(reverse("reports:objection", kwargs={"objection": objection.pk})).content
     assert "予以采纳" in body.decode()
@@ -162,3 +172,50 @@ def test_objection_list_shows_each_role_its_own(client, other_county_user, objec
     client.force_login(other_county_user)
     response = client.get(reverse("reports:objections", kwargs={"year": 2024}))
     assert response.context["objections"] == []
+
+
+def test_decision_preview_shows_the_engine_figures_and_changes_nothing(objection):
+    item = objection.indicator.items.get(code="A02-1")
+    preview = preview_decision(objection=objection, upheld=True, item=item, actual=Decimal("50"))
+    assert preview == DecisionPreview(
+        upheld=True,
+        item=item,
+        actual=(Decimal("80"), Decimal("50")),
+        target=(Decimal("100"), Decimal("100")),
+        points=(Decimal("32.00"), Decimal("20.00")),
+        total=(Decimal("86.00"), Decimal("74.00")),
+        rank=(1, 1),
+    )
+    assert AnnualInput.objects.get(county__code="101", item=item).actual == Decimal("80")
+    assert Objection.objects.get(pk=objection.pk).status == "lodged"
+
+
+def test_decision_preview_of_a_rejection_changes_no_figure(objection):
+    assert preview_decision(objection=objection, upheld=False) == DecisionPreview(upheld=False)
+
+
+def test_decision_posted_first_shows_the_preview_without_recording(client, lead, objection):
+    client.force_login(lead)
+    url = reverse("reports:objection_decide", kwargs={"objection": objection.pk})
+    item = objection.indicator.items.get(code="A02-1")
+    data = {"upheld": "1", "reason": "予以采纳", "item": item.pk, "actual": "50"}
+    response = client.post(url, data)
+    body = response.content.decode()
+    assert response.templates[0].name == "reports/objection_decide.html"
+    assert response.context["preview"].total == (Decimal("86.00"), Decimal("74.00"))
+    assert 'id="decision-changes"' in body
+    assert 'name="reason" value="予以采纳"' in body
+    assert Objection.objects.get(pk=objection.pk).status == "lodged"
+    assert CountyResult.objects.get(county__code="101").total == Decimal("86.00")
+    client.post(url, {**data, "confirm": "1"})
+    assert Objection.objects.get(pk=objection.pk).status == "upheld"
+    assert CountyResult.objects.get(county__code="101").total == Decimal("74.00")
+
+
+def test_decision_change_button_reshows_the_form_as_entered(client, lead, objection):
+    client.force_login(lead)
+    url = reverse("reports:objection_decide", kwargs={"objection": objection.pk})
+    response = client.post(url, {"upheld": "0", "reason": "数据无误", "edit": "1"})
+    assert response.templates[0].name == "reports/objection.html"
+    assert "数据无误" in response.content.decode()
+    assert Objection.objects.get(pk=objection.pk).status == "lodged"
