@@ -10,13 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment.access import ALL_ROLES, LEAD, get_cycle_or_404, require_role
 from assessment.models import Cycle
 from assessment.services import set_cycle_status
 from indicators.forms_years import CompareForm, CycleSettingsForm, IndicatorForm, NewCycleForm
 from indicators.models import Indicator
+from indicators.services.activation import preview_activation
 from indicators.services.diff import diff_cycles
 from indicators.services.weights import weight_problems
 from indicators.services.yearcopy import copy_cycle
@@ -121,13 +122,21 @@ def indicator_delete(request: HttpRequest, year: int, indicator: str) -> HttpRes
 
 
 @require_role(LEAD)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def activate(request: HttpRequest, year: int) -> HttpResponse:
-    """Activate a draft year: set_cycle_status runs the activation checks (the weights)."""
+    """GET: what activating the draft year would change (the checks' outcome, the year the
+    pages open on, the other active years, what the year holds); POST: activate it
+    (set_cycle_status runs the activation checks, the weights, again)."""
     cycle = get_cycle_or_404(year)
     if cycle.status != Cycle.Status.DRAFT:
         messages.error(request, _("Only a draft year can be activated."))
         return redirect("indicators:setup", year=year)
+    if request.method != "POST":
+        return render(
+            request,
+            "indicators/year_activate.html",
+            {"cycle": cycle, "preview": preview_activation(cycle=cycle)},
+        )
     try:
         set_cycle_status(cycle=cycle, status=Cycle.Status.ACTIVE, actor=request.user)
     except ValidationError as exc:

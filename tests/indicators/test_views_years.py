@@ -155,3 +155,37 @@ def test_changes_page_says_when_nothing_changed(client, lead, draft):
     client.force_login(lead)
     response = client.get(reverse("indicators:changes", kwargs={"year": 2025}) + "?against=2024")
     assert 'id="no-changes"' in response.content.decode()
+
+
+def test_activate_page_previews_the_activation_and_changes_nothing(client, lead, draft):
+    client.force_login(lead)
+    response = client.get(reverse("indicators:activate", kwargs={"year": 2025}))
+    preview = response.context["preview"]
+    assert preview.problems == []
+    assert (preview.opens_now.year, preview.opens_after.year, preview.switches) == (
+        2024, 2025, True
+    )  # fmt: skip
+    assert [c.year for c in preview.still_active] == [2024]
+    assert (preview.indicators, preview.items, preview.counties, preview.rounds) == (2, 2, 2, 0)
+    body = response.content.decode()
+    assert 'id="activate-archives"' in body and "Confirm: activate the year" in body
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_activate_page_lists_the_problems_without_a_confirm_button(client, lead, draft):
+    client.force_login(lead)
+    Indicator.objects.filter(cycle=draft, code="A02").update(weight=Decimal("30"))
+    response = client.get(reverse("indicators:activate", kwargs={"year": 2025}))
+    assert response.context["preview"].problems == [
+        "The weights sum to 90.00, not the total points 100.00."
+    ]
+    assert "Confirm: activate the year" not in response.content.decode()
+
+
+def test_activate_confirmed_makes_the_year_active(client, lead, draft):
+    client.force_login(lead)
+    client.post(reverse("indicators:activate", kwargs={"year": 2025}))
+    draft.refresh_from_db()
+    assert draft.status == "active"
+    assert Cycle.objects.get(year=2024).status == "active"
