@@ -12,7 +12,8 @@ the problems and reads the cells of a record, :mod:`.definitions` and :mod:`.dat
 sheets, :mod:`.checks` checks across rows and sheets, :mod:`.write` writes in bulk.
 """
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from decimal import Decimal
 from pathlib import Path, PurePath
 
 import python_calamine
@@ -24,6 +25,8 @@ from assessment.models import Cycle
 from assessment.refusals import Refused
 from assessment.services import ensure_cycle_writable
 from assessment.spreadsheets import SpreadsheetRefused, open_workbook
+from indicators.models import Indicator, RuleItem
+from scoring.models import AnnualInput, Progress
 from scoring.workbook import data as data_sheets
 from scoring.workbook import definitions
 from scoring.workbook.cells import INVALID
@@ -178,3 +181,63 @@ def _source_name(source) -> str:
     if isinstance(source, str | PurePath):
         return Path(source).name
     return Path(getattr(source, "name", "") or "").name or "workbook.xlsx"
+
+
+@dataclass(frozen=True)
+class ReplacePreview:
+    """What replacing an existing year by a workbook would change (read only)."""
+
+    year: int
+    added: list[str]  # indicator codes in the workbook, not in the year
+    removed: list[str]  # indicator codes in the year, not in the workbook
+    changed: list[str]  # in both, with another name, category, weight, unit, direction or items
+    annual_rows: tuple[int, int]  # the year's annual input rows now, and the workbook's
+    progress_rows: tuple[int, int]
+    lost: list[str]  # records_lost: what would be deleted beyond the workbook's data
+
+
+def preview_replace(source) -> ReplacePreview | None:
+    """What :func:`import_workbook` with ``replace`` would change in the year of the workbook
+    ``source``; None when that year does not exist (the import only creates). No side
+    effects. Raises :class:`WorkbookInvalid` listing every problem of the workbook, or
+    ``CycleReadOnly`` when the year is archived."""
+    data, problems, total = read_workbook(source)
+    if problems:
+        raise WorkbookInvalid(problems, total)
+    old = Cycle.objects.filter(year=data.settings["year"]).first()
+    if old is None:
+        return None
+    ensure_cycle_writable(old)
+    now = {
+        ind.code: ind
+        for ind in Indicator.objects.filter(cycle=old).select_related("category", "unit")
+    }
+    items: dict[str, set] = {}
+    for code, indicator_code in RuleItem.objects.filter(cycle=old).values_list(
+        "code", "indicator__code"
+    ):
+        items.setdefault(indicator_code, set()).add(code)
+    new_items: dict[str, set] = {}
+    for code, (indicator_code, *_rest) in data.items.items():
+        new_items.setdefault(indicator_code, set()).add(code)
+    changed = []
+    for code in sorted(set(now) & set(data.indicators)):
+        ind = now[code]
+        name, category, weight, unit, direction = data.indicators[code]
+        current = (ind.name, ind.category.name if ind.category else None, Decimal(ind.weight))
+        if (
+            current != (name, category, Decimal(weight))
+            or (ind.unit.code if ind.unit else None) != unit
+            or ind.direction != direction
+            or items.get(code, set()) != new_items.get(code, set())
+        ):
+            changed.append(code)
+    return ReplacePreview(
+        year=old.year,
+        added=sorted(set(data.indicators) - set(now)),
+        removed=sorted(set(now) - set(data.indicators)),
+        changed=changed,
+        annual_rows=(AnnualInput.objects.filter(cycle=old).count(), len(data.annual)),
+        progress_rows=(Progress.objects.filter(cycle=old).count(), len(data.progress)),
+        lost=records_lost(old, data),
+    )

@@ -124,7 +124,9 @@ def test_workbook_upload_existing_year_needs_replace(client, lead):
     response = client.post(URL, {"file": upload(workbook_bytes())})
     assert (response.status_code, response.context["cycle_exists"]) == (200, True)
     assert response.context["problems"] != []
-    response = client.post(URL, {"file": upload(workbook_bytes()), "replace": "on"}, follow=True)
+    response = client.post(URL, {"file": upload(workbook_bytes()), "replace": "on"})
+    assert response.context["preview"].changed == []
+    response = client.post(URL, {"confirm": "1"}, follow=True)
     assert response.redirect_chain == [(URL, 302)]
     assert Cycle.objects.count() == 1
 
@@ -173,7 +175,9 @@ def test_workbook_export_round_trips_through_the_upload(client, lead):
     response = client.get(reverse("scoring:workbook_export", kwargs={"year": 2024}))
     assert response.status_code == 200
     exported = b"".join(response.streaming_content)
-    response = client.post(URL, {"file": upload(exported), "replace": "on"}, follow=True)
+    response = client.post(URL, {"file": upload(exported), "replace": "on"})
+    assert response.context["preview"].changed == []
+    response = client.post(URL, {"confirm": "1"}, follow=True)
     assert response.redirect_chain == [(URL, 302)]
     assert AnnualInput.objects.count() == 4
 
@@ -197,3 +201,29 @@ def test_workbook_query_count_is_constant(client, lead, cycle_count, django_asse
 def test_workbook_other_methods_are_not_allowed(client, lead):
     client.force_login(lead)
     assert client.put(URL).status_code == 405
+
+
+def test_workbook_replace_shows_what_changes_before_importing(client, lead):
+    client.force_login(lead)
+    client.post(URL, {"file": upload(workbook_bytes())})
+    AnnualInput.objects.filter(county__code="101", item__code="A01-1").delete()
+    Indicator.objects.filter(code="A02").update(name="旧名称")
+    response = client.post(URL, {"file": upload(workbook_bytes()), "replace": "on"})
+    preview = response.context["preview"]
+    assert (preview.added, preview.removed, preview.changed) == ([], [], ["A02"])
+    assert (preview.annual_rows, preview.progress_rows, preview.lost) == ((3, 4), (0, 0), [])
+    assert Indicator.objects.get(code="A02").name == "旧名称"
+    assert AnnualInput.objects.count() == 3
+    response = client.post(URL, {"confirm": "1"}, follow=True)
+    assert response.redirect_chain == [(URL, 302)]
+    assert Indicator.objects.get(code="A02").name == "一般公共预算收入"
+    assert AnnualInput.objects.count() == 4
+    assert "workbook_replace" not in client.session
+
+
+def test_workbook_replace_confirm_without_a_kept_file_asks_again(client, lead):
+    client.force_login(lead)
+    response = client.post(URL, {"confirm": "1"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "The uploaded workbook is no longer kept: upload it again."
+    ]

@@ -2,6 +2,7 @@
 and the upload that imports one (spec/workbook.md)."""
 
 import io
+from uuid import uuid4
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -16,9 +17,15 @@ from assessment.jobs.views import export_by_job
 from assessment.models import Cycle
 from assessment.queue import QueueUnavailable
 from assessment.services import CycleReadOnly
+from assessment.uploads import private_storage, safe_name
 from scoring.forms import WorkbookUploadForm
 from scoring.workbook.exporter import cycle_workbook_filename, write_cycle_workbook
-from scoring.workbook.importer import CycleExists, WorkbookInvalid, import_workbook
+from scoring.workbook.importer import (
+    CycleExists,
+    WorkbookInvalid,
+    import_workbook,
+    preview_replace,
+)
 from scoring.workbook.jobs import (
     EXPORT_WORKBOOK,
     IMPORT_WORKBOOK,
@@ -26,6 +33,9 @@ from scoring.workbook.jobs import (
     is_large_cycle,
     is_large_upload,
 )
+
+# The session key of the workbook kept between a replace's preview and its confirmation.
+KEPT = "workbook_replace"
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,6 +46,8 @@ def workbook(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     problem_total = 0
     cycle_exists = False
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm_replace(request)
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
         if form.is_valid() and is_large_upload(form.cleaned_data["file"]):
@@ -50,7 +62,18 @@ def workbook(request: HttpRequest) -> HttpResponse:
                 messages.error(request, str(exc))
                 return redirect("scoring:workbook")
             return redirect("assessment:file_job", job=job.pk)
-        if form.is_valid():
+        if form.is_valid() and form.cleaned_data["replace"]:
+            try:
+                preview = preview_replace(form.cleaned_data["file"])
+            except CycleReadOnly as exc:
+                problems, problem_total = [str(exc)], 1
+            except WorkbookInvalid as exc:
+                problems, problem_total = list(exc.problems), exc.total
+            else:
+                if preview is not None:
+                    return _show_replace(request, form, preview)
+        if form.is_valid() and not problems:
+            form.cleaned_data["file"].seek(0)
             try:
                 summary = import_workbook(
                     form.cleaned_data["file"],
@@ -68,6 +91,10 @@ def workbook(request: HttpRequest) -> HttpResponse:
                 return redirect("scoring:workbook")
     else:
         form = WorkbookUploadForm()
+    return _page(request, form, problems, problem_total, cycle_exists)
+
+
+def _page(request, form, problems, problem_total, cycle_exists=False) -> HttpResponse:
     return render(
         request,
         "scoring/workbook.html",
@@ -79,6 +106,53 @@ def workbook(request: HttpRequest) -> HttpResponse:
             "cycles": Cycle.objects.order_by("-year"),
         },
     )
+
+
+def _forget_kept(request) -> None:
+    name = request.session.pop(KEPT, None)
+    if name:
+        private_storage.delete(name)
+
+
+def _show_replace(request, form, preview) -> HttpResponse:
+    """Keep the valid upload in the private storage (its name in the session) and show what
+    replacing the year will change; the confirmation imports the kept file."""
+    _forget_kept(request)
+    upload = form.cleaned_data["file"]
+    upload.seek(0)
+    name = private_storage.save(f"workbook-replace/{uuid4().hex}/{safe_name(upload.name)}", upload)
+    request.session[KEPT] = name
+    return render(
+        request,
+        "scoring/workbook_replace.html",
+        {"preview": preview, "discard": form.cleaned_data["discard"], "source": upload.name},
+    )
+
+
+def _confirm_replace(request) -> HttpResponse:
+    """Import the kept workbook with ``replace`` (the command's behaviour: the same checks
+    run again, nothing is written when they fail); the kept file is deleted either way."""
+    name = request.session.get(KEPT)
+    if not name or not private_storage.exists(name):
+        request.session.pop(KEPT, None)
+        messages.error(request, _("The uploaded workbook is no longer kept: upload it again."))
+        return redirect("scoring:workbook")
+    try:
+        with private_storage.open(name, "rb") as kept:
+            summary = import_workbook(
+                kept,
+                replace=True,
+                discard=request.POST.get("discard") == "1",
+                actor=request.user,
+            )
+    except CycleReadOnly as exc:
+        return _page(request, WorkbookUploadForm(), [str(exc)], 1)
+    except WorkbookInvalid as exc:
+        return _page(request, WorkbookUploadForm(), list(exc.problems), exc.total)
+    finally:
+        _forget_kept(request)
+    messages.success(request, import_summary_message(summary))
+    return redirect("scoring:workbook")
 
 
 @require_role(LEAD)
