@@ -7,10 +7,10 @@ approves it in bulk from the status matrix and closes the round after its previe
 answers its warning with a rectification plan and reports it done; the lead department closes
 the rectification, opens and closes the annual round from the rounds page, computes and
 publishes the results after their preview; the county reads its feedback and lodges an
-objection, the responsible unit answers it, the lead department upholds it and drafts next
-year as a copy of this one. Fewer than 300 clicks in all (bulk review at most 5), counted by
-the test; each step's screenshot is kept in ``screenshots/year-walk/`` (gitignored), named
-in the README.
+objection, the responsible unit answers it, the lead department upholds it after the
+preview and drafts next year as a copy of this one. Fewer than 300 clicks in all (bulk
+review at most 5), counted by the test; each step's screenshot is kept in
+``screenshots/year-walk/`` (gitignored), named in the README.
 """
 
 from datetime import timedelta
@@ -233,7 +233,8 @@ def test_year_walk_every_role_from_the_navigation_in_few_clicks(
         w.click("main table a[href^='/objections/']", name="lead-objection")
         w.click("label:has-text('异议成立')", navigate=False)
         w.page.fill("textarea[name=reason]", "责任单位核实属实，异议成立。")
-        w.button("记录审批决定", "lead-objection-decided")
+        w.button("记录审批决定", "lead-objection-decision-preview")
+        w.button("确认：提交裁定", "lead-objection-decided")
         # Then it drafts next year as a copy of this one.
         w.click("nav button.dropdown-toggle:has-text('考核统筹')", navigate=False)
         w.link("新建年度", "lead-new-year")
