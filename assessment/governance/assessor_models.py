@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assessment.governance.models import SpecialTask
 from assessment.governance.pledge_models import PledgeCheck
-from assessment.models import County, Cycle, SpecialTask, Unit
+from assessment.models import County, Cycle, Unit
 
 
 class Assessor(models.Model):
