@@ -6,7 +6,7 @@ closing again after the data changed replaces exactly the warnings that no longe
 """
 
 import copy
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -137,6 +137,41 @@ def diff_warnings(rnd: Round, figures: RoundWarnings, county_id: dict, indicator
     return current, wanted, stale
 
 
+def _issue_warnings(
+    rnd: Round, current: dict, wanted: dict, stale: set, *, now, notify: bool
+) -> int:
+    """Insert the ``wanted`` warnings that are not current or whose current one is ``stale``
+    (marked to be emailed with ``notify``); return how many."""
+    return insert_rows(
+        Warning,
+        ["cycle_id", "round_id", "county_id", "indicator_id", *COMPARED, "status",
+         "issued_at", "to_notify"],
+        (
+            (rnd.cycle_id, rnd.id, c, i, *values, Warning.Status.ISSUED.value, now, notify)
+            for (c, i), values in wanted.items()
+            if (c, i) not in current or current[(c, i)][0] in stale
+        ),
+    )  # fmt: skip
+
+
+def _replace_flags(rnd: Round, diagnosis: dict, county_id: dict, now) -> int:
+    """Mark replaced the round's current diagnosis flags that no longer hold and create the
+    missing ones (``diagnosis``: county code → warning count); return how many counties are
+    flagged."""
+    flags = {
+        f.county_id: f for f in DiagnosisFlag.objects.filter(round=rnd, replaced_at__isnull=True)
+    }
+    wanted = {county_id[c]: n for c, n in diagnosis.items()}
+    stale = [f.pk for c, f in flags.items() if wanted.get(c) != f.warning_count]
+    DiagnosisFlag.objects.filter(pk__in=stale).update(replaced_at=now)
+    DiagnosisFlag.objects.bulk_create(
+        DiagnosisFlag(cycle_id=rnd.cycle_id, round=rnd, county_id=c, warning_count=n)
+        for c, n in wanted.items()
+        if c not in flags or flags[c].pk in stale
+    )
+    return len(wanted)
+
+
 def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummary:
     """Close ``round`` and issue its warnings and diagnosis flags.
 
@@ -163,31 +198,9 @@ def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummar
         now = timezone.now()
         current, wanted, stale = diff_warnings(rnd, figures, county_id, indicator_id)
         Warning.objects.filter(pk__in=stale).update(replaced_at=now)
-        stale_set = set(stale)
-        created = insert_rows(
-            Warning,
-            ["cycle_id", "round_id", "county_id", "indicator_id", *COMPARED, "status",
-             "issued_at", "to_notify"],
-            (
-                (rnd.cycle_id, rnd.id, c, i, *values, Warning.Status.ISSUED.value, now, notify)
-                for (c, i), values in wanted.items()
-                if (c, i) not in current or current[(c, i)][0] in stale_set
-            ),
-        )  # fmt: skip
+        created = _issue_warnings(rnd, current, wanted, set(stale), now=now, notify=notify)
 
-        flags = {
-            f.county_id: f
-            for f in DiagnosisFlag.objects.filter(round=rnd, replaced_at__isnull=True)
-        }
-        wanted_flags = {county_id[c]: n for c, n in figures.diagnosis.items()}
-        stale_flags = [f.pk for c, f in flags.items() if wanted_flags.get(c) != f.warning_count]
-        DiagnosisFlag.objects.filter(pk__in=stale_flags).update(replaced_at=now)
-        DiagnosisFlag.objects.bulk_create(
-            DiagnosisFlag(cycle_id=rnd.cycle_id, round=rnd, county_id=c, warning_count=n)
-            for c, n in wanted_flags.items()
-            if c not in flags or flags[c].pk in stale_flags
-        )
-
+        flagged = _replace_flags(rnd, figures.diagnosis, county_id, now)
         first_close = rnd.status != Round.Status.CLOSED
         if first_close:
             rnd.status = Round.Status.CLOSED
@@ -198,22 +211,12 @@ def close_round(*, round: Round, actor=None, notify: bool = True) -> CloseSummar
             warnings=len(wanted),
             created=created,
             replaced=len(stale),
-            flagged=len(wanted_flags),
+            flagged=flagged,
             undelivered=tuple(u.indicator.code for u in late),
         )
         if first_close or created or stale:
-            record_event(
-                rnd,
-                summary="close_round",
-                data={
-                    "warnings": summary.warnings,
-                    "created": summary.created,
-                    "replaced": summary.replaced,
-                    "flagged": summary.flagged,
-                    "undelivered": list(summary.undelivered),
-                },
-                actor=actor,
-            )
+            data = {**asdict(summary), "undelivered": list(summary.undelivered)}
+            record_event(rnd, summary="close_round", data=data, actor=actor)
         if notify:
             schedule_notification(rnd)
             if late:

@@ -40,22 +40,7 @@ def describe_rule(method: str, params: str, direction: str) -> str:
         )
         return _("Benchmark: %(formula)s%(floor)s") % {"formula": formula, "floor": at_least}
     if method == Method.LINEAR:
-        sentence = (
-            _(
-                "Around the target: %(base)s points at the target, plus %(per)s points per "
-                "unit above it, minus %(per)s per unit below it"
-            )
-            if higher
-            else _(
-                "Around the target: %(base)s points at the target, plus %(per)s points per "
-                "unit below it, minus %(per)s per unit above it"
-            )
-        )
-        return _("%(sentence)s; between %(floor)s and %(cap)s points") % {
-            "sentence": sentence % {"base": v["base"], "per": v["per"]},
-            "floor": v["floor"],
-            "cap": v["cap"],
-        }
+        return _linear(higher, v)
     if method == Method.RANK:
         order = _("highest value first") if higher else _("lowest value first")
         return _(
@@ -74,12 +59,32 @@ def describe_rule(method: str, params: str, direction: str) -> str:
         )
         return _("Tiers: %(tiers)s; otherwise 0 points") % {"tiers": tiers}
     if method == Method.BINARY:
-        return (
-            _("Pass or fail: 100 points when the actual reaches the target (≥ target), else 0")
-            if higher
-            else _(
-                "Pass or fail: 100 points when the actual stays within the target "
-                "(≤ target), else 0"
-            )
-        )
+        return _binary(higher)
     return Method(method).label
+
+
+def _linear(higher: bool, v: dict) -> str:
+    """The sentence of the linear method; ``v``: its parameters as plain text."""
+    sentence = (
+        _(
+            "Around the target: %(base)s points at the target, plus %(per)s points per "
+            "unit above it, minus %(per)s per unit below it"
+        )
+        if higher
+        else _(
+            "Around the target: %(base)s points at the target, plus %(per)s points per "
+            "unit below it, minus %(per)s per unit above it"
+        )
+    )
+    return _("%(sentence)s; between %(floor)s and %(cap)s points") % {
+        "sentence": sentence % {"base": v["base"], "per": v["per"]},
+        "floor": v["floor"],
+        "cap": v["cap"],
+    }
+
+
+def _binary(higher: bool) -> str:
+    """The sentence of the pass-or-fail method."""
+    if higher:
+        return _("Pass or fail: 100 points when the actual reaches the target (≥ target), else 0")
+    return _("Pass or fail: 100 points when the actual stays within the target (≤ target), else 0")

@@ -120,7 +120,6 @@ def _notice(cycle: Cycle, heading: NoticeHeading):
             "responsible unit of the city:"
         ),
     )
-    counts = {code: [r.county.name for r in results if r.grade == code] for code in Grade.values}
     _paragraph(
         doc,
         _(
@@ -132,18 +131,7 @@ def _notice(cycle: Cycle, heading: NoticeHeading):
         )
         % {"n": len(results), "year": cycle.year},
     )
-    _heading(doc, _("1. Grades"))
-    for code in Grade.values:
-        if counts[code]:
-            _paragraph(doc, _("%(grade)s (%(n)s): %(names)s.") % {
-                "grade": _grade(code), "n": len(counts[code]), "names": "、".join(counts[code])
-            })  # fmt: skip
-    _table(
-        doc,
-        [_("No."), _("County"), _("Total"), _("Rank"), _("Grade")],
-        [[str(n), r.county.name, str(r.total), str(r.rank), _grade(r.grade)]
-         for n, r in enumerate(results, 1)],
-    )  # fmt: skip
+    _grades(doc, results)
     _heading(doc, _("2. Top and bottom three of every indicator"))
     _table(
         doc,
@@ -159,6 +147,23 @@ def _notice(cycle: Cycle, heading: NoticeHeading):
     _paragraph(doc, heading.office, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph(doc, _date(heading.issued_on), align=WD_ALIGN_PARAGRAPH.RIGHT)
     return doc
+
+
+def _grades(doc, results: list) -> None:
+    """Part 1 of the notice: the counties of each grade, then the table of every county."""
+    counts = {code: [r.county.name for r in results if r.grade == code] for code in Grade.values}
+    _heading(doc, _("1. Grades"))
+    for code in Grade.values:
+        if counts[code]:
+            _paragraph(doc, _("%(grade)s (%(n)s): %(names)s.") % {
+                "grade": _grade(code), "n": len(counts[code]), "names": "、".join(counts[code])
+            })  # fmt: skip
+    _table(
+        doc,
+        [_("No."), _("County"), _("Total"), _("Rank"), _("Grade")],
+        [[str(n), r.county.name, str(r.total), str(r.rank), _grade(r.grade)]
+         for n, r in enumerate(results, 1)],
+    )  # fmt: skip
 
 
 def _adjustments(doc, cycle, results) -> None:

@@ -83,11 +83,8 @@ def _rectifications(*conditions, **filters):
 # --- the lead department ---------------------------------------------------------------------
 
 
-def lead_todo(*, cycle: Cycle, rounds: list[Round], today: date) -> list[Section]:
-    """The lead department's to-do list in ``cycle`` (whose ``rounds`` the caller has read):
-    submissions to review per round, rounds closing soon, a refused computation, objections to
-    decide, rectifications to review and overdue rectifications (4 queries)."""
-    rounds = {r.pk: r for r in rounds}
+def _review_items(cycle: Cycle, rounds: dict[int, Round]) -> list[Item]:
+    """One item per round with submissions to review, in the rounds' order (1 query)."""
     submitted = (
         EntryState.objects.filter(cycle=cycle, status=EntryState.Status.SUBMITTED)
         .values_list("round_id")
@@ -105,7 +102,12 @@ def lead_todo(*, cycle: Cycle, rounds: list[Round], today: date) -> list[Section
                 deadline=rnd.closes_on,
             )
         )
-    closing = [
+    return review
+
+
+def _closing_items(cycle: Cycle, rounds: dict[int, Round], today: date) -> list[Item]:
+    """The open rounds closing within :data:`SOON_DAYS` (or overdue), in their order."""
+    return [
         Item(
             text=rnd.name,
             url=reverse("alerts:rounds", kwargs={"year": cycle.year}),
@@ -117,21 +119,35 @@ def lead_todo(*, cycle: Cycle, rounds: list[Round], today: date) -> list[Section
         and rnd.closes_on is not None
         and rnd.closes_on <= today + timedelta(days=SOON_DAYS)
     ]
-    results_url = reverse("scoring:results", kwargs={"year": cycle.year})
+
+
+def _refused_items(cycle: Cycle, results_url: str) -> list[Item]:
+    """The cycle's refused computation, if any, with its number of problems (1 query)."""
     refusal = ResultsRefusal.objects.filter(cycle=cycle).first()
-    refused = []
-    if refusal is not None:
-        refused.append(
-            Item(
-                text=ngettext(
-                    "Refused on %(when)s: %(n)d problem to solve",
-                    "Refused on %(when)s: %(n)d problems to solve",
-                    refusal.problem_count,
-                )
-                % {"when": f"{refusal.refused_at:%Y-%m-%d}", "n": refusal.problem_count},
-                url=results_url,
+    if refusal is None:
+        return []
+    return [
+        Item(
+            text=ngettext(
+                "Refused on %(when)s: %(n)d problem to solve",
+                "Refused on %(when)s: %(n)d problems to solve",
+                refusal.problem_count,
             )
+            % {"when": f"{refusal.refused_at:%Y-%m-%d}", "n": refusal.problem_count},
+            url=results_url,
         )
+    ]
+
+
+def lead_todo(*, cycle: Cycle, rounds: list[Round], today: date) -> list[Section]:
+    """The lead department's to-do list in ``cycle`` (whose ``rounds`` the caller has read):
+    submissions to review per round, rounds closing soon, a refused computation, objections to
+    decide, rectifications to review and overdue rectifications (4 queries)."""
+    rounds = {r.pk: r for r in rounds}
+    review = _review_items(cycle, rounds)
+    closing = _closing_items(cycle, rounds, today)
+    results_url = reverse("scoring:results", kwargs={"year": cycle.year})
+    refused = _refused_items(cycle, results_url)
     objections = [
         Item(
             text=f"{o.county.name} · {o.indicator.code} {o.indicator.name}",
@@ -182,11 +198,9 @@ def _round_order(rnd: Round) -> tuple:
 # --- a responsible unit ----------------------------------------------------------------------
 
 
-def unit_todo(*, cycle: Cycle, unit_id: int, today: date) -> list[Section]:
-    """A unit's to-do list in ``cycle``: its grids still to submit in each open round (with
-    the closing date), entries returned to it with the comment, the current warnings on its
-    indicators by round, and the objections on its indicators awaiting its answer
-    (5 queries)."""
+def _grid_items(cycle: Cycle, unit_id: int, today: date) -> tuple[list[Item], list[Item]]:
+    """The unit's grids still to submit in each open round, and those returned to it with the
+    comment (2 queries)."""
     indicators = list(
         Indicator.objects.filter(cycle=cycle, unit_id=unit_id).order_by("order", "code")
     )
@@ -218,6 +232,15 @@ def unit_todo(*, cycle: Cycle, unit_id: int, today: date) -> list[Section]:
                 returned.append(item)
             else:
                 due.append(item)
+    return due, returned
+
+
+def unit_todo(*, cycle: Cycle, unit_id: int, today: date) -> list[Section]:
+    """A unit's to-do list in ``cycle``: its grids still to submit in each open round (with
+    the closing date), entries returned to it with the comment, the current warnings on its
+    indicators by round, and the objections on its indicators awaiting its answer
+    (5 queries)."""
+    due, returned = _grid_items(cycle, unit_id, today)
     warned = (
         Warning.objects.filter(cycle=cycle, indicator__unit_id=unit_id, replaced_at__isnull=True)
         .values_list("round__name", "round__closes_on", "round__code")
@@ -265,6 +288,49 @@ def unit_todo(*, cycle: Cycle, unit_id: int, today: date) -> list[Section]:
 # --- a county --------------------------------------------------------------------------------
 
 
+def _cycle_sections(cycle: Cycle, county_id: int, today: date) -> list[Section]:
+    """The county's unread warnings of ``cycle``, what awaits its rectification plan and its
+    open rectifications (3 queries)."""
+    inbox = reverse("alerts:inbox")
+    warnings = list(
+        Warning.objects.filter(cycle=cycle, county_id=county_id, replaced_at__isnull=True)
+        .annotate(planned=Exists(Rectification.objects.filter(warning_id=OuterRef("pk"))))
+        .select_related("round", "indicator")
+        .order_by("round__closes_on", "round__code", "indicator__order", "indicator__code")
+    )
+    unread = [_warning_item(w) for w in warnings if w.read_at is None]
+    to_plan = [
+        _warning_item(w)
+        for w in warnings
+        if not w.planned and w.status in (Warning.Status.ISSUED, Warning.Status.READ)
+    ]
+    to_plan += [
+        Item(
+            text=f"{case.round.name} · {pgettext('to-do', 'expert diagnosis')}",
+            url=reverse("alerts:case", kwargs={"case": case.pk}),
+        )
+        for case in DiagnosisCase.objects.filter(
+            cycle=cycle,
+            county_id=county_id,
+            status=DiagnosisCase.Status.SENT,
+            rectification__isnull=True,
+        ).select_related("round")
+    ]
+    rects = _rectifications(
+        cycle=cycle, county_id=county_id, status__in=Rectification.OPEN_STATUSES
+    )
+    return [
+        _section("todo-unread", _("Unread warnings"), unread, inbox),
+        _section("todo-plans", _("Warnings awaiting your rectification plan"), to_plan, inbox),
+        _section(
+            "todo-rectifications",
+            _("Rectifications due"),
+            [_rect_item(r, today, county=False) for r in rects],
+            reverse("alerts:rectifications"),
+        ),
+    ]
+
+
 def county_todo(*, cycle: Cycle | None, county_id: int, now: datetime) -> list[Section]:
     """A county's to-do list: its unread warnings of ``cycle``, the warnings and diagnosis
     recommendations awaiting its rectification plan, its open rectifications with their
@@ -272,44 +338,7 @@ def county_todo(*, cycle: Cycle | None, county_id: int, now: datetime) -> list[S
     today = timezone.localtime(now).date()
     sections = []
     if cycle is not None:
-        inbox = reverse("alerts:inbox")
-        warnings = list(
-            Warning.objects.filter(cycle=cycle, county_id=county_id, replaced_at__isnull=True)
-            .annotate(planned=Exists(Rectification.objects.filter(warning_id=OuterRef("pk"))))
-            .select_related("round", "indicator")
-            .order_by("round__closes_on", "round__code", "indicator__order", "indicator__code")
-        )
-        unread = [_warning_item(w) for w in warnings if w.read_at is None]
-        to_plan = [
-            _warning_item(w)
-            for w in warnings
-            if not w.planned and w.status in (Warning.Status.ISSUED, Warning.Status.READ)
-        ]
-        to_plan += [
-            Item(
-                text=f"{case.round.name} · {pgettext('to-do', 'expert diagnosis')}",
-                url=reverse("alerts:case", kwargs={"case": case.pk}),
-            )
-            for case in DiagnosisCase.objects.filter(
-                cycle=cycle,
-                county_id=county_id,
-                status=DiagnosisCase.Status.SENT,
-                rectification__isnull=True,
-            ).select_related("round")
-        ]
-        rects = _rectifications(
-            cycle=cycle, county_id=county_id, status__in=Rectification.OPEN_STATUSES
-        )
-        sections += [
-            _section("todo-unread", _("Unread warnings"), unread, inbox),
-            _section("todo-plans", _("Warnings awaiting your rectification plan"), to_plan, inbox),
-            _section(
-                "todo-rectifications",
-                _("Rectifications due"),
-                [_rect_item(r, today, county=False) for r in rects],
-                reverse("alerts:rectifications"),
-            ),
-        ]
+        sections += _cycle_sections(cycle, county_id, today)
     publication = (
         Publication.objects.filter(published=True, cycle__counties=county_id)
         .select_related("cycle")

@@ -64,31 +64,7 @@ def copy_cycle(*, source: Cycle, year: int, actor=None) -> Cycle:
             )
             for r in source.rounds.all()
         )
-        categories = {
-            c.pk: Category.objects.create(cycle=cycle, name=c.name, order=c.order)
-            for c in Category.objects.filter(cycle=source)
-        }
-        indicators = {}
-        for ind in Indicator.objects.filter(cycle=source):
-            indicators[ind.pk] = Indicator.objects.create(
-                cycle=cycle,
-                category=categories[ind.category_id],
-                **{
-                    name: getattr(ind, name)
-                    for name in ("code", "name", "weight", "unit_id", "direction", "order")
-                },
-                rules_status=Indicator.RulesStatus.DRAFT,
-            )
-        items = {}
-        for item in RuleItem.objects.filter(cycle=source):
-            items[item.pk] = RuleItem.objects.create(
-                cycle=cycle,
-                indicator=indicators[item.indicator_id],
-                **{
-                    name: getattr(item, name)
-                    for name in ("code", "name", "content", "share", "method", "params", "order")
-                },
-            ).pk
+        indicators, items = _copy_indicator_system(source, cycle)
         cycle_copied.send(sender=Cycle, source=source, cycle=cycle, items=items, actor=actor)
         record_event(
             cycle,
@@ -97,3 +73,35 @@ def copy_cycle(*, source: Cycle, year: int, actor=None) -> Cycle:
             actor=actor,
         )
     return cycle
+
+
+def _copy_indicator_system(source: Cycle, cycle: Cycle) -> tuple[dict, dict]:
+    """Copy the categories, indicators (their rules as drafts) and rule items of ``source``
+    into ``cycle``; return the new indicators by source id and the new rule item ids by
+    source id."""
+    categories = {
+        c.pk: Category.objects.create(cycle=cycle, name=c.name, order=c.order)
+        for c in Category.objects.filter(cycle=source)
+    }
+    indicators = {}
+    for ind in Indicator.objects.filter(cycle=source):
+        indicators[ind.pk] = Indicator.objects.create(
+            cycle=cycle,
+            category=categories[ind.category_id],
+            **{
+                name: getattr(ind, name)
+                for name in ("code", "name", "weight", "unit_id", "direction", "order")
+            },
+            rules_status=Indicator.RulesStatus.DRAFT,
+        )
+    items = {}
+    for item in RuleItem.objects.filter(cycle=source):
+        items[item.pk] = RuleItem.objects.create(
+            cycle=cycle,
+            indicator=indicators[item.indicator_id],
+            **{
+                name: getattr(item, name)
+                for name in ("code", "name", "content", "share", "method", "params", "order")
+            },
+        ).pk
+    return indicators, items

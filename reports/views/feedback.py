@@ -18,6 +18,23 @@ from reports.publication import published_cycle_ids
 from reports.views.charts import visible_cycle_ids
 
 
+def _charts(request: HttpRequest, cycle: Cycle, county, last: Cycle | None, published) -> dict:
+    """The feedback page's charts: the county's trend over the years the reader may see, its
+    profile, and the change of every total against ``last`` (other counties anonymous to a
+    county)."""
+    visible_ids = visible_cycle_ids(request.user) if request.user.is_lead else published
+    return {
+        "trend": charts.county_trend(county=county, cycle_ids=visible_ids),
+        "profile": charts.county_profile(cycle=cycle, county=county),
+        "change": charts.total_change(
+            cycle=cycle,
+            last=last,
+            own=county.code,
+            anonymous=request.user.is_county,
+        ),
+    }
+
+
 @require_role(LEAD, COUNTY)
 @require_safe
 def feedback(request: HttpRequest, year: int, county: str) -> HttpResponse:
@@ -36,17 +53,7 @@ def feedback(request: HttpRequest, year: int, county: str) -> HttpResponse:
     warnings, chart_data, evaluations = [], {}, []
     if data is not None:
         evaluations = list(published_evaluations(cycle=cycle, county=county_obj))
-        visible_ids = visible_cycle_ids(request.user) if request.user.is_lead else published
-        chart_data = {
-            "trend": charts.county_trend(county=county_obj, cycle_ids=visible_ids),
-            "profile": charts.county_profile(cycle=cycle, county=county_obj),
-            "change": charts.total_change(
-                cycle=cycle,
-                last=last,
-                own=county_obj.code,
-                anonymous=request.user.is_county,
-            ),
-        }
+        chart_data = _charts(request, cycle, county_obj, last, published)
         warnings = list(
             Warning.objects.filter(cycle=cycle, county=county_obj, replaced_at__isnull=True)
             .select_related("round", "indicator", "rectification")

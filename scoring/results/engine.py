@@ -7,7 +7,8 @@ codes of counties, indicators and items, so that ties sort by code.
 
 :mod:`indicators.methods` scores one item (its method, its parameters); this module weighs
 the items into indicator points, totals, ranks, grades and warnings. The names of
-:mod:`indicators.methods` are re-exported here for the code that reads a whole result.
+:mod:`indicators.methods` are re-exported here for the code that reads a whole result, and so
+are the round warnings of :mod:`scoring.results.warnings`.
 """
 
 from collections import defaultdict
@@ -28,6 +29,11 @@ from indicators.methods import round2 as round2
 from indicators.methods import score_one as score_one
 from indicators.methods import value_errors as value_errors
 from indicators.params import Params
+from scoring.results.warnings import REASONS as REASONS
+from scoring.results.warnings import RoundWarnings as RoundWarnings
+from scoring.results.warnings import WarningFigures as WarningFigures
+from scoring.results.warnings import round_warnings as round_warnings
+from scoring.results.warnings import warning_reasons as warning_reasons
 
 EXCELLENT, GOOD, FAIR, POOR = "excellent", "good", "fair", "poor"
 
@@ -250,21 +256,7 @@ def compute_cycle(
     result = CycleResult()
     for ind in indicators:
         applicable = [c for c in counties if (c, ind.code) not in exempt]
-        weighted = dict.fromkeys(applicable, ZERO)
-        for item in ind.items:
-            actuals = {c: inputs[(c, item.code)][0] for c in applicable}
-            targets = {c: inputs[(c, item.code)][1] for c in applicable}
-            scores = item_scores(item.method, item.params, ind.direction, actuals, targets)
-            for c, score in scores.items():
-                result.item_scores[(c, item.code)] = score
-                weighted[c] += item.share * score
-        for c in applicable:
-            s = weighted[c] / HUNDRED
-            result.percent[(c, ind.code)] = s
-            result.points[(c, ind.code)] = s * ind.weight / HUNDRED
-        ranks = competition_rank({c: round2(result.points[(c, ind.code)]) for c in applicable})
-        for c, r in ranks.items():
-            result.indicator_rank[(c, ind.code)] = r
+        _score_indicator(result, ind, applicable, inputs)
 
     # Exempt indicators score at the county's own average rate on the others.
     for c in counties:
@@ -287,6 +279,28 @@ def compute_cycle(
         if stats is not None:
             result.stats[ind.code] = stats
     return result
+
+
+def _score_indicator(
+    result: CycleResult, ind: IndicatorSpec, applicable: list[str], inputs: Mapping
+) -> None:
+    """Add to ``result`` the item scores, percent, points and rank of the ``applicable``
+    (non-exempt) counties on ``ind``."""
+    weighted = dict.fromkeys(applicable, ZERO)
+    for item in ind.items:
+        actuals = {c: inputs[(c, item.code)][0] for c in applicable}
+        targets = {c: inputs[(c, item.code)][1] for c in applicable}
+        scores = item_scores(item.method, item.params, ind.direction, actuals, targets)
+        for c, score in scores.items():
+            result.item_scores[(c, item.code)] = score
+            weighted[c] += item.share * score
+    for c in applicable:
+        s = weighted[c] / HUNDRED
+        result.percent[(c, ind.code)] = s
+        result.points[(c, ind.code)] = s * ind.weight / HUNDRED
+    ranks = competition_rank({c: round2(result.points[(c, ind.code)]) for c in applicable})
+    for c, r in ranks.items():
+        result.indicator_rank[(c, ind.code)] = r
 
 
 # --- explaining one county's figures ------------------------------------------------------
@@ -342,6 +356,48 @@ class CountyExplanation:
     walk: list[Step]
 
 
+def _explain_indicator(
+    county: str,
+    ind: IndicatorSpec,
+    indicators: Iterable[IndicatorSpec],
+    counties: list[str],
+    inputs: Mapping,
+    exempt: set,
+    result: CycleResult,
+) -> IndicatorExplanation:
+    """How ``county``'s points on ``ind`` came about: the exemption's re-weighting, or every
+    item's formula (the item scores run again with recording on)."""
+    if (county, ind.code) in exempt:
+        own = [i for i in indicators if (county, i.code) not in exempt]
+        return IndicatorExplanation(
+            code=ind.code, weight=ind.weight, exempt=True, items=[], percent=None,
+            points=result.points[(county, ind.code)],
+            earned=sum((result.points[(county, i.code)] for i in own), ZERO),
+            possible=sum((i.weight for i in own), ZERO),
+        )  # fmt: skip
+    applicable = [c for c in counties if (c, ind.code) not in exempt]
+    items = []
+    for item in ind.items:
+        steps: list[Step] = []
+        actuals = {c: inputs[(c, item.code)][0] for c in applicable}
+        targets = {c: inputs[(c, item.code)][1] for c in applicable}
+        scores = item_scores(
+            item.method, item.params, ind.direction, actuals, targets, {county: steps}
+        )
+        items.append(
+            ItemExplanation(
+                code=item.code, method=item.method, share=item.share,
+                actual=actuals[county], target=targets[county], score=scores[county],
+                steps=steps,
+            )
+        )  # fmt: skip
+    return IndicatorExplanation(
+        code=ind.code, weight=ind.weight, exempt=False, items=items,
+        percent=result.percent[(county, ind.code)],
+        points=result.points[(county, ind.code)],
+    )  # fmt: skip
+
+
 def explain_county(
     *,
     county: str,
@@ -364,42 +420,10 @@ def explain_county(
     counties = list(counties)
     exempt = set(exempt)
     vetoed = set(vetoed)
-    explained = []
-    for ind in indicators:
-        if (county, ind.code) in exempt:
-            own = [i for i in indicators if (county, i.code) not in exempt]
-            explained.append(
-                IndicatorExplanation(
-                    code=ind.code, weight=ind.weight, exempt=True, items=[], percent=None,
-                    points=result.points[(county, ind.code)],
-                    earned=sum((result.points[(county, i.code)] for i in own), ZERO),
-                    possible=sum((i.weight for i in own), ZERO),
-                )
-            )  # fmt: skip
-            continue
-        applicable = [c for c in counties if (c, ind.code) not in exempt]
-        items = []
-        for item in ind.items:
-            steps: list[Step] = []
-            actuals = {c: inputs[(c, item.code)][0] for c in applicable}
-            targets = {c: inputs[(c, item.code)][1] for c in applicable}
-            scores = item_scores(
-                item.method, item.params, ind.direction, actuals, targets, {county: steps}
-            )
-            items.append(
-                ItemExplanation(
-                    code=item.code, method=item.method, share=item.share,
-                    actual=actuals[county], target=targets[county], score=scores[county],
-                    steps=steps,
-                )
-            )  # fmt: skip
-        explained.append(
-            IndicatorExplanation(
-                code=ind.code, weight=ind.weight, exempt=False, items=items,
-                percent=result.percent[(county, ind.code)],
-                points=result.points[(county, ind.code)],
-            )
-        )  # fmt: skip
+    explained = [
+        _explain_indicator(county, ind, indicators, counties, inputs, exempt, result)
+        for ind in indicators
+    ]
     walk: list[Step] = []
     assign_grades(result.total, vetoed, settings, walk)
     entries = list((adjustments or {}).get(county, ()))
@@ -419,81 +443,3 @@ def explain_county(
         lines=grade_lines(settings),
         walk=walk,
     )
-
-
-# --- pre-assessment warnings ---------------------------------------------------------------
-
-
-# The reasons of a warning, in the order of the spec.
-REASONS = ("bottom_three", "behind_target", "not_reported")
-
-
-def warning_reasons(bottom_three: bool, behind_target: bool, not_reported: bool) -> tuple:
-    """The reason codes whose flag is set, in the order of :data:`REASONS`."""
-    flags = (bottom_three, behind_target, not_reported)
-    return tuple(code for code, flag in zip(REASONS, flags, strict=True) if flag)
-
-
-@dataclass(frozen=True)
-class WarningFigures:
-    bottom_three: bool
-    behind_target: bool
-    not_reported: bool
-    progress: Decimal | None
-    place: int | None  # among the counties that reported; 1 = the most advanced
-    reported: int  # how many counties reported on the indicator
-
-    @property
-    def reasons(self) -> tuple[str, ...]:
-        return warning_reasons(self.bottom_three, self.behind_target, self.not_reported)
-
-
-@dataclass
-class RoundWarnings:
-    warnings: dict[tuple[str, str], WarningFigures]  # (county, indicator) → figures
-    diagnosis: dict[str, int]  # county → number of indicators warned, flagged counties only
-
-
-def round_warnings(
-    *,
-    counties: Iterable[str],
-    indicators: Iterable[str],
-    progress: Mapping[tuple[str, str], Decimal],
-    exempt: Iterable[tuple[str, str]] = (),
-    expected: Decimal,
-    tolerance: Decimal,
-    diagnosis_threshold: int,
-) -> RoundWarnings:
-    """The warnings of a closing pre-assessment round (spec/scoring.md).
-
-    Exempt (county, indicator) pairs neither get nor influence warnings.
-    """
-    counties = list(counties)
-    exempt = set(exempt)
-    line = expected - tolerance
-    warnings: dict[tuple[str, str], WarningFigures] = {}
-    for ind in indicators:
-        applicable = [c for c in counties if (c, ind) not in exempt]
-        reported = {c: progress[(c, ind)] for c in applicable if (c, ind) in progress}
-        from_bottom = competition_rank(reported, descending=False)
-        place = competition_rank(reported, descending=True)
-        ranked = len(reported) >= 4
-        for c in applicable:
-            v = reported.get(c)
-            bottom_three = ranked and v is not None and from_bottom[c] <= 3
-            behind_target = v is not None and v < line
-            # Most counties get no warning: build the figures only for those that do.
-            if bottom_three or behind_target or v is None:
-                warnings[(c, ind)] = WarningFigures(
-                    bottom_three=bottom_three,
-                    behind_target=behind_target,
-                    not_reported=v is None,
-                    progress=v,
-                    place=place.get(c),
-                    reported=len(reported),
-                )
-    counts: dict[str, int] = defaultdict(int)
-    for c, _ind in warnings:
-        counts[c] += 1
-    diagnosis = {c: n for c, n in counts.items() if n >= diagnosis_threshold}
-    return RoundWarnings(warnings=warnings, diagnosis=diagnosis)

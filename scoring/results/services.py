@@ -6,7 +6,7 @@ web button all call :func:`compute_results`.
 """
 
 import copy
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -19,15 +19,10 @@ from django.utils.translation import gettext_lazy
 
 from assessment.audit import record_change, record_event
 from assessment.bulk import insert_rows
-from assessment.models import Adjustment, County, Cycle, Round, Veto
-from assessment.refusals import Refused
+from assessment.models import Cycle, Round
 from assessment.services import ensure_cycle_writable
-from indicators.models import Indicator, RuleItem
-from indicators.params import ParamError, Params, parse_params
 from scoring.models import (
-    AnnualInput,
     CountyResult,
-    Exemption,
     Grade,
     IndicatorResult,
     IndicatorStat,
@@ -36,14 +31,15 @@ from scoring.models import (
 )
 from scoring.results.engine import (
     CycleResult,
-    CycleSettings,
     IncompleteInputs,
-    IndicatorSpec,
     InputProblem,
-    ItemSpec,
     compute_cycle,
     round2,
 )
+from scoring.results.load import CycleData as CycleData
+from scoring.results.load import ResultsRefused as ResultsRefused
+from scoring.results.load import cycle_settings as cycle_settings
+from scoring.results.load import load_cycle as load_cycle
 from scoring.signals import results_computed
 
 BATCH = 5000
@@ -92,180 +88,6 @@ class MissingInput:
             "unit_name": self.unit_name,
             "problem": self.problem_label,
         }
-
-
-class ResultsRefused(Refused):
-    """The results cannot be computed; ``problems`` lists every reason, one line each."""
-
-    def __init__(self, problems: list):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass
-class CycleData:
-    """A cycle loaded for the engine, with the id ↔ code maps needed to store results."""
-
-    cycle: Cycle
-    counties: dict[int, County]
-    indicators: dict[int, Indicator]
-    items: dict[int, RuleItem]
-    specs: list[IndicatorSpec]
-    inputs: dict[tuple[str, str], tuple]
-    exempt: set[tuple[str, str]]
-    adjustments: dict[str, list]
-    vetoed: set[str]
-
-    @property
-    def settings(self) -> CycleSettings:
-        return cycle_settings(self.cycle)
-
-
-def cycle_settings(cycle: Cycle) -> CycleSettings:
-    """The engine's settings of ``cycle`` (no query)."""
-    return CycleSettings(
-        total_points=cycle.total_points,
-        excellent_ratio=cycle.excellent_ratio,
-        excellent_line=cycle.excellent_line,
-        good_line=cycle.good_line,
-        fair_line=cycle.fair_line,
-        bonus_cap=cycle.bonus_cap,
-    )
-
-
-def load_cycle(cycle: Cycle) -> CycleData:
-    """Read everything the engine needs for ``cycle``: a fixed number of queries.
-
-    Raises :class:`ResultsRefused` listing every rule item whose stored parameters no longer
-    pass :func:`parse_params` for its indicator's direction.
-    """
-    counties = {c.id: c for c in cycle.counties.all()}
-    indicators = {
-        i.id: i
-        for i in Indicator.objects.filter(cycle=cycle)
-        .select_related("unit")
-        .order_by("order", "code")
-    }
-    items = {i.id: i for i in RuleItem.objects.filter(cycle=cycle).order_by("order", "code")}
-    items_by_indicator: dict[int, list[RuleItem]] = defaultdict(list)
-    params: dict[int, Params] = {}
-    invalid: list[str] = []
-    for item in items.values():
-        items_by_indicator[item.indicator_id].append(item)
-        ind = indicators[item.indicator_id]
-        # Checked when saved, but a later change (the indicator's direction) can break them.
-        try:
-            params[item.id] = parse_params(item.method, item.params, ind.direction)
-        except ParamError as exc:
-            invalid.append(
-                _(
-                    "indicator %(indicator)s %(indicator_name)s, "
-                    "item %(item)s %(item_name)s: %(error)s"
-                )
-                % {
-                    "indicator": ind.code,
-                    "indicator_name": ind.name,
-                    "item": item.code,
-                    "item_name": item.name,
-                    "error": exc,
-                }
-            )
-    if invalid:
-        raise ResultsRefused(invalid)
-    specs = [
-        IndicatorSpec(
-            code=ind.code,
-            weight=ind.weight,
-            direction=ind.direction,
-            items=tuple(
-                ItemSpec(
-                    code=item.code,
-                    share=item.share,
-                    method=item.method,
-                    params=params[item.id],
-                )
-                for item in items_by_indicator[ind.id]
-            ),
-        )
-        for ind in indicators.values()
-    ]
-    county_code = {cid: c.code for cid, c in counties.items()}
-    item_code = {iid: i.code for iid, i in items.items()}
-    indicator_code = {iid: i.code for iid, i in indicators.items()}
-    inputs, stray_inputs = {}, []
-    for row in AnnualInput.objects.filter(cycle=cycle).values_list(
-        "county_id", "item_id", "actual", "target"
-    ):
-        c, i, actual, target = row
-        if i not in item_code:  # an item of another year, written past the model's check
-            stray_inputs.append((c, i))
-        elif c in county_code:
-            inputs[(county_code[c], item_code[i])] = (actual, target)
-    exempt, stray_exemptions = set(), []
-    for c, i in Exemption.objects.filter(cycle=cycle).values_list("county_id", "indicator_id"):
-        if i not in indicator_code:
-            stray_exemptions.append((c, i))
-        elif c in county_code:
-            exempt.add((county_code[c], indicator_code[i]))
-    if stray_inputs or stray_exemptions:
-        raise ResultsRefused(_other_year_rows(cycle, stray_inputs, stray_exemptions))
-    adjustments: dict[str, list] = defaultdict(list)
-    for c, points in Adjustment.objects.filter(cycle=cycle).values_list("county_id", "points"):
-        if c in county_code:
-            adjustments[county_code[c]].append(points)
-    vetoed = {
-        county_code[c]
-        for c in Veto.objects.filter(cycle=cycle).values_list("county_id", flat=True)
-        if c in county_code
-    }
-    return CycleData(
-        cycle=cycle,
-        counties=counties,
-        indicators=indicators,
-        items=items,
-        specs=specs,
-        inputs=inputs,
-        exempt=exempt,
-        adjustments=dict(adjustments),
-        vetoed=vetoed,
-    )
-
-
-def _other_year_rows(cycle: Cycle, inputs: list, exemptions: list) -> list[str]:
-    """Say which rows of ``cycle`` point at another year's item or indicator (one query per
-    kind of row; only when there are such rows)."""
-    counties = County.objects.in_bulk({c for c, _i in inputs + exemptions})
-    items = RuleItem.objects.select_related("cycle").in_bulk({i for _c, i in inputs})
-    indicators = Indicator.objects.select_related("cycle").in_bulk({i for _c, i in exemptions})
-    fix = _("correct or delete it in the administration")
-    lines = [
-        _("annual input of county %(county)s on item %(item)s of %(other)s, not of %(year)s")
-        % {
-            "county": counties[c],
-            "item": items[i],
-            "other": items[i].cycle.year,
-            "year": cycle.year,
-        }
-        + ": "
-        + fix
-        for c, i in sorted(inputs)
-    ]
-    lines += [
-        _(
-            "exemption of county %(county)s from indicator %(indicator)s of %(other)s, "
-            "not of %(year)s"
-        )
-        % {
-            "county": counties[c],
-            "indicator": indicators[i],
-            "other": indicators[i].cycle.year,
-            "year": cycle.year,
-        }
-        + ": "
-        + fix
-        for c, i in sorted(exemptions)
-    ]
-    return lines
 
 
 def _describe(data: CycleData, problems: list[InputProblem], all_exempt: list[str]) -> list:
@@ -397,90 +219,94 @@ def refusal_problems(refusal: ResultsRefusal, limit: int | None = None) -> list:
 
 
 def _store(data: CycleData, result: CycleResult) -> None:
-    cycle = data.cycle
+    """Replace the stored results of ``data.cycle`` with ``result`` and stamp the cycle."""
     county_id = {c.code: cid for cid, c in data.counties.items()}
+    with transaction.atomic():  # within compute_results' transaction; atomic on its own too
+        _store_scores(data, result, county_id)
+        _store_county_results(data, result, county_id)
+        data.cycle.results_computed_at = timezone.now()
+        data.cycle.save(update_fields=["results_computed_at"])
+
+
+def _rate(result: CycleResult, exempt: set, weight: dict, c: str, i: str) -> Decimal:
+    """The stored rate S_ci of county ``c`` on indicator ``i``. An exempt indicator has no
+    S_ci of its own: the rate its imputed points imply (``weight``: by indicator code)."""
+    value = result.points[c, i] * 100 / weight[i] if (c, i) in exempt else result.percent[c, i]
+    return value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _store_scores(data: CycleData, result: CycleResult, county_id: dict) -> None:
+    """Replace the item scores, indicator results and indicator statistics of the cycle."""
+    cycle, exempt = data.cycle, data.exempt
     indicator_id = {i.code: iid for iid, i in data.indicators.items()}
     item_id = {i.code: iid for iid, i in data.items.items()}
-    exempt = data.exempt
     weight = {i.code: i.weight for i in data.indicators.values()}
+    # Plain rows written with COPY on PostgreSQL: a national cycle has over a million
+    # item scores, and a model instance per row would cost more than the scoring.
+    ItemScore.objects.filter(cycle=cycle).delete()
+    insert_rows(
+        ItemScore,
+        ["cycle_id", "county_id", "item_id", "score"],
+        (
+            (cycle.id, county_id[c], item_id[i], score.quantize(RATE_PLACES, ROUND_HALF_UP))
+            for (c, i), score in result.item_scores.items()
+        ),
+    )
+    IndicatorResult.objects.filter(cycle=cycle).delete()
+    insert_rows(
+        IndicatorResult,
+        ["cycle_id", "county_id", "indicator_id", "percent", "points", "exempt", "rank"],
+        (
+            (
+                cycle.id,
+                county_id[c],
+                indicator_id[i],
+                _rate(result, exempt, weight, c, i),
+                round2(points),
+                (c, i) in exempt,
+                result.indicator_rank.get((c, i)),
+            )
+            for (c, i), points in result.points.items()
+        ),
+    )
+    IndicatorStat.objects.filter(cycle=cycle).delete()
+    insert_rows(
+        IndicatorStat,
+        ["cycle_id", "indicator_id", "highest", "lowest", "average", "top", "bottom"],
+        (
+            (cycle.id, indicator_id[code], s.highest, s.lowest, s.average, list(s.top),
+             list(s.bottom))
+            for code, s in result.stats.items()
+        ),
+    )  # fmt: skip
 
-    def rate(c: str, i: str) -> Decimal:
-        # An exempt indicator has no S_ci of its own; show the rate its imputed points imply.
-        value = (
-            result.points[(c, i)] * 100 / weight[i]
-            if (c, i) in exempt
-            else (result.percent[(c, i)])
-        )
-        return value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
-    with transaction.atomic():  # within compute_results' transaction; atomic on its own too
-        # Plain rows written with COPY on PostgreSQL: a national cycle has over a million
-        # item scores, and a model instance per row would cost more than the scoring.
-        ItemScore.objects.filter(cycle=cycle).delete()
-        insert_rows(
-            ItemScore,
-            ["cycle_id", "county_id", "item_id", "score"],
-            (
-                (cycle.id, county_id[c], item_id[i], score.quantize(RATE_PLACES, ROUND_HALF_UP))
-                for (c, i), score in result.item_scores.items()
-            ),
-        )
-        IndicatorResult.objects.filter(cycle=cycle).delete()
-        insert_rows(
-            IndicatorResult,
-            ["cycle_id", "county_id", "indicator_id", "percent", "points", "exempt", "rank"],
-            (
-                (
-                    cycle.id,
-                    county_id[c],
-                    indicator_id[i],
-                    rate(c, i),
-                    round2(points),
-                    (c, i) in exempt,
-                    result.indicator_rank.get((c, i)),
-                )
-                for (c, i), points in result.points.items()
-            ),
-        )
-        IndicatorStat.objects.filter(cycle=cycle).delete()
-        insert_rows(
-            IndicatorStat,
-            ["cycle_id", "indicator_id", "highest", "lowest", "average", "top", "bottom"],
-            (
-                (cycle.id, indicator_id[code], s.highest, s.lowest, s.average, list(s.top),
-                 list(s.bottom))
-                for code, s in result.stats.items()
-            ),
-        )  # fmt: skip
-        CountyResult.objects.filter(cycle=cycle).exclude(county_id__in=county_id.values()).delete()
-        CountyResult.objects.bulk_create(
-            [
-                CountyResult(
-                    cycle=cycle,
-                    county_id=county_id[c],
-                    indicator_points=round2(result.indicator_points[c]),
-                    adjustment=round2(result.adjustment[c]),
-                    total=total,
-                    rank=result.rank[c],
-                    vetoed=c in data.vetoed,
-                    computed_grade=result.grade[c],
-                )
-                for c, total in result.total.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["cycle", "county"],
-            update_fields=[
-                "indicator_points",
-                "adjustment",
-                "total",
-                "rank",
-                "vetoed",
-                "computed_grade",
-            ],
-            batch_size=BATCH,
-        )
-        cycle.results_computed_at = timezone.now()
-        cycle.save(update_fields=["results_computed_at"])
+def _store_county_results(data: CycleData, result: CycleResult, county_id: dict) -> None:
+    """Upsert one CountyResult per county (a grade override is kept) and delete the results
+    of counties no longer in the cycle."""
+    cycle = data.cycle
+    CountyResult.objects.filter(cycle=cycle).exclude(county_id__in=county_id.values()).delete()
+    CountyResult.objects.bulk_create(
+        [
+            CountyResult(
+                cycle=cycle,
+                county_id=county_id[c],
+                indicator_points=round2(result.indicator_points[c]),
+                adjustment=round2(result.adjustment[c]),
+                total=total,
+                rank=result.rank[c],
+                vetoed=c in data.vetoed,
+                computed_grade=result.grade[c],
+            )
+            for c, total in result.total.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["cycle", "county"],
+        update_fields=[
+            "indicator_points", "adjustment", "total", "rank", "vetoed", "computed_grade",
+        ],
+        batch_size=BATCH,
+    )  # fmt: skip
 
 
 def override_grade(*, result: CountyResult, grade: str, reason: str, actor) -> CountyResult:

@@ -171,28 +171,10 @@ def _read_only_reason(cycle: Cycle) -> str:
     return ""
 
 
-@require_role(LEAD)
-@require_safe
-def results(request: HttpRequest, year: int) -> HttpResponse:
-    cycle = get_cycle_or_404(year)
-    requested_at = _requested_at(request, cycle)
-    computed_at = cycle.results_computed_at
-    refusal = ResultsRefusal.objects.filter(cycle=cycle).first()
-    answered_at = max(filter(None, (computed_at, refusal and refusal.refused_at)), default=None)
-    pending = requested_at is not None and (answered_at is None or answered_at < requested_at)
-    if requested_at is not None and not pending:
-        _forget_request(request, cycle)
-
-    all_indicators = list(
-        Indicator.objects.filter(cycle=cycle).select_related("category").order_by("order", "code")
-    )
-    categories, category = _shown_category(all_indicators, request.GET.get("category", ""))
-    indicators = [i for i in all_indicators if category is None or i.category_id == category.id]
-    county_results = list(
-        CountyResult.objects.filter(cycle=cycle)
-        .select_related("county", "override_by")
-        .order_by("rank", "county__code")
-    )
+def _annotate_rows(cycle: Cycle, county_results: list, indicators: list, category) -> list:
+    """Set on each county result its routine counts, explanation address, indicator cells
+    (points, exempt, code) of the shown ``indicators`` and adjustment reasons; return the
+    cycle's adjustments."""
     shown_points = IndicatorResult.objects.filter(cycle=cycle)
     if category is not None:
         shown_points = shown_points.filter(indicator__category=category)
@@ -216,13 +198,12 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             (*points.get((row.county_id, ind.id), (None, False)), ind.code) for ind in indicators
         ]
         row.adjustment_reasons = "\n".join(reasons[row.county_id])
-    rows, sort = _sort(county_results, indicators, request.GET.get("sort", "rank"))
-    links = _sort_links(sort, indicators)
-    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.cells_html = _cells_html(row.cells, row.explain_url)
-    keep = urlencode({"category": category.id}) + "&" if category is not None else ""
+    return adjustments
 
+
+def _indicator_stats(cycle: Cycle, indicators: list, county_results: list) -> list:
+    """(indicator, its statistics with the names of its top and bottom counties) for each
+    shown indicator that has statistics."""
     names = {row.county.code: row.county.name for row in county_results}
     stats_by_indicator = {s.indicator_id: s for s in IndicatorStat.objects.filter(cycle=cycle)}
     stats = []
@@ -232,7 +213,54 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             stat.top_names = [names.get(code, code) for code in stat.top]
             stat.bottom_names = [names.get(code, code) for code in stat.bottom]
             stats.append((ind, stat))
+    return stats
 
+
+def _refusal_context(cycle: Cycle, refusal: ResultsRefusal | None) -> dict:
+    """What the results page shows of a refused computation: its first problems, their count
+    and count by unit, and what to open to fix them — the annual round (its state) and its
+    matrix."""
+    return {
+        "annual_round": (cycle.rounds.filter(kind=Round.Kind.ANNUAL).first() if refusal else None),
+        "problems": refusal_problems(refusal, PROBLEMS_SHOWN) if refusal else [],
+        "problem_count": refusal.problem_count if refusal else 0,
+        "problems_by_unit": [
+            ((code, name), n) for code, name, n in (refusal.by_unit if refusal else [])
+        ],
+    }
+
+
+@require_role(LEAD)
+@require_safe
+def results(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle_or_404(year)
+    requested_at = _requested_at(request, cycle)
+    computed_at = cycle.results_computed_at
+    refusal = ResultsRefusal.objects.filter(cycle=cycle).first()
+    answered_at = max(filter(None, (computed_at, refusal and refusal.refused_at)), default=None)
+    pending = requested_at is not None and (answered_at is None or answered_at < requested_at)
+    if requested_at is not None and not pending:
+        _forget_request(request, cycle)
+
+    all_indicators = list(
+        Indicator.objects.filter(cycle=cycle).select_related("category").order_by("order", "code")
+    )
+    categories, category = _shown_category(all_indicators, request.GET.get("category", ""))
+    indicators = [i for i in all_indicators if category is None or i.category_id == category.id]
+    county_results = list(
+        CountyResult.objects.filter(cycle=cycle)
+        .select_related("county", "override_by")
+        .order_by("rank", "county__code")
+    )
+    adjustments = _annotate_rows(cycle, county_results, indicators, category)
+    rows, sort = _sort(county_results, indicators, request.GET.get("sort", "rank"))
+    links = _sort_links(sort, indicators)
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.cells_html = _cells_html(row.cells, row.explain_url)
+    keep = urlencode({"category": category.id}) + "&" if category is not None else ""
+
+    stats = _indicator_stats(cycle, indicators, county_results)
     return render(
         request,
         "scoring/results.html",
@@ -255,15 +283,7 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             "stats": stats,
             "pending": pending,
             "refusal": refusal,
-            # What to open to fix a refusal: the annual round (its state) and its matrix.
-            "annual_round": (
-                cycle.rounds.filter(kind=Round.Kind.ANNUAL).first() if refusal else None
-            ),
-            "problems": refusal_problems(refusal, PROBLEMS_SHOWN) if refusal else [],
-            "problem_count": refusal.problem_count if refusal else 0,
-            "problems_by_unit": [
-                ((code, name), n) for code, name, n in (refusal.by_unit if refusal else [])
-            ],
+            **_refusal_context(cycle, refusal),
         },
     )
 
