@@ -31,7 +31,7 @@ from scoring.entry.grid import Grid as Grid
 from scoring.entry.grid import GridScores as GridScores
 from scoring.entry.grid import SaveSummary as SaveSummary
 from scoring.entry.grid import StaleSave as StaleSave
-from scoring.entry.grid import Status, _locked_state
+from scoring.entry.grid import _locked_state
 from scoring.entry.grid import columns_for as columns_for
 from scoring.entry.grid import ensure_entry_writable as ensure_entry_writable
 from scoring.entry.grid import entry_lock as entry_lock
@@ -39,6 +39,8 @@ from scoring.entry.grid import grid_scores as grid_scores
 from scoring.entry.grid import load_grid as load_grid
 from scoring.entry.grid import save_grid as save_grid
 from scoring.models import AnnualInput, Delivery, EntryState, Exemption, Progress
+
+Status = EntryState.Status
 
 # --- status changes ------------------------------------------------------------------------
 
