@@ -4,10 +4,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from assessment.models import County
 from indicators.models import Indicator
 from indicators.services import approve_rules, submit_rules
 from scoring.entry import services as entry
+from scoring.entry.views.history import _readable
 from tests.pages import build_cycle, open_rounds
 
 
@@ -77,3 +80,10 @@ def test_history_of_a_user(client, lead, history):
     client.force_login(lead)
     response = client.get(reverse("scoring:history_user", kwargs={"username": "lead"}))
     assert [row[2] for row in _rows(response)] == ["", "请核实101"]
+
+
+def test_history_change_of_a_relation_without_a_verbose_name_uses_the_related_model():
+    with translation.override("zh-hans"):
+        assert _readable(Indicator, "cycle", ["None", "1"]) == ("考核年度", "None", "1")
+        assert _readable(County, "objections", ["None", "reports.Objection.None"]) is None
+        assert _readable(Indicator, "progress", ["None", "scoring.Progress.None"]) is None

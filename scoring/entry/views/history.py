@@ -41,21 +41,27 @@ CELL_FIELDS = {
 }
 
 
-def _readable(model, field: str, values) -> tuple:
+def _readable(model, field: str, values) -> tuple | None:
     """(label, before, after) of one change, with the field's verbose name and the labels
-    of its choices."""
+    of its choices; None for a reverse relation, which is no field of the record."""
     before, after = values if isinstance(values, list) and len(values) == 2 else ("", values)
-    if field in CELL_FIELDS:
-        return str(CELL_FIELDS[field]).replace("%%", "%"), before, after
     try:
         model_field = model._meta.get_field(field) if model else None
     except FieldDoesNotExist:
         model_field = None
+    if model_field is not None and model_field.auto_created and not model_field.concrete:
+        return None  # a reverse relation (auditlog lists them on a creation): no change
+    if field in CELL_FIELDS:
+        return str(CELL_FIELDS[field]).replace("%%", "%"), before, after
     if model_field is None:
         return field, before, after
     choices = {str(k): str(v) for k, v in (getattr(model_field, "choices", None) or ())}
+    label = getattr(model_field, "verbose_name", field)
+    if model_field.is_relation and str(label) == field.replace("_", " "):
+        # A relation without a verbose name of its own: the related model's, translated.
+        label = model_field.related_model._meta.verbose_name
     return (
-        str(getattr(model_field, "verbose_name", field)),
+        str(label),
         choices.get(str(before), before),
         choices.get(str(after), after),
     )
@@ -71,9 +77,9 @@ def _render(request: HttpRequest, title: str, entries, **extra) -> HttpResponse:
         entry.cell = data if data.get("kind") == "cell" else None
         model = entry.content_type.model_class()
         entry.change_list = [
-            _readable(model, field, values)
+            change
             for field, values in (entry.changes or {}).items()
-            if field != "event"
+            if field != "event" and (change := _readable(model, field, values)) is not None
         ]
         entry.event = (entry.changes or {}).get("event", [None, ""])[1]
     return render(request, "scoring/history.html", {"title": title, "page": page, **extra})

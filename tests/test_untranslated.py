@@ -1,0 +1,92 @@
+"""Every page a role reaches, read in Chinese: no label of our catalogues left in English.
+
+The catalogues' msgids that have a Chinese msgstr are what the pages say in English; one of
+them appearing verbatim (as whole words) in the visible text of a Chinese page is a label
+rendered without translation (a string not marked, marked lazily too late, or looked up in
+the wrong context). Codes, numbers and user data are not msgids of this kind: only msgids
+of at least two letter-words or one word of four letters or more, without placeholders,
+whose msgstr differs, are looked for. The pages are those of tests/test_access.py's world,
+each URL tried by the lead department, a unit and a county where it answers 200 to GET.
+"""
+
+import html
+import re
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.test_access import ACCESS, url_patterns, world  # noqa: F401 (the fixture)
+
+ROOT = Path(settings.BASE_DIR)
+HIDDEN = re.compile(r"<(script|style|svg|textarea|pre)\b.*?</\1>", re.S | re.I)
+TAG = re.compile(r"<[^>]+>")
+
+
+def english_labels() -> dict[str, str]:
+    """msgid → one catalogue holding it, for the msgids looked for (see the module doc)."""
+    labels = {}
+    catalogues = sorted(ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
+    for po in [*catalogues, ROOT / "locale/zh_Hans/LC_MESSAGES/django.po"]:
+        for entry in polib.pofile(str(po)):
+            text = entry.msgid
+            if entry.obsolete or not entry.msgstr or entry.msgstr == text or entry.msgid_plural:
+                continue
+            if "%" in text or "{" in text or "<" in text:
+                continue
+            words = re.findall(r"[A-Za-z]+", text)
+            one_word = len(words) == 1 and len(words[0]) >= 4 and words[0] == text
+            if (len(words) >= 2 or one_word) and not text.isupper():
+                labels[text] = str(po.relative_to(ROOT))
+    return labels
+
+
+def visible_text(body: str) -> str:
+    text = TAG.sub("\n", HIDDEN.sub(" ", body))
+    return html.unescape(text)
+
+
+def untranslated(body: str, patterns: list[tuple[str, re.Pattern]]) -> list[str]:
+    lines = [line.strip() for line in visible_text(body).splitlines() if line.strip()]
+    found = []
+    for text, pattern in patterns:
+        if any(pattern.search(line) for line in lines):
+            found.append(text)
+    return found
+
+
+def test_untranslated_finds_a_planted_english_label():
+    label = "Record the decision"
+    patterns = [(label, re.compile(r"(?<![\w.-])" + label + r"(?![\w.-])"))]
+    assert untranslated("<p>提交</p><button>Record the decision</button>", patterns) == [
+        "Record the decision"
+    ]
+    assert untranslated("<script>Record the decision</script><p>提交裁定</p>", patterns) == []
+
+
+def test_every_page_in_chinese_has_no_english_label(world):  # noqa: F811
+    labels = english_labels()
+    patterns = [
+        (text, re.compile(r"(?<![\w.-])" + re.escape(text) + r"(?![\w.-])"))
+        for text in sorted(labels, key=len, reverse=True)
+    ]
+    found = {}
+    for name, _route, kwarg_names in url_patterns():
+        if ACCESS[name]["method"] != "get":
+            continue
+        url = reverse(name, kwargs={k: world["own"][k] for k in kwarg_names})
+        for role in ("lead", "unit", "county"):
+            if ACCESS[name][role] != 200:
+                continue
+            client = Client()
+            client.force_login(world["users"][role])
+            response = client.get(url)
+            if response.streaming or "html" not in response.get("Content-Type", ""):
+                if response.streaming:
+                    b"".join(response.streaming_content)
+                continue
+            for text in untranslated(response.content.decode(), patterns):
+                found.setdefault(text, []).append(f"{role} {url}")
+    assert {text: pages[:2] for text, pages in found.items()} == {}
