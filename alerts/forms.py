@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alerts.models import DiagnosisCase, Rectification, Warning
 from assessment.governance.assessors import assessor_label, conflicts
@@ -132,7 +133,7 @@ class CompletionForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"),
+        label=pgettext_lazy("rectification review", "Decision"),
         choices=[("close", _("Rectified: close")), ("return", _("Not yet: send back"))],
         widget=forms.RadioSelect,
     )

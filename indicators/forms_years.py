@@ -2,7 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from assessment.models import County, Cycle
 from indicators.models import Category, Indicator, IndicatorProposal
@@ -135,7 +135,7 @@ class ProposalReviewForm(forms.Form):
 
 class ProposalDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"),
+        label=pgettext_lazy("indicator proposal", "Decision"),
         choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))],
         widget=forms.RadioSelect,
     )

@@ -66,7 +66,7 @@ class AnswerForm(forms.Form):
 
 class DecisionForm(forms.Form):
     upheld = forms.TypedChoiceField(
-        label=_("Decision"),
+        label=pgettext_lazy("objection", "Decision"),
         choices=[
             ("1", pgettext_lazy("objection decision", "Uphold")),
             ("0", pgettext_lazy("objection decision", "Reject")),
