@@ -38,10 +38,22 @@ CHART_TEXT = """async () => {
   const found = [];
   for (const img of document.querySelectorAll("picture img")) {
     img.scrollIntoView();
-    if (!img.complete || !img.naturalWidth) {
-      await new Promise((done) => { img.onload = done; img.onerror = done; });
+    if (!img.complete) {
+      // Bounded: a picture that never loads fails the test below instead of hanging it.
+      await new Promise((done) => {
+        img.addEventListener("load", done, {once: true});
+        img.addEventListener("error", done, {once: true});
+        setTimeout(done, 60000);
+      });
     }
-    const svg = await (await fetch(img.currentSrc)).text();
+    // Not naturalWidth: an SVG sized by its viewBox alone has none, loaded or not (waiting
+    // for a load that had already happened hung this walk).
+    const response = await fetch(img.currentSrc, {signal: AbortSignal.timeout(60000)});
+    if (!response.ok) {
+      found.push({src: img.currentSrc, width: 0, sizes: []});
+      continue;
+    }
+    const svg = await response.text();
     const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
     const box = doc.documentElement.getAttribute("viewBox").split(" ").map(Number);
     const unit = img.getBoundingClientRect().width / box[2];
