@@ -49,6 +49,14 @@ PASTE = """(block) => {
   document.activeElement.dispatchEvent(
     new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
 }"""
+# The page's pictures loaded (the charts are lazy, which a full-page screenshot does not
+# trigger): a chart that fails to load is then among the error responses.
+IMAGES = """async () => {
+  for (const img of document.images) {
+    img.loading = "eager";
+    if (!img.complete) await new Promise((done) => { img.onload = done; img.onerror = done; });
+  }
+}"""
 # The smallest PDF the upload guard accepts as a rectification's evidence.
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -67,6 +75,7 @@ class Walk:
 
     def shot(self, name):
         """A full-page screenshot of the step, numbered in the order of the walk."""
+        self.page.evaluate(IMAGES)
         self.counter["step"] += 1
         path = self.folder / f"{self.counter['step']:02d}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
