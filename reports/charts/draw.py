@@ -8,6 +8,7 @@ or without a Chinese font on the reader's machine; the server needs one (:mod:`.
 import io
 import logging
 import textwrap
+import threading
 from collections.abc import Callable
 
 import matplotlib
@@ -165,6 +166,9 @@ def _height(data: ChartData, narrow: bool) -> float:
     return max(3.0, 1.4 + per_row * len(data.rows))
 
 
+_DRAWING = threading.Lock()
+
+
 def draw_figure(data: ChartData, *, narrow: bool = False) -> Figure:
     """The matplotlib figure of ``data`` (drawn inside the chart style); ``narrow``: the
     variant for phones, no text under 10 pt."""
@@ -187,10 +191,14 @@ def render_svg(data: ChartData, *, narrow: bool = False) -> str:
     """The SVG text of ``data`` (``narrow``: the variant for phones). Logs an error when the
     font lacks a glyph of the labels."""
     global drawn
-    fig = draw_figure(data, narrow=narrow)
-    with matplotlib.rc_context(_style()):
-        buffer = io.StringIO()
-        FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None})
+    # rc_context swaps matplotlib's global rcParams: two threads of one server drawing at
+    # once (a page's charts requested together) restored each other's settings mid-drawing,
+    # an occasional 500. One drawing at a time per process.
+    with _DRAWING:
+        fig = draw_figure(data, narrow=narrow)
+        with matplotlib.rc_context(_style()):
+            buffer = io.StringIO()
+            FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None})
     missing = missing_glyphs(texts_of(fig))
     if missing:
         logger.error("chart %s: the font lacks %s", data.kind, "".join(sorted(missing)))

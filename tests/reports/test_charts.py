@@ -143,3 +143,21 @@ def test_dashboard_query_count_is_constant(client, lead, size, django_assert_num
     with django_assert_num_queries(14):
         response = client.get(reverse("reports:dashboard", kwargs={"year": 2024}))
     assert len(response.context["trends"].rows) == size + 1
+
+
+def test_chart_svg_drawn_in_threads_at_once_equals_drawn_alone(two_years, county):
+    """A server's threads draw a page's charts at the same time: each SVG is the one drawn
+    alone (matplotlib's settings are global; drawing is one at a time per process)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with translation.override("zh-hans"):
+        made = every_chart(two_years, county)
+        alone = [draw.render_svg(chart, narrow=narrow) for chart in made for narrow in (0, 1)]
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            together = list(
+                pool.map(
+                    lambda job: draw.render_svg(job[0], narrow=bool(job[1])),
+                    [(chart, narrow) for chart in made for narrow in (0, 1)] * 3,
+                )
+            )
+    assert together == alone * 3
