@@ -281,17 +281,12 @@ class Adjustment(models.Model):
         return f"{self.county} {self.points:+}"
 
 
-class VetoItem(models.Model):
-    """An item of the veto list (一票否决事项): what vetoes a county, on which basis (the
-    document and article that ground it), in which years."""
+class ListedItem(models.Model):
+    """An item of a list the city keeps under list management (清单管理): the veto list, the
+    pledge list. It applies from ``first_year`` to ``last_year`` (open-ended when blank); the
+    yearly review flags the items without a basis. Concrete lists add their own fields and
+    the years' check constraint (its name is the list's)."""
 
-    name = models.CharField(_("name"), max_length=200)
-    basis = models.TextField(
-        _("basis"),
-        blank=True,
-        help_text=_("The document and article that ground the item; an item without one is "
-                    "flagged by the yearly review."),
-    )  # fmt: skip
     first_year = models.PositiveIntegerField(_("from year"))
     last_year = models.PositiveIntegerField(
         _("to year"), null=True, blank=True, help_text=_("Blank: until further notice.")
@@ -300,15 +295,8 @@ class VetoItem(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("veto item")
-        verbose_name_plural = _("veto items")
+        abstract = True
         ordering = ["first_year", "id"]
-        constraints = [
-            models.CheckConstraint(
-                name="veto_item_years_in_order",
-                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
-            )
-        ]
 
     def __str__(self) -> str:
         return self.name
@@ -322,12 +310,19 @@ class VetoItem(models.Model):
             Q(last_year__isnull=True) | Q(last_year__gte=year)
         )
 
+    @staticmethod
+    def years_in_order(name: str) -> models.CheckConstraint:
+        """The check that a list item's years run forward, named ``name``."""
+        return models.CheckConstraint(
+            name=name,
+            condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
+        )
 
-class VetoReview(models.Model):
-    """The lead department's yearly review of the veto list: when, by whom, what it found."""
+
+class ListReview(models.Model):
+    """The lead department's yearly review of a list: when, by whom, what it found."""
 
     year = models.PositiveIntegerField(_("year"), unique=True)
-    flagged = models.JSONField(_("flagged items"), default=list)
     note = models.TextField(_("note"), blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), auto_now=True)
     reviewed_by = models.ForeignKey(
@@ -336,12 +331,41 @@ class VetoReview(models.Model):
     )  # fmt: skip
 
     class Meta:
-        verbose_name = _("veto list review")
-        verbose_name_plural = _("veto list reviews")
+        abstract = True
         ordering = ["-year"]
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class VetoItem(ListedItem):
+    """An item of the veto list (一票否决事项): what vetoes a county, on which basis (the
+    document and article that ground it), in which years."""
+
+    name = models.CharField(_("name"), max_length=200)
+    basis = models.TextField(
+        _("basis"),
+        blank=True,
+        help_text=_("The document and article that ground the item; an item without one is "
+                    "flagged by the yearly review."),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("veto item")
+        verbose_name_plural = _("veto items")
+        ordering = ListedItem.Meta.ordering
+        constraints = [ListedItem.years_in_order("veto_item_years_in_order")]
+
+
+class VetoReview(ListReview):
+    """The lead department's yearly review of the veto list."""
+
+    flagged = models.JSONField(_("flagged items"), default=list)
+
+    class Meta:
+        verbose_name = _("veto list review")
+        verbose_name_plural = _("veto list reviews")
+        ordering = ListReview.Meta.ordering
 
 
 class Veto(models.Model):

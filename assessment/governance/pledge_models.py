@@ -6,13 +6,12 @@ Models of the frame (``assessment``), imported by ``assessment.models``.
 """
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessment.models import County, Cycle, Unit
+from assessment.models import County, Cycle, ListedItem, ListReview, Unit
 
 
-class PledgeItem(models.Model):
+class PledgeItem(ListedItem):
     """A matter of the pledge list (责任状事项): what a county may be asked to sign, on which
     basis (the document that grounds it), issued by which unit, in which years."""
 
@@ -26,56 +25,23 @@ class PledgeItem(models.Model):
     issuing_unit = models.ForeignKey(
         Unit, models.PROTECT, related_name="pledge_items", verbose_name=_("issuing unit")
     )
-    first_year = models.PositiveIntegerField(_("from year"))
-    last_year = models.PositiveIntegerField(
-        _("to year"), null=True, blank=True, help_text=_("Blank: until further notice.")
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("pledge matter")
         verbose_name_plural = _("pledge matters")
-        ordering = ["first_year", "id"]
-        constraints = [
-            models.CheckConstraint(
-                name="pledge_item_years_in_order",
-                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def applies_to(self, year: int) -> bool:
-        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
-
-    @classmethod
-    def for_year(cls, year: int) -> models.QuerySet:
-        return cls.objects.filter(first_year__lte=year).filter(
-            Q(last_year__isnull=True) | Q(last_year__gte=year)
-        )
+        ordering = ListedItem.Meta.ordering
+        constraints = [ListedItem.years_in_order("pledge_item_years_in_order")]
 
 
-class PledgeReview(models.Model):
+class PledgeReview(ListReview):
     """The lead department's yearly clean-up review of the pledge list."""
 
-    year = models.PositiveIntegerField(_("year"), unique=True)
     flagged = models.JSONField(_("flagged matters"), default=list)
-    note = models.TextField(_("note"), blank=True)
-    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now=True)
-    reviewed_by = models.ForeignKey(
-        "User", models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("reviewed by"),
-    )  # fmt: skip
 
     class Meta:
         verbose_name = _("pledge list review")
         verbose_name_plural = _("pledge list reviews")
-        ordering = ["-year"]
-
-    def __str__(self) -> str:
-        return str(self.year)
+        ordering = ListReview.Meta.ordering
 
 
 class PledgeSigning(models.Model):
