@@ -100,7 +100,11 @@ def celery_worker() -> Iterator[Worker]:
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
-    client = Celery("appraisal-bench", broker=broker_url(), backend=broker_url())
+    # Not the current app: shared tasks sent later in the same process (the tests) would go
+    # to this client instead of the project's app.
+    client = Celery(
+        "appraisal-bench", broker=broker_url(), backend=broker_url(), set_as_current=False
+    )
     try:
         if not ready.wait(READY_SECONDS):
             raise RuntimeError("the Celery worker did not start:\n" + "".join(output[-40:]))

@@ -62,7 +62,7 @@ def worker(tmp_path):
         ],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    client = Celery("appraisal-test", broker=BROKER, backend=BROKER)
+    client = Celery("appraisal-test", broker=BROKER, backend=BROKER, set_as_current=False)
     client.conf.task_default_queue = queue
     try:
         yield client, queue, mail
