@@ -30,6 +30,8 @@ class ChartData:
     # What the drawing needs, in plain JSON-able values (numbers as floats, labels as text).
     series: dict = field(default_factory=dict)
     filename: str = "chart"
+    # Why there are no rows, when there are none (shown instead of an empty drawing).
+    empty_note: str = ""
 
     def key_material(self) -> list:
         return [self.kind, self.title, self.headers, self.series]
@@ -189,8 +191,13 @@ def total_change(
     ]
     return ChartData(
         kind="change",
-        title=_("Change of every county's total, %(last)s → %(year)s")
-        % {"last": last.year if last else "—", "year": cycle.year},
+        title=(
+            _("Change of every county's total, %(last)s → %(year)s")
+            % {"last": last.year, "year": cycle.year}
+            if last
+            else _("Change of every county's total against the year before")
+        ),
+        empty_note="" if last else _("There is no earlier year with results to compare with."),
         headers=[
             _("County"),
             str(last.year) if last else _("Last year"),

@@ -134,6 +134,26 @@ def test_dashboard_shows_the_charts_with_their_data(client, lead, two_years):
     assert [row[0] for row in response.context["trends"].rows] == ["101 东城区", "102 西城区"]
 
 
+def test_change_chart_without_an_earlier_year_says_so_instead_of_an_empty_drawing(
+    client, lead, unit, other_unit, county, other_county
+):
+    build_cycle([county, other_county], [(80, 70), (90, 80)], year=2024, units=(unit, other_unit))
+    client.force_login(lead)
+    body = client.get(reverse("reports:dashboard", kwargs={"year": 2024})).content.decode()
+    change_svg = reverse("reports:change_svg", kwargs={"year": 2024})
+    assert change_svg not in body
+    assert "There is no earlier year with results to compare with." in body
+    assert "Change of every county&#x27;s total against the year before" in body
+    assert reverse("reports:distribution_svg", kwargs={"year": 2024}) in body
+
+
+def test_change_chart_with_an_earlier_year_is_drawn(client, lead, two_years):
+    client.force_login(lead)
+    body = client.get(reverse("reports:dashboard", kwargs={"year": 2024})).content.decode()
+    assert reverse("reports:change_svg", kwargs={"year": 2024}) in body
+    assert "Change of every county&#x27;s total, 2023 → 2024" in body
+
+
 @pytest.mark.parametrize("size", [1, 3])
 def test_dashboard_query_count_is_constant(client, lead, size, django_assert_num_queries):
     counties = [CountyFactory(code=f"3{n:02d}") for n in range(size + 1)]

@@ -152,7 +152,10 @@ def test_feedback_prints_on_a4_with_its_charts_and_data(client, county_user, pub
     client.force_login(county_user)
     body = client.get(url()).content.decode()
     assert "data-print>" in body
-    assert body.count("data-print-open") == 3  # trend, change, profile: their data tables
+    # trend and profile: their data tables; the change chart, with no earlier year to compare
+    # with, is its title and a line saying so
+    assert body.count("data-print-open") == 2
+    assert "There is no earlier year with results to compare with." in body
     css = Path(finders.find("css/app.css")).read_text(encoding="utf-8")
     assert "@page { size: A4;" in css
     assert ".app-navbar, .skip-link, .year-selector, .no-print" in css
