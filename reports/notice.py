@@ -18,7 +18,7 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from assessment.models import Adjustment, County, Cycle, Veto
 from reports.feedback import county_feedback, statistics_rows
@@ -28,6 +28,8 @@ FONT = "SimSun"  # 宋体: the body of a Chinese official document
 TITLE_FONT = "SimHei"
 RED = RGBColor(0xC0, 0x00, 0x00)
 NOTICE_LANGUAGE = "zh-hans"
+# The county report's table: indicator, weight, points, rank, highest, average (cm; 17.4 fit).
+REPORT_COLUMNS = (7.4, 1.8, 2.0, 1.8, 2.0, 2.0)
 
 
 @dataclass(frozen=True)
@@ -57,18 +59,32 @@ def _paragraph(doc, text="", *, size=16, bold=False, align=None, font=FONT, colo
     return paragraph
 
 
-def _table(doc, header: list[str], rows: list[list[str]]) -> None:
+def _table(doc, header: list[str], rows: list[list[str]], *, size=12, widths=None) -> None:
+    """A grid table; ``widths`` (centimetres per column) fixes the columns, and with them
+    the cells hold single-spaced lines with no space after (a compact table)."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        _run(cell.paragraphs[0], text, size=12, bold=True)
+    if widths:  # Word reads the cells' widths, LibreOffice the grid's: both are set
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
+    for n, (cell, text) in enumerate(zip(table.rows[0].cells, header, strict=True)):
+        _cell(cell, text, size=size, bold=True, width=widths and widths[n])
     for row in rows:
         cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = ""
-            _run(cell.paragraphs[0], text, size=12)
+        for n, (cell, text) in enumerate(zip(cells, row, strict=True)):
+            _cell(cell, text, size=size, width=widths and widths[n])
+
+
+def _cell(cell, text: str, *, size, bold=False, width=None) -> None:
+    cell.text = ""
+    paragraph = cell.paragraphs[0]
+    _run(paragraph, text, size=size, bold=bold)
+    if width:
+        cell.width = Cm(width)
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.line_spacing = 1.0
 
 
 def _heading(doc, text: str) -> None:
@@ -206,13 +222,15 @@ def write_county_report(*, cycle: Cycle, county: County, out) -> None:
     with translation.override(NOTICE_LANGUAGE):
         feedback = county_feedback(cycle=cycle, county=county)
         doc = _document()
-        for section in doc.sections:
-            section.top_margin = section.bottom_margin = Pt(48)
+        for section in doc.sections:  # A4, narrow margins: one page up to about 45 indicators
+            section.page_width, section.page_height = Cm(21), Cm(29.7)
+            section.top_margin = section.bottom_margin = Cm(1.5)
+            section.left_margin = section.right_margin = Cm(1.8)
         _paragraph(
             doc,
             _("%(county)s: results of the %(year)s appraisal")
             % {"county": county.name, "year": cycle.year},
-            size=18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT,
+            size=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT,
         )  # fmt: skip
         result = feedback.result
         _paragraph(doc, _(
@@ -222,7 +240,7 @@ def write_county_report(*, cycle: Cycle, county: County, out) -> None:
             "total": result.total, "points": result.indicator_points,
             "adjustment": result.adjustment, "rank": result.rank, "n": feedback.county_count,
             "grade": _grade(result.grade),
-        }, size=12)  # fmt: skip
+        }, size=11)  # fmt: skip
         header = [
             _("Indicator"),
             _("Weight"),
@@ -236,13 +254,13 @@ def write_county_report(*, cycle: Cycle, county: County, out) -> None:
              str(row.points), "—" if row.rank is None else f"{row.rank}/{row.ranked}",
              str(row.stat.highest) if row.stat else "—", str(row.stat.average) if row.stat else "—"]
             for row in feedback.rows
-        ])  # fmt: skip
+        ], size=10, widths=REPORT_COLUMNS)  # fmt: skip
         if feedback.shortfalls:
             _paragraph(doc, _("Largest shortfalls against the best county: %(list)s.") % {
                 "list": "、".join(
                     f"{row.indicator.name}（{row.gap}）" for row in feedback.shortfalls[:5]
                 )
-            }, size=12)  # fmt: skip
+            }, size=10.5)  # fmt: skip
     doc.save(out)
 
 

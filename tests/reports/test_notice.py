@@ -1,10 +1,13 @@
 """The results notice and a county's one-page report: Word documents that LibreOffice Writer
 opens (converted to text and to PDF by ``soffice --headless``) with the right tables."""
 
+import re
 import subprocess
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,6 +80,19 @@ def test_county_report_opens_in_writer_with_its_table(client, county_user, publi
     assert _has_row(lines, ["指标", "分值", "得分", "排名", "最高分", "平均分"])
     assert _has_row(lines, ["A01 地区生产总值增速", "60", "54.00", "1/2", "54.00", "48.00"])
     assert _has_row(lines, ["A02 一般公共预算收入", "40", "32.00", "1/2", "32.00", "28.00"])
+
+
+def test_county_report_of_the_demo_city_is_one_a4_page(client, settings, tmp_path):
+    """The demo city's year has 41 indicators: the report is one page in Writer, as its name
+    says (it ran to three before its table had fixed columns and a smaller type)."""
+    settings.DEBUG = True
+    call_command("seed_demo", "--force", stdout=StringIO())
+    client.login(username="county-101", password="demo1234")
+    url = reverse("reports:county_report_docx", kwargs={"year": 2025, "county": "101"})
+    pdf = _writer(client.get(url).content, tmp_path, "pdf").read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    lines = _lines(_writer(client.get(url).content, tmp_path, "txt"))
+    assert len([line for line in lines if re.match(r"^[A-Z]\d\d ", line)]) == 41
 
 
 def test_notice_before_computing_says_so(client, lead, county, other_county, unit, other_unit):
