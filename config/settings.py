@@ -345,8 +345,9 @@ if not DEBUG:
     if envbool("BEHIND_TLS_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# The largest workbook the web upload accepts (bytes).
-WORKBOOK_UPLOAD_MAX_BYTES = envint("WORKBOOK_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# The largest workbook the web upload accepts (bytes): twice the national-scale year's (3,000
+# counties × 300 indicators with its April and August progress: 64 MB, bench/ at L).
+WORKBOOK_UPLOAD_MAX_BYTES = envint("WORKBOOK_UPLOAD_MAX_BYTES", 128 * 1024 * 1024)
 # Above these sizes the workbook page runs the import (file bytes) or the export (counties ×
 # rule items of the year) as a background job with a progress page: gunicorn stops a
 # request after 30 s.
