@@ -19,7 +19,7 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
@@ -60,9 +60,16 @@ class _NoURLStorage(FileSystemStorage):
 
 
 class PrivateStorage(LazyObject):
-    """The storage of private files, created when first used (settings may change in tests)."""
+    """The storage of private files, created when first used (settings may change in tests):
+    the ``STORAGES["private"]`` backend when one is configured (object storage for instances
+    on several machines, ``S3_ENDPOINT_URL``), otherwise ``PRIVATE_MEDIA_ROOT``. The code
+    only opens, saves and deletes through it: no file path is assumed."""
 
     def _setup(self):
+        configured = settings.STORAGES.get("private")
+        if configured:
+            self._wrapped = storages.create_storage(configured)
+            return
         # Readable by the server's user only, whatever its umask.
         self._wrapped = _NoURLStorage(
             location=settings.PRIVATE_MEDIA_ROOT,

@@ -177,6 +177,30 @@ STORAGES = {
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Evidence and other private files (assessment/uploads.py): never under a public URL.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+# Web instances on several machines without a shared directory keep the media and the private
+# files in S3-compatible object storage (an intranet MinIO) through django-storages
+# (`pip install "django-storages[s3]"`), in a private bucket under media/ and private/; unset,
+# both are the directories above. Read by assessment/uploads.py (alias "private").
+S3_ENDPOINT_URL = env("S3_ENDPOINT_URL", "")
+if S3_ENDPOINT_URL:
+    _S3 = {
+        "endpoint_url": S3_ENDPOINT_URL,
+        "bucket_name": env("S3_BUCKET", "appraisal"),
+        "access_key": env("S3_ACCESS_KEY", ""),
+        "secret_key": env("S3_SECRET_KEY", ""),
+        "region_name": env("S3_REGION", "us-east-1"),
+        "default_acl": None,  # the bucket's own policy: private
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_S3, "location": "media"},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_S3, "location": "private"},
+    }
 # The largest evidence file a user may upload (bytes).
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
