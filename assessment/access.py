@@ -115,3 +115,13 @@ def get_job_for_user(user: User, pk: int, **filters) -> FileJob:
     if user.is_lead or (user.is_unit and job.unit_id == user.unit_id):
         return job
     raise Http404
+
+
+def get_job_to_confirm(user: User, pk: int, **filters) -> FileJob:
+    """A file job awaiting a confirmation, as its starter may confirm it: 404 to whoever may
+    not see it (:func:`get_job_for_user`), 403 to anyone else who may (another lead user
+    reads the job; only the person who started it confirms what it found)."""
+    job = get_job_for_user(user, pk, **filters)
+    if job.created_by_id != user.pk:
+        raise PermissionDenied
+    return job

@@ -79,6 +79,18 @@ class WorkbookUploadForm(forms.Form):
         return upload
 
 
+class ReplaceConfirmForm(forms.Form):
+    """Confirm the replace a large upload's job previewed (its job page)."""
+
+    discard = forms.BooleanField(
+        label=gettext_lazy("Also delete the records listed above"),
+        required=False,
+        help_text=gettext_lazy(
+            "Without this, a replace that would delete them is refused and nothing changes."
+        ),
+    )
+
+
 class GradeOverrideForm(forms.Form):
     """The lead department's override of a computed grade, with its written reason."""
 

@@ -15,6 +15,11 @@ urlpatterns = [
     path("workbook/", workbook.workbook, name="workbook"),
     path("workbook/template.xlsx", workbook.template_download, name="workbook_template"),
     path("workbook/<int:year>.xlsx", workbook.cycle_download, name="workbook_export"),
+    path(
+        "workbook/jobs/<int:job>/replace/",
+        workbook.replace_confirm,
+        name="workbook_replace_confirm",
+    ),
     path("cycles/<int:year>/entry/", entry.overview, name="entry"),
     path("cycles/<int:year>/rounds/<slug:round>/status/", entry.matrix, name="entry_matrix"),
     path(

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django.utils.safestring import SafeString
+
     from assessment.jobs.models import FileJob
     from assessment.models import User
 
@@ -23,7 +26,11 @@ class JobKind:
     is the page the job belongs to, as (URL, name), for the job page's way back: one its
     reader may open. ``summary(job)``
     is what a finished job says (an import's counts); ``reads_upload`` whether it imports an
-    uploaded file."""
+    uploaded file. ``confirmation(job, request)`` is what the page of a job awaiting its
+    starter's confirmation shows (a runner that sets ``FileJob.Status.AWAITING`` keeps the
+    upload for it): what the job found and the form that confirms it, HTML the owning app
+    renders with its own template, posting to its own view, which calls
+    :func:`assessment.jobs.services.confirm_job`."""
 
     name: str
     label: str | Promise
@@ -31,6 +38,7 @@ class JobKind:
     page: Callable[["FileJob", "User"], tuple[str, str]]
     summary: Callable[["FileJob"], str] | None = None
     reads_upload: bool = False
+    confirmation: Callable[["FileJob", "HttpRequest"], "SafeString"] | None = None
 
 
 KINDS: dict[str, JobKind] = {}

@@ -17,7 +17,9 @@ def job_path(instance: "FileJob", filename: str) -> str:
 class FileJob(models.Model):
     """An import or export too large to run inside a request: a Celery task runs it and the
     job page shows its progress, then its summary, its problems or its result file. Files
-    live in the private storage; the uploaded file only until the job has run.
+    live in the private storage; the uploaded file only until the job has run, or, when the
+    job awaits its starter's confirmation (a replace's preview), until the confirmation hands
+    it to the job it starts (``confirms``) or the job is deleted.
 
     ``kind`` is the name of a registered :class:`~assessment.jobs.kinds.JobKind` (not a
     choice list: a new export of a higher app needs no migration here)."""
@@ -27,6 +29,8 @@ class FileJob(models.Model):
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
+        # Ran, and keeps its upload until its starter confirms what it found.
+        AWAITING = "awaiting", _("awaiting confirmation")
 
     kind = models.CharField(_("kind"), max_length=32)
     status = models.CharField(
@@ -38,6 +42,8 @@ class FileJob(models.Model):
     )
     source_name = models.CharField(_("file name"), max_length=200, blank=True)
     replace = models.BooleanField(_("replace the year"), default=False)
+    # With ``replace``: delete the records the file does not hold (the import refuses without).
+    discard = models.BooleanField(_("delete records not in the file"), default=False)
     year = models.PositiveIntegerField(_("year"), null=True, blank=True)
     # The round of a round's file (warnings, a unit's workbook), by its code.
     round_code = models.CharField(_("round"), max_length=32, blank=True)
@@ -64,6 +70,16 @@ class FileJob(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # The job awaiting confirmation whose confirmation started this one, on its upload
+    # (one confirmation each: a second is refused).
+    confirms = models.OneToOneField(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="confirmation",
+        verbose_name=_("confirms"),
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -77,7 +93,8 @@ class FileJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        """Its worker is done with it (an awaiting job waits for a person, not a worker)."""
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.AWAITING)
 
     @property
     def lost(self) -> bool:

@@ -3,6 +3,8 @@
 A page starts a job; a Celery task (``assessment.run_file_job``) claims and runs it with the
 runner of its registered kind (``assessment.jobs.kinds``); the job page shows its progress and
 outcome. The runners share :func:`job_cycle`, :func:`job_round` and :func:`store_result`. A
+runner may leave its job awaiting its starter's confirmation with the upload kept; the
+confirmation starts the next job on the same file (:func:`confirm_job`). A
 daily job (:func:`clean_jobs`) stops the jobs a lost worker left running and deletes old jobs'
 files.
 """
@@ -15,6 +17,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files import File
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -32,6 +35,7 @@ def start_import_job(
     *,
     upload,
     replace: bool = False,
+    discard: bool = False,
     actor,
     kind: str,
     year: int | None = None,
@@ -39,15 +43,17 @@ def start_import_job(
     unit=None,
 ) -> FileJob:
     """Keep ``upload`` in the private storage and queue its import by the runner of ``kind``
-    (a round's file names ``year`` and ``round_code``, a unit's own its ``unit``): the job's
-    row is written, then its task sent at once (call it outside a transaction). Side effects:
-    a FileJob row, the stored file, a Celery task; :class:`QueueUnavailable`, leaving no job,
-    when the broker cannot be reached."""
+    (a round's file names ``year`` and ``round_code``, a unit's own its ``unit``; ``replace``
+    and ``discard`` are the import's options): the job's row is written, then its task sent
+    at once (call it outside a transaction). Side effects: a FileJob row, the stored file, a
+    Celery task; :class:`QueueUnavailable`, leaving no job, when the broker cannot be
+    reached."""
     job_kind(kind)  # a kind no app registers fails here, not in the worker
     job = FileJob(
         kind=kind,
         source_name=upload.name,
         replace=replace,
+        discard=discard,
         year=year,
         round_code=round_code,
         unit=unit,
@@ -95,6 +101,46 @@ def _enqueue(job: FileJob) -> None:
             job.source.delete(save=False)
         job.delete()
         raise
+
+
+def confirm_job(*, job: FileJob, kind: str, actor, discard: bool = False) -> FileJob:
+    """Start the job of ``kind`` that the confirmation of ``job`` (awaiting it, its upload
+    kept) asks for: a new job on the same stored file (nothing uploaded again, nothing
+    copied), with ``job``'s ``replace`` and the ``discard`` chosen, pointing at ``job``
+    (``confirms``); ``job`` is done. Once only: the claim is one conditional UPDATE, so a
+    second confirmation, or two at once, raise :class:`JobRefused` and start nothing.
+
+    Side effects: ``job`` marked done and its file handed over, a FileJob row, a Celery task
+    sent at once (call it outside a transaction); :class:`QueueUnavailable` leaves ``job``
+    awaiting with its file, as before, and no new job."""
+    job_kind(kind)
+    awaiting = FileJob.objects.filter(pk=job.pk, status=FileJob.Status.AWAITING)
+    with transaction.atomic():
+        if not awaiting.exclude(source="").update(status=FileJob.Status.DONE):
+            if FileJob.objects.filter(confirms=job.pk).exists():
+                raise JobRefused(
+                    _("This job was confirmed already: its work goes on in the job it started.")
+                )
+            raise JobRefused(_("This job is not waiting for a confirmation."))
+        name = FileJob.objects.values_list("source", flat=True).get(pk=job.pk)
+        follow = FileJob.objects.create(
+            kind=kind, source=name, source_name=job.source_name, replace=job.replace,
+            discard=discard, year=job.year, round_code=job.round_code, unit=job.unit,
+            created_by=actor, language=translation.get_language() or "", confirms_id=job.pk,
+        )  # fmt: skip
+        FileJob.objects.filter(pk=job.pk).update(source="", message=_("Confirmed."))
+    try:
+        enqueue(run_file_job_task, job_id=follow.pk)
+    except QueueUnavailable:
+        with transaction.atomic():  # the row only: the file goes back to the waiting job
+            FileJob.objects.filter(pk=follow.pk).delete()
+            FileJob.objects.filter(pk=job.pk).update(
+                status=FileJob.Status.AWAITING,
+                source=name,
+                message=_progress(FileJob.Status.AWAITING),
+            )
+        raise
+    return follow
 
 
 def fail_lost_job(*, job_id: int) -> bool:
@@ -148,7 +194,8 @@ def claim_job(*, job_id: int) -> FileJob | None:
 
 def run_job(*, job_id: int) -> FileJob | None:
     """Claim and run one job; store its outcome (summary or problems or result file), mark it
-    done or failed, and delete the uploaded file. Returns None when it was not claimed."""
+    done or failed (or awaiting its starter's confirmation), and delete the uploaded file
+    (an awaiting job keeps it for the confirmation). Returns None when it was not claimed."""
     job = claim_job(job_id=job_id)
     if job is None:
         return None
@@ -161,7 +208,7 @@ def run_job(*, job_id: int) -> FileJob | None:
             logger.exception("file job %s failed", job.pk)
             job.status = FileJob.Status.FAILED
             job.problems, job.problem_total = [_("The job failed unexpectedly.")], 1
-        if job.source:
+        if job.source and job.status != FileJob.Status.AWAITING:
             job.source.delete(save=False)
         job.finished_at = timezone.now()
         job.message = _progress(job.status)
@@ -241,4 +288,7 @@ def _progress(status: str) -> str:
         FileJob.Status.RUNNING: _("Working on the file…"),
         FileJob.Status.DONE: _("Finished."),
         FileJob.Status.FAILED: _("Stopped with problems."),
+        FileJob.Status.AWAITING: _(
+            "Checked: waiting for the confirmation of the person who started it."
+        ),
     }[status]

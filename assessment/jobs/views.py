@@ -68,13 +68,19 @@ def export_by_job(
 @require_role(LEAD, UNIT)
 @require_safe
 def job_detail(request: HttpRequest, job: int) -> HttpResponse:
-    """A file job's progress, refreshed while it runs, then its outcome: for the lead
-    department every job, for a unit its own round workbook's (assessment.access)."""
+    """A file job's progress, refreshed while it runs, then its outcome — or, when it awaits
+    its starter's confirmation, what its kind shows to confirm (``JobKind.confirmation``),
+    and once confirmed the link to the job that started: for the lead department every job,
+    for a unit its own round workbook's (assessment.access)."""
     file_job = get_job_for_user(request.user, job)
     kind = job_kind(file_job.kind)
-    summary = ""
-    if file_job.status == FileJob.Status.DONE and kind.summary is not None:
+    summary = confirmation = ""
+    # The job its confirmation started (the import of a replace that was previewed).
+    confirmed = FileJob.objects.filter(confirms=file_job).first() if file_job.is_finished else None
+    if file_job.status == FileJob.Status.DONE and confirmed is None and kind.summary is not None:
         summary = kind.summary(file_job)
+    if file_job.status == FileJob.Status.AWAITING and kind.confirmation is not None:
+        confirmation = kind.confirmation(file_job, request)
     round_name = ""
     if file_job.round_code:
         names = Round.objects.filter(cycle__year=file_job.year, code=file_job.round_code)
@@ -87,6 +93,8 @@ def job_detail(request: HttpRequest, job: int) -> HttpResponse:
             "job": file_job,
             "kind": kind,
             "summary": summary,
+            "confirmation": confirmation,
+            "confirmed": confirmed,
             "round_name": round_name,
             "page_url": page_url,
             "page_name": page_name,

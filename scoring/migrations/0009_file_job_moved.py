@@ -13,6 +13,11 @@ class Migration(migrations.Migration):
         ('assessment', '0008_file_job_moved'),
         ('scoring', '0008_file_job_round_files'),
     ]
+    # The table is assessment_filejob from here on: assessment's later changes of it run after
+    # this (declared here, so that the frame's migrations name no higher app).
+    run_before = [
+        ('assessment', '0012_file_job_confirmation'),
+    ]
 
     operations = [
         migrations.SeparateDatabaseAndState(

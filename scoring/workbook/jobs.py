@@ -1,20 +1,38 @@
-"""The workbook jobs of scoring: the cycle workbook's import and export and a unit's round
-workbook's, registered as kinds of file job (``assessment.jobs``) by ``ScoringConfig.ready``;
-and the sizes past which a page hands a workbook to a job."""
+"""The workbook jobs of scoring: the cycle workbook's import (and the preview that comes
+first when a large upload replaces a year) and export and a unit's round workbook's,
+registered as kinds of file job (``assessment.jobs``) by ``ScoringConfig.ready``; and the
+sizes past which a page hands a workbook to a job."""
+
+from dataclasses import asdict
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessment.jobs.kinds import JobKind, register_kind
 from assessment.jobs.models import FileJob
-from assessment.jobs.services import job_cycle, job_round, store_result
+from assessment.jobs.services import (
+    JobRefused,
+    confirm_job,
+    job_cycle,
+    job_round,
+    store_result,
+)
 from assessment.models import Cycle, Round
 from assessment.services import CycleReadOnly
 from indicators.models import RuleItem
+from scoring.forms import ReplaceConfirmForm
 from scoring.workbook.exporter import cycle_workbook_filename, write_cycle_workbook
-from scoring.workbook.importer import CycleExists, WorkbookInvalid, import_workbook
+from scoring.workbook.importer import (
+    CycleExists,
+    ReplacePreview,
+    WorkbookInvalid,
+    import_workbook,
+    preview_replace,
+)
 from scoring.workbook.unit import (
     UnitWorkbookInvalid,
     import_unit_workbook,
@@ -24,6 +42,8 @@ from scoring.workbook.unit import (
 from scoring.workbook.write import ImportSummary
 
 IMPORT_WORKBOOK = "import_workbook"
+# A large upload that replaces a year: the dry run, then the import once its starter confirms.
+PREVIEW_REPLACE = "preview_workbook_replace"
 EXPORT_WORKBOOK = "export_workbook"
 EXPORT_UNIT_WORKBOOK = "export_unit_workbook"
 IMPORT_UNIT_WORKBOOK = "import_unit_workbook"
@@ -70,16 +90,86 @@ def import_summary_message(summary: ImportSummary) -> str:
 def _run_import(job: FileJob) -> None:
     try:
         with job.source.open("rb") as fh:
-            summary = import_workbook(fh, replace=job.replace, actor=job.created_by)
-    except CycleReadOnly as exc:
-        job.status, job.problems, job.problem_total = FileJob.Status.FAILED, [str(exc)], 1
-    except WorkbookInvalid as exc:
-        job.status = FileJob.Status.FAILED
-        job.problems, job.problem_total = list(exc.problems), exc.total
-        job.cycle_exists = isinstance(exc, CycleExists)
+            summary = import_workbook(
+                fh, replace=job.replace, discard=job.discard, actor=job.created_by
+            )
+    except (CycleReadOnly, WorkbookInvalid) as exc:
+        _refused(job, exc)
     else:
         job.status, job.year = FileJob.Status.DONE, summary.year
         job.summary = {name: getattr(summary, name) for name in summary.__dataclass_fields__}
+
+
+def _refused(job: FileJob, exc: CycleReadOnly | WorkbookInvalid) -> None:
+    """A failed import or preview: every problem of the workbook, or the archived year's."""
+    job.status = FileJob.Status.FAILED
+    if isinstance(exc, WorkbookInvalid):
+        job.problems, job.problem_total = list(exc.problems), exc.total
+        job.cycle_exists = isinstance(exc, CycleExists)
+    else:
+        job.problems, job.problem_total = [str(exc)], 1
+
+
+def _run_replace_preview(job: FileJob) -> None:
+    """The dry run of a large upload that replaces a year: every check of the import and
+    what replacing would change (``preview_replace``), nothing written; the job then awaits
+    its starter's confirmation with the upload kept (:func:`confirm_replace`). A workbook
+    of a year that does not exist replaces nothing: it is imported at once, as a small
+    upload's is."""
+    try:
+        with job.source.open("rb") as fh:
+            preview = preview_replace(fh)
+    except (CycleReadOnly, WorkbookInvalid) as exc:
+        _refused(job, exc)
+        return
+    if preview is None:
+        _run_import(job)
+        return
+    job.status, job.year = FileJob.Status.AWAITING, preview.year
+    job.summary = {"preview": asdict(preview)}
+
+
+def confirm_replace(*, job: FileJob, discard: bool, actor) -> FileJob:
+    """Start the import of the upload whose replace ``job`` previewed (and awaits the
+    confirmation of), on the same stored file, with ``replace`` and ``discard``. Refused
+    (:class:`JobRefused`, nothing started, the upload still kept) when the preview found
+    records that would be lost and ``discard`` is not chosen, or when ``job`` was confirmed
+    already. The import checks everything again and writes all or nothing, with its audit
+    event, as every import does. Side effects: those of ``confirm_job``."""
+    preview = job.summary.get("preview")
+    if job.status == FileJob.Status.AWAITING and preview and preview["lost"] and not discard:
+        raise JobRefused(
+            _(
+                "Nothing was replaced: replacing %(year)s would delete the records listed "
+                "under “Records that would be lost”. To replace it anyway, tick the box that "
+                "deletes them too and confirm again."
+            )
+            % {"year": preview["year"]}
+        )
+    return confirm_job(job=job, kind=IMPORT_WORKBOOK, discard=discard, actor=actor)
+
+
+def _replace_confirmation(job: FileJob, request) -> SafeString:
+    """The preview a large replace's job shows, the same as a small upload's, with the form
+    that confirms it for the person who uploaded it."""
+    return render_to_string(
+        "scoring/partials/replace_job.html",
+        {
+            "job": job,
+            "preview": ReplacePreview(**job.summary["preview"]),
+            "form": ReplaceConfirmForm(initial={"discard": job.discard}),
+            "may_confirm": job.created_by_id == request.user.pk,
+        },
+        request=request,
+    )
+
+
+def _replace_summary(job: FileJob) -> str:
+    """What a preview's job says when done: the import's counts when its year was new (it
+    imported the workbook at once); nothing once confirmed (its page links to the import)."""
+    if "preview" in job.summary:
+        return ""
+    return import_summary_message(ImportSummary(**job.summary))
 
 
 def _run_export(job: FileJob) -> None:
@@ -139,6 +229,17 @@ def register_job_kinds() -> None:
             page=_workbook_page,
             summary=lambda job: import_summary_message(ImportSummary(**job.summary)),
             reads_upload=True,
+        )
+    )
+    register_kind(
+        JobKind(
+            name=PREVIEW_REPLACE,
+            label=gettext_lazy("workbook import replacing its year"),
+            run=_run_replace_preview,
+            page=_workbook_page,
+            summary=_replace_summary,
+            reads_upload=True,
+            confirmation=_replace_confirmation,
         )
     )
     register_kind(

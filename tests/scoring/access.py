@@ -22,6 +22,8 @@ ACCESS = {
     "scoring:workbook": lead_only(),
     "scoring:workbook_template": lead_only(),
     "scoring:workbook_export": lead_only(),
+    # The world's job is a unit's export, not a replace's preview: nothing to confirm.
+    "scoring:workbook_replace_confirm": lead_only("post", lead=404, outsider=NOT_OWNED),
     "scoring:entry": access(lead=200, unit=200, county=403),
     "scoring:entry_matrix": lead_only(outsider=NOT_OWNED),
     "scoring:entry_approve_many": lead_only(outsider=NOT_OWNED),

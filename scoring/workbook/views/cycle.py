@@ -9,16 +9,16 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessment.access import LEAD, get_cycle_or_404, require_role
-from assessment.jobs.services import start_import_job
+from assessment.access import LEAD, get_cycle_or_404, get_job_to_confirm, require_role
+from assessment.jobs.services import JobRefused, start_import_job
 from assessment.jobs.views import export_by_job
 from assessment.models import Cycle
 from assessment.queue import QueueUnavailable
 from assessment.services import CycleReadOnly
 from assessment.uploads import private_storage, safe_name
-from scoring.forms import WorkbookUploadForm
+from scoring.forms import ReplaceConfirmForm, WorkbookUploadForm
 from scoring.workbook.exporter import cycle_workbook_filename, write_cycle_workbook
 from scoring.workbook.importer import (
     CycleExists,
@@ -29,6 +29,8 @@ from scoring.workbook.importer import (
 from scoring.workbook.jobs import (
     EXPORT_WORKBOOK,
     IMPORT_WORKBOOK,
+    PREVIEW_REPLACE,
+    confirm_replace,
     import_summary_message,
     is_large_cycle,
     is_large_upload,
@@ -51,17 +53,7 @@ def workbook(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
         if form.is_valid() and is_large_upload(form.cleaned_data["file"]):
-            try:
-                job = start_import_job(
-                    upload=form.cleaned_data["file"],
-                    kind=IMPORT_WORKBOOK,
-                    replace=form.cleaned_data["replace"],
-                    actor=request.user,
-                )
-            except QueueUnavailable as exc:
-                messages.error(request, str(exc))
-                return redirect("scoring:workbook")
-            return redirect("assessment:file_job", job=job.pk)
+            return _start_job(request, form)
         if form.is_valid() and form.cleaned_data["replace"]:
             try:
                 preview = preview_replace(form.cleaned_data["file"])
@@ -92,6 +84,44 @@ def workbook(request: HttpRequest) -> HttpResponse:
     else:
         form = WorkbookUploadForm()
     return _page(request, form, problems, problem_total, cycle_exists)
+
+
+def _start_job(request, form) -> HttpResponse:
+    """A large upload runs as a job; one that replaces a year is previewed first, its job
+    page then asking to confirm (:func:`replace_confirm`)."""
+    replace = form.cleaned_data["replace"]
+    try:
+        job = start_import_job(
+            upload=form.cleaned_data["file"],
+            kind=PREVIEW_REPLACE if replace else IMPORT_WORKBOOK,
+            replace=replace,
+            discard=form.cleaned_data["discard"],
+            actor=request.user,
+        )
+    except QueueUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("scoring:workbook")
+    return redirect("assessment:file_job", job=job.pk)
+
+
+@require_role(LEAD)
+@require_POST
+def replace_confirm(request: HttpRequest, job: int) -> HttpResponse:
+    """Confirm the replace a large upload's job previewed: the import runs as a job of its
+    own on the same stored file, with the records' discard chosen on the job page. Only the
+    person who uploaded it confirms; a second confirmation starts nothing."""
+    file_job = get_job_to_confirm(request.user, job, kind=PREVIEW_REPLACE)
+    form = ReplaceConfirmForm(request.POST)
+    discard = form.is_valid() and form.cleaned_data["discard"]
+    try:
+        started = confirm_replace(job=file_job, discard=discard, actor=request.user)
+    except (JobRefused, QueueUnavailable) as exc:
+        messages.error(request, str(exc))
+        return redirect("assessment:file_job", job=file_job.pk)
+    messages.success(
+        request, _("Confirmed: replacing %(year)s has started.") % {"year": started.year}
+    )
+    return redirect("assessment:file_job", job=started.pk)
 
 
 def _page(request, form, problems, problem_total, cycle_exists=False) -> HttpResponse:
