@@ -30,10 +30,10 @@ class Warning(models.Model):
     """
 
     class Status(models.TextChoices):
-        ISSUED = "issued", _("Issued")
-        READ = "read", _("Read")
-        ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        ISSUED = "issued", pgettext_lazy("warning status", "Issued")
+        READ = "read", pgettext_lazy("warning status", "Read")
+        ANSWERED = "answered", pgettext_lazy("warning status", "Answered")
+        CLOSED = "closed", pgettext_lazy("warning status", "Closed")
 
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="warnings")
     round = models.ForeignKey(Round, models.CASCADE, related_name="warnings")
@@ -142,7 +142,7 @@ class DiagnosisCase(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Under diagnosis")
         SENT = "sent", _("Recommendations sent")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("diagnosis", "Closed")
 
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="diagnosis_cases")
     round = models.ForeignKey(Round, models.CASCADE, related_name="diagnosis_cases")
@@ -152,7 +152,7 @@ class DiagnosisCase(models.Model):
     )
     experts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="diagnosis_cases",
-        verbose_name=_("experts"),
+        verbose_name=pgettext_lazy("diagnosis", "experts"),
     )  # fmt: skip
     # The experts as a team of the assessors' roster (members, county, audit), kept by
     # update_case beside ``experts``, the accounts that open the case.
@@ -160,7 +160,7 @@ class DiagnosisCase(models.Model):
         AssessmentTeam, models.SET_NULL, null=True, blank=True, related_name="diagnosis_case",
         verbose_name=_("team"),
     )  # fmt: skip
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(pgettext_lazy("diagnosis", "findings"), blank=True)
     causes = models.TextField(_("causes"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)

@@ -8,6 +8,7 @@ shows on its pages, with the same access rules, and writes through the entry ser
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApiToken(models.Model):
@@ -24,7 +25,7 @@ class ApiToken(models.Model):
     name = models.CharField(_("purpose"), max_length=100)
     prefix = models.CharField(_("begins with"), max_length=16)
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("token", "issued at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,

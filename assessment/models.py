@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.jobs.models import FileJob, TaskLease  # noqa: F401  (models of this app)
 from assessment.uploads import private_file_storage
@@ -323,7 +324,7 @@ class ListReview(models.Model):
     """The lead department's yearly review of a list: when, by whom, what it found."""
 
     year = models.PositiveIntegerField(_("year"), unique=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(pgettext_lazy("list review", "note"), blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), auto_now=True)
     reviewed_by = models.ForeignKey(
         "User", models.SET_NULL, null=True, blank=True, related_name="+",
@@ -382,7 +383,7 @@ class Veto(models.Model):
         VetoItem, models.PROTECT, null=True, blank=True, related_name="vetoes",
         verbose_name=_("veto item"),
     )  # fmt: skip
-    evidence = models.TextField(_("evidence"), blank=True)
+    evidence = models.TextField(pgettext_lazy("veto", "evidence"), blank=True)
     attachment = models.FileField(
         _("attachment"), storage=private_file_storage, upload_to="vetoes/%Y/", blank=True
     )

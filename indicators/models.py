@@ -60,7 +60,7 @@ class Indicator(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("rule status", "Approved")
 
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="indicators")
     code = models.CharField(_("code"), max_length=32)
@@ -195,8 +195,8 @@ class IndicatorProposal(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         REVIEWED = "reviewed", _("Reviewed, awaiting decision")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        APPROVED = "approved", pgettext_lazy("indicator proposal", "Approved")
+        REJECTED = "rejected", pgettext_lazy("indicator proposal", "Rejected")
         ADDED = "added", _("Added to a year")
 
     unit = models.ForeignKey(
@@ -236,8 +236,8 @@ class ProposalEvent(models.Model):
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Proposed")
         REVIEWED = "reviewed", _("Reviewed and forwarded")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        APPROVED = "approved", pgettext_lazy("indicator proposal", "Approved")
+        REJECTED = "rejected", pgettext_lazy("indicator proposal", "Rejected")
         ADDED = "added", _("Added to a year")
 
     proposal = models.ForeignKey(IndicatorProposal, models.CASCADE, related_name="events")

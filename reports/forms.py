@@ -145,5 +145,6 @@ class NoticeForm(forms.Form):
         help_text=_("e.g. 组通〔2026〕5号"),
     )
     issued_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=pgettext_lazy("document", "Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

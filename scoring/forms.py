@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from assessment.spreadsheets import SpreadsheetRefused, SpreadsheetUnreadable, check_workbook
 from indicators.params import plain
@@ -96,7 +96,7 @@ class GradeOverrideForm(forms.Form):
 
     grade = forms.ChoiceField(label=gettext_lazy("Grade"))
     reason = forms.CharField(
-        label=gettext_lazy("Reason"),
+        label=pgettext_lazy("justification", "Reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Required; shown with the grade wherever it appears."),

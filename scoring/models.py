@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.models import County, Cycle, Round, cross_year_errors
 from assessment.uploads import private_file_storage
@@ -282,7 +283,7 @@ class EntryState(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("entry status", "Approved")
 
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="entry_states")
     round = models.ForeignKey(Round, models.CASCADE, related_name="entry_states")

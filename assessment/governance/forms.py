@@ -2,7 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from assessment.governance.assessor_forms import AssessorPicker
 from assessment.governance.assessors import conflicts
@@ -40,7 +40,7 @@ class VetoForm(forms.Form):
     county = forms.ModelChoiceField(label=gettext_lazy("County"), queryset=None)
     item = forms.ModelChoiceField(label=gettext_lazy("Veto item"), queryset=None)
     evidence = forms.CharField(
-        label=gettext_lazy("Evidence"),
+        label=pgettext_lazy("veto", "Evidence"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("What happened, when, and the document that establishes it."),
     )
@@ -65,7 +65,7 @@ class SpecialTaskForm(forms.ModelForm):
     experts picked from the assessors' roster (none from a county involved, nor one who
     recently worked there)."""
 
-    experts = AssessorPicker(label=gettext_lazy("Experts"), required=False)
+    experts = AssessorPicker(label=pgettext_lazy("special assessment", "Experts"), required=False)
 
     class Meta:
         model = SpecialTask

@@ -1,7 +1,7 @@
 """Forms of the pledge list (责任状): a matter of the list, a signing, a spot check."""
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from assessment.governance.pledges import signable_items
 from assessment.models import Cycle, PledgeItem, Unit, User
@@ -67,7 +67,7 @@ class PledgeCheckForm(forms.Form):
         label=gettext_lazy("Counties checked"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     findings = forms.CharField(
-        label=gettext_lazy("Findings"), widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("pledge check", "Findings"), widget=forms.Textarea(attrs={"rows": 3})
     )
     problems_found = forms.BooleanField(
         label=gettext_lazy("Problems found (a matter signed off the list, a rebound …)"),

@@ -7,6 +7,7 @@ Models of the frame (``assessment``), imported by ``assessment.models``.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.models import County, Cycle, ListedItem, ListReview, Unit
 
@@ -87,7 +88,7 @@ class PledgeCheck(models.Model):
     counties = models.ManyToManyField(
         County, related_name="pledge_checks", verbose_name=_("counties checked")
     )
-    findings = models.TextField(_("findings"))
+    findings = models.TextField(pgettext_lazy("pledge check", "findings"))
     problems_found = models.BooleanField(_("problems found"), default=False)
     recorded_by = models.ForeignKey(
         "User", models.SET_NULL, null=True, blank=True, related_name="+",

@@ -1,7 +1,7 @@
 """The review's two forms: the comment of a return, the reason of a reopening."""
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 class CommentForm(forms.Form):
@@ -14,7 +14,7 @@ class CommentForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("Reason"),
+        label=pgettext_lazy("justification", "Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )

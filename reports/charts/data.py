@@ -58,7 +58,7 @@ def county_trend(*, county: County, cycle_ids: set[int]) -> ChartData:
     return ChartData(
         kind="trend",
         title=_("%(county)s: total and rank over the years") % {"county": county.name},
-        headers=[_("Year"), _("Total"), _("Rank"), _("Counties")],
+        headers=[_("Year"), _("Total"), _("Rank"), pgettext("number of", "Counties")],
         rows=rows,
         series={
             "years": [str(r[0]) for r in rows],
@@ -202,7 +202,7 @@ def total_change(
             _("County"),
             str(last.year) if last else _("Last year"),
             str(cycle.year),
-            _("Change"),
+            pgettext("year on year", "Change"),
         ],
         rows=rows,
         series={
@@ -231,7 +231,7 @@ def total_distribution(*, cycle: Cycle) -> ChartData:
     return ChartData(
         kind="distribution",
         title=_("Distribution of the totals %(year)s") % {"year": cycle.year},
-        headers=[_("From"), _("Below"), _("Counties")],
+        headers=[_("From"), _("Below"), pgettext("number of", "Counties")],
         rows=rows,
         series={
             "starts": [float(row[0]) for row in rows],
@@ -247,7 +247,7 @@ def total_distribution(*, cycle: Cycle) -> ChartData:
                 if value is not None
             ],
             "axis_label": _("Total"),
-            "count_label": _("Counties"),
+            "count_label": pgettext("number of", "Counties"),
         },
         filename=f"distribution-{cycle.year}",
     )

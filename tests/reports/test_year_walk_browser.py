@@ -176,7 +176,7 @@ def test_year_walk_every_role_from_the_navigation_in_few_clicks(
         w.link("审核已提交的", "lead-approve-list")
         w.button("审核通过勾选的填报", "lead-approved")
         review_clicks = counter["clicks"] - before_review
-        w.link("预考核", "lead-rounds", within="nav")
+        w.link("考核轮次", "lead-rounds", within="nav")
         w.link("结束并发出预警", "lead-close-preview")
         w.button("确认：结束并发出预警", "lead-closed")
         # The county answers its warning with a plan, then reports the rectification done.
@@ -204,9 +204,9 @@ def test_year_walk_every_role_from_the_navigation_in_few_clicks(
         w.link("问题整改", "lead-rectifications", within="nav")
         w.click("main table a[href*='/rectifications/']:visible", name="lead-rectification")
         w.click("label:has-text('整改到位，予以销号')", navigate=False)
-        w.button("记录审核", "lead-rectification-closed")
+        w.button("提交回头看结论", "lead-rectification-closed")
         # The lead department opens and closes the annual round from the rounds page.
-        w.link("预考核", "lead-rounds-annual", within="nav")
+        w.link("考核轮次", "lead-rounds-annual", within="nav")
         w.button("立即开启", "lead-annual-opened")
         w.link("结束并锁定填报", "lead-annual-close-preview")
         w.button("确认：结束并锁定填报", "lead-annual-closed")
@@ -242,7 +242,7 @@ def test_year_walk_every_role_from_the_navigation_in_few_clicks(
         w.click("main table a[href^='/objections/']", name="lead-objection")
         w.click("label:has-text('异议成立')", navigate=False)
         w.page.fill("textarea[name=reason]", "责任单位核实属实，异议成立。")
-        w.button("记录审批决定", "lead-objection-decision-preview")
+        w.button("提交裁定", "lead-objection-decision-preview")
         w.button("确认：提交裁定", "lead-objection-decided")
         # Then it drafts next year as a copy of this one.
         w.click("nav button.dropdown-toggle:has-text('考核统筹')", navigate=False)
