@@ -14,3 +14,5 @@ class AlertsConfig(AppConfig):
         from alerts.workbooks import register_job_kinds
 
         register_job_kinds()
+
+        from alerts import tasks  # noqa: F401 (registers what a given-up job is audited on)

@@ -3,7 +3,9 @@ rectification deadline reminders and the units' reminders.
 
 Every job is idempotent (a second run finds nothing left to do), acknowledged late (settings:
 ``CELERY_TASK_ACKS_LATE``) so that a worker lost mid-job leaves it for another, retried with
-an exponential backoff on transient database and broker errors, and logs what it did.
+an exponential backoff on transient database and broker errors, and logs what it did. A job
+lost with its worker on its last attempt is given up by the lease sweep, which audits it on
+the round or the case it was about (the handlers at the end of this module) and logs it.
 """
 
 import logging
@@ -14,11 +16,13 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from alerts.delivery import notify_round, send_pending
 from alerts.diagnosis import notify_case, send_pending_cases
+from alerts.models import DiagnosisCase
 from alerts.rectifications import remind_deadlines
 from alerts.reminders import remind_due, remind_units
 from alerts.rounds import run_calendar
 from alerts.services import close_round
-from assessment.jobs.leases import LeasedTask
+from assessment.jobs.leases import LeasedTask, on_given_up
+from assessment.jobs.models import TaskLease
 from assessment.models import Round
 from assessment.services import CycleReadOnly
 
@@ -131,3 +135,22 @@ def remind_units_due_task() -> dict:
     emails = remind_due()
     logger.info("unit reminders: %s emails", emails)
     return {"emails": emails}
+
+
+# Given up (lost with their worker on every attempt): what the lead department sees then.
+# A closing is one transaction, so the round stays as it was — still open on the rounds page,
+# with its close button; the calendar closes it on the next night if its date has come and it
+# never closed. The emails stay in the outbox (warnings ``to_notify``, cases sent and not
+# notified), which send_pending_emails sweeps every minute. The sweep audits the give-up on
+# the round or the case the handler returns, and logs it as an error.
+
+
+@on_given_up("alerts.close_round")
+@on_given_up("alerts.notify_round")
+def round_job_given_up(lease: TaskLease) -> Round | None:
+    return Round.objects.filter(pk=lease.kwargs.get("round_id")).first()
+
+
+@on_given_up("alerts.notify_case")
+def case_job_given_up(lease: TaskLease) -> DiagnosisCase | None:
+    return DiagnosisCase.objects.filter(pk=lease.kwargs.get("case_id")).first()

@@ -122,10 +122,19 @@ def _closing_items(cycle: Cycle, rounds: dict[int, Round], today: date) -> list[
 
 
 def _refused_items(cycle: Cycle, results_url: str) -> list[Item]:
-    """The cycle's refused computation, if any, with its number of problems (1 query)."""
+    """The cycle's refused computation, if any, with its number of problems, or its
+    computation given up (lost with its worker) (1 query)."""
     refusal = ResultsRefusal.objects.filter(cycle=cycle).first()
     if refusal is None:
         return []
+    if refusal.interruptions:  # given up, lost with its worker: nothing to fix in the data
+        return [
+            Item(
+                text=_("Interrupted and given up on %(when)s: start the computation again")
+                % {"when": f"{refusal.refused_at:%Y-%m-%d}"},
+                url=results_url,
+            )
+        ]
     return [
         Item(
             text=ngettext(

@@ -9,6 +9,7 @@ class ScoringConfig(AppConfig):
     def ready(self) -> None:
         from assessment.audit import register
         from indicators.signals import cycle_copied
+        from scoring import tasks  # noqa: F401 (registers what a given-up computation does)
         from scoring.models import CountyResult, Evidence, Exemption
         from scoring.signals import copy_targets
         from scoring.workbook.jobs import register_job_kinds

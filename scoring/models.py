@@ -248,9 +248,11 @@ class IndicatorStat(models.Model):
 
 
 class ResultsRefusal(models.Model):
-    """Why the latest computation of a cycle's results was refused, as the computation found
-    it: kept until a computation succeeds, so that the results page explains a refusal to every
-    lead user without loading the whole year again on each visit."""
+    """Why the latest computation of a cycle's results gave none: refused, with the problems
+    the computation found, or given up, lost with its worker on every attempt (the lease
+    sweep, :mod:`assessment.jobs.leases`: ``interruptions`` > 0, no problems). Kept until a
+    computation succeeds (the next refusal or give-up replaces it), so that the results page
+    explains it to every lead user without loading the whole year again on each visit."""
 
     # The problems kept for the page; the count covers all of them.
     KEPT = 1000
@@ -262,6 +264,10 @@ class ResultsRefusal(models.Model):
     problem_count = models.PositiveIntegerField(_("number of problems"))
     # [[unit code, unit name, missing inputs]] over every problem, not only the kept ones.
     by_unit = models.JSONField(default=list)
+    # Given up: how many times the computation was lost with its worker (0: refused for its
+    # inputs), and the worker it was last lost with (for the administrator's logs).
+    interruptions = models.PositiveIntegerField(_("interruptions"), default=0)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("refused computation")

@@ -5,11 +5,17 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from assessment.jobs.leases import LeasedTask
+from assessment.jobs.leases import LeasedTask, on_given_up
+from assessment.jobs.models import TaskLease
 from assessment.models import Cycle, Round
 from assessment.services import CycleReadOnly
 from scoring.models import ResultsRefusal
-from scoring.results.services import ResultsRefused, compute_results, record_refusal
+from scoring.results.services import (
+    ResultsRefused,
+    compute_results,
+    record_given_up,
+    record_refusal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +48,19 @@ def compute_results_task(*, cycle_id: int) -> dict:
         }
     logger.info("compute_results %s: %s counties", cycle.year, len(result.total))
     return {"status": "done", "counties": len(result.total)}
+
+
+@on_given_up("scoring.compute_results")
+def computation_given_up(lease: TaskLease) -> Cycle | None:
+    """A computation lost with its worker on every attempt: the results page says so, in
+    place of "computing", to every lead user (and the give-up is audited on the cycle)."""
+    cycle = Cycle.objects.filter(pk=lease.kwargs.get("cycle_id")).first()
+    if cycle is None:
+        return None
+    record_given_up(
+        cycle=cycle, attempts=lease.attempt, worker=lease.worker, started_at=lease.started_at
+    )
+    return cycle
 
 
 def due_cycle_ids(today: date) -> list[int]:

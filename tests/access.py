@@ -11,6 +11,10 @@ the URL kwargs of the signed-in personas' own objects and of someone else's::
     def objects(world):
         return {"own": {"warning": ...}, "other": {"warning": ...}}
 
+A URL that answers GET (a page: a form, a preview) and POST (the action it confirms) declares
+both with :func:`get_and_post`: the GET is the declaration the walks of every page read, the
+POST is tried beside it. A URL declared for POST only must refuse GET (405).
+
 The personas (tests/conftest.py) are the lead department, the unit ``TJJ`` (indicator A01)
 and the county ``101``; the others' objects belong to the unit ``CZJ`` (indicator A02) and
 the county ``102``. A URL that names any object besides the year must declare ``outsider``:
@@ -53,3 +57,15 @@ def lead_only(method="get", lead=200, outsider=None) -> dict:
 
 def signed_in(method="get", outsider=None) -> dict:
     return access(method, lead=200, unit=200, county=200, outsider=outsider)
+
+
+def get_and_post(get: dict, post: dict) -> dict:
+    """One URL's GET declaration (its page) with its POST declaration (the action)."""
+    if (get["method"], post["method"]) != ("get", "post"):
+        raise ValueError("get_and_post takes a GET declaration, then a POST one")
+    return {**get, "also": [post]}
+
+
+def declarations(declared: dict) -> list[dict]:
+    """Every method's declaration of one URL: the declared one, then those beside it."""
+    return [declared, *declared.get("also", ())]

@@ -25,7 +25,15 @@ from assessment.access import (
 )
 from assessment.models import Cycle
 from indicators.access import get_indicator_for_user
-from tests.access import LOGIN, ROLES, SHARED_KWARGS, access
+from tests.access import (
+    LOGIN,
+    ROLES,
+    SHARED_KWARGS,
+    access,
+    declarations,
+    get_and_post,
+    lead_only,
+)
 from tests.clients import EnglishClient
 from tests.factories import CycleFactory
 from tests.pages import build_cycle
@@ -120,8 +128,8 @@ def test_every_per_object_url_declares_its_outsiders():
     assert missing == []
 
 
-def _request(world, name, kwarg_names, scope, role):
-    declared = ACCESS[name]
+def _request(world, name, kwarg_names, scope, role, declared=None):
+    declared = ACCESS[name] if declared is None else declared
     url = reverse(name, kwargs={k: world[scope][k] for k in kwarg_names})
     client = Client()
     user = world["users"][role]
@@ -142,10 +150,11 @@ def test_every_url_answers_each_role_as_declared(world):
     for name, route, kwarg_names in url_patterns():
         unknown = kwarg_names - set(world["own"])
         assert not unknown, f"{route}: no test object for URL kwargs {sorted(unknown)}"
-        for role in ROLES:
-            got = _request(world, name, kwarg_names, "own", role)
-            if got != ACCESS[name][role]:
-                failures.append((name, role, ACCESS[name][role], got))
+        for declared in declarations(ACCESS[name]):
+            for role in ROLES:
+                got = _request(world, name, kwarg_names, "own", role, declared)
+                if got != declared[role]:
+                    failures.append((name, declared["method"], role, declared[role], got))
     assert failures == []
 
 
@@ -153,11 +162,46 @@ def test_every_url_refuses_outsiders_as_declared(world):
     """The same URLs naming the other unit's and county's objects: usually 404."""
     failures = []
     for name, _route, kwarg_names in url_patterns():
-        for role, expected in ACCESS[name].get("outsider", {}).items():
-            got = _request(world, name, kwarg_names, "other", role)
-            if got != expected:
-                failures.append((name, role, expected, got))
+        for declared in declarations(ACCESS[name]):
+            for role, expected in declared.get("outsider", {}).items():
+                got = _request(world, name, kwarg_names, "other", role, declared)
+                if got != expected:
+                    failures.append((name, declared["method"], role, expected, got))
     assert failures == []
+
+
+# Outcomes that refuse the caller before the method is looked at.
+REFUSALS = (LOGIN, 401, 403, 404)
+
+
+def test_every_url_answering_get_declares_it(world):
+    """A page reached by GET (a preview before a POST confirms it) is declared for GET, so
+    that every role is tried on it: a URL declared for POST only answers GET with 405 to
+    every role its POST lets through (the others are refused as they are for the POST). A
+    route another name serves by GET (the data interface reads and writes a round's data at
+    one address) is that name's."""
+    patterns = list(url_patterns())
+    read = {route for name, route, _ in patterns if ACCESS[name]["method"] == "get"}
+    answering = []
+    for name, route, kwarg_names in patterns:
+        declared = ACCESS[name]
+        if "get" in {d["method"] for d in declarations(declared)} or route in read:
+            continue
+        as_get = {**declared, "method": "get"}
+        for role in ROLES:
+            got = _request(world, name, kwarg_names, "own", role, as_get)
+            if got != 405 and not (got == declared[role] and got in REFUSALS):
+                answering.append((name, role, got))
+    assert answering == []
+
+
+def test_get_and_post_declares_both_methods():
+    declared = get_and_post(lead_only(), lead_only("post", lead=302))
+    assert [(d["method"], d["lead"], d["unit"]) for d in declarations(declared)] == [
+        ("get", 200, 403), ("post", 302, 403),
+    ]  # fmt: skip
+    with pytest.raises(ValueError):
+        get_and_post(lead_only("post"), lead_only())
 
 
 # --- the helpers themselves -----------------------------------------------------------------

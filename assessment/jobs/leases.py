@@ -11,7 +11,10 @@ The sweep :func:`recover_lost` (beat, every minute) takes each lease whose heart
 than ``LEASE_STALE_SECONDS``: a task registered with :func:`on_lost` gets its handler (a file
 job is marked failed with a message and a button to start it again); any other task is
 idempotent (a computation, a closing, the emails' claims) and is sent again, at most
-``LEASE_MAX_ATTEMPTS`` times in all.
+``LEASE_MAX_ATTEMPTS`` times in all. Lost on its last attempt, it is given up: never sent
+again, it is audited (one event), logged as an error and handed to the handler its app
+registered with :func:`on_given_up`, which records the failure where the task's users look
+(a computation: on the results page, in place of "computing").
 
 Eager runs (tests, no broker) take no lease: the caller's process is the worker.
 """
@@ -24,15 +27,18 @@ from collections.abc import Callable
 from celery import Task, current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
+from assessment.audit import record_event
 from assessment.jobs.models import TaskLease
 from assessment.queue import BROKER_ERRORS
 
 logger = logging.getLogger(__name__)
 
 _LOST: dict[str, Callable[[dict], None]] = {}
+_GIVEN_UP: dict[str, Callable[[TaskLease], Model | None]] = {}
 
 # Where beat's heartbeat job writes the time it ran (read by /health/, config/health.py).
 BEAT_HEARTBEAT_KEY = "beat-heartbeat"
@@ -52,6 +58,23 @@ def on_lost(task_name: str):
 
     def register(handler: Callable[[dict], None]) -> Callable[[dict], None]:
         _LOST[task_name] = handler
+        return handler
+
+    return register
+
+
+def on_given_up(task_name: str):
+    """Register what to do when the sweep gives up ``task_name``: lost with its worker on its
+    last attempt (``LEASE_MAX_ATTEMPTS``), it is never sent again. The handler is a function
+    of the lease (the task's ``kwargs``; ``attempt``, the number of times it was lost;
+    ``worker``, the last one) that records the failure where the task's users will see it,
+    and returns the object the task was about, which the give-up's audit event is written
+    about (None: about the lease). It runs in the transaction of that event: if it raises,
+    nothing is kept and the lease waits for the next sweep. Apps register from their
+    ``AppConfig.ready`` (a higher app's task, named by the string the frame stores)."""
+
+    def register(handler: Callable[[TaskLease], Model | None]) -> Callable:
+        _GIVEN_UP[task_name] = handler
         return handler
 
     return register
@@ -109,23 +132,28 @@ class _Heartbeat(threading.Thread):
 
 def recover_lost(*, now=None) -> dict:
     """Handle every lease whose heartbeat is older than ``LEASE_STALE_SECONDS``: its
-    registered handler, or the task sent again (while attempts remain; then only logged).
+    registered handler, or the task sent again while attempts remain, else given up
+    (:func:`on_given_up`).
 
     Side effects: deletes each stale lease (one conditional delete: two sweeps never both
-    handle it), runs handlers, sends tasks. Returns the counts."""
+    handle it), runs handlers, sends tasks, audits each give-up. Returns the counts."""
     now = now or timezone.now()
     stale = TaskLease.objects.filter(
         heartbeat_at__lt=now - timezone.timedelta(seconds=settings.LEASE_STALE_SECONDS)
     )
     outcome = {"resent": 0, "failed": 0, "given_up": 0}
     for lease in list(stale):
-        if not TaskLease.objects.filter(pk=lease.pk, heartbeat_at=lease.heartbeat_at).delete()[0]:
-            continue  # another sweep took it, or its heartbeat came back
         handler = _LOST.get(lease.task_name)
+        if handler is None and lease.attempt >= settings.LEASE_MAX_ATTEMPTS:
+            if _give_up(lease):
+                outcome["given_up"] += 1
+            continue
+        if not _take(lease):
+            continue  # another sweep took it, or its heartbeat came back
         if handler is not None:
             handler(lease.kwargs)
             outcome["failed"] += 1
-        elif lease.attempt < settings.LEASE_MAX_ATTEMPTS:
+        else:
             try:
                 current_app.tasks[lease.task_name].apply_async(
                     kwargs=lease.kwargs, headers={"lease_attempt": lease.attempt + 1}, retry=False
@@ -134,13 +162,47 @@ def recover_lost(*, now=None) -> dict:
                 lease.save(force_insert=True)  # kept for the next sweep
                 raise
             outcome["resent"] += 1
-        else:
-            outcome["given_up"] += 1
         logger.warning(
             "task %s %s lost with its worker %s (attempt %s): %s",
             lease.task_name, lease.kwargs, lease.worker, lease.attempt,
-            "handled" if handler else (
-                "sent again" if lease.attempt < settings.LEASE_MAX_ATTEMPTS else "given up"
-            ),
+            "handled" if handler else "sent again",
         )  # fmt: skip
     return outcome
+
+
+def _take(lease: TaskLease) -> bool:
+    """Delete ``lease`` if it is still the stale one this sweep read (False: another sweep
+    took it, or its heartbeat came back)."""
+    return bool(TaskLease.objects.filter(pk=lease.pk, heartbeat_at=lease.heartbeat_at).delete()[0])
+
+
+def _give_up(lease: TaskLease) -> bool:
+    """Give up a task lost on its last attempt: take its lease, run the handler registered
+    for it and audit the give-up, in one transaction. False when another sweep took it, or
+    when the handler failed (logged; the lease stays for the next sweep to try again)."""
+    handler = _GIVEN_UP.get(lease.task_name)
+    try:
+        with transaction.atomic():
+            if not _take(lease):
+                return False
+            about = handler(lease) if handler is not None else None
+            record_event(
+                about if about is not None else lease,
+                summary="task_given_up",
+                data={
+                    "task": lease.task_name, "kwargs": lease.kwargs, "task_id": lease.task_id,
+                    "attempts": lease.attempt, "worker": lease.worker,
+                },
+            )  # fmt: skip
+    except Exception:  # one failing handler must not stop the sweep of the other leases
+        logger.exception(
+            "task %s %s: recording its give-up failed; the lease is kept for the next sweep",
+            lease.task_name, lease.kwargs,
+        )  # fmt: skip
+        return False
+    logger.error(
+        "task %s %s lost with its worker %s %s times: given up%s",
+        lease.task_name, lease.kwargs, lease.worker, lease.attempt,
+        "" if handler else " (no handler registered: only this log and the audit entry)",
+    )  # fmt: skip
+    return True

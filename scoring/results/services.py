@@ -8,6 +8,7 @@ web button all call :func:`compute_results`.
 import copy
 from collections import Counter
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from auditlog.context import disable_auditlog
@@ -207,6 +208,38 @@ def record_refusal(cycle: Cycle, problems: list) -> ResultsRefusal:
             ],
             "problem_count": len(problems),
             "by_unit": [[code, name, n] for (code, name), n in sorted(by_unit.items())],
+            "interruptions": 0,
+            "worker": "",
+        },
+    )
+    return refusal
+
+
+def record_given_up(
+    *, cycle: Cycle, attempts: int, worker: str, started_at: datetime
+) -> ResultsRefusal | None:
+    """Keep that a computation of ``cycle`` was lost with its worker ``attempts`` times and
+    given up by the lease sweep (replacing the previous refusal, whose problems no longer
+    describe the latest computation): the results page shows it to every lead user in place
+    of "computing", until a computation succeeds or is refused. The sweep audits it
+    (:func:`assessment.jobs.leases.on_given_up`, registered by :mod:`scoring.tasks`).
+
+    Nothing is kept (None) when the cycle was computed or refused since ``started_at``, the
+    start of the last attempt: that attempt answered, and its worker was lost after."""
+    computed = cycle.results_computed_at
+    if (computed is not None and computed >= started_at) or ResultsRefusal.objects.filter(
+        cycle=cycle, refused_at__gte=started_at
+    ).exists():
+        return None
+    refusal, _created = ResultsRefusal.objects.update_or_create(
+        cycle=cycle,
+        defaults={
+            "refused_at": timezone.now(),
+            "problems": [],
+            "problem_count": 0,
+            "by_unit": [],
+            "interruptions": attempts,
+            "worker": worker,
         },
     )
     return refusal

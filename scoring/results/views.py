@@ -4,7 +4,9 @@ Computing runs as a Celery task (eager without a broker). The button records in 
 when it asked; the results page then knows whether the latest request is still running. A
 computation job refused — started by the button or the nightly ranking — keeps every reason
 (:class:`scoring.models.ResultsRefusal`), which the page shows to every lead user until a
-computation succeeds: the page never loads the whole year to find missing inputs itself.
+computation succeeds: the page never loads the whole year to find missing inputs itself. A
+computation given up by the lease sweep (lost with its worker on every attempt) is kept there
+too: it answers the request (no longer "computing") and says what to do.
 """
 
 from collections import Counter, defaultdict

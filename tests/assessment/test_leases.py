@@ -1,18 +1,24 @@
 """Jobs never stuck: a task whose worker is gone (its lease's heartbeat stopped) is sent again
 when it is idempotent (a computation, a closing, the emails) or, for a file job, failed with
-a button to start it again; a button whose job cannot be queued says so and leaves no job.
+a button to start it again; lost on its last attempt, it is given up — audited and handed to
+its app's handler (a computation: shown on the results page, tests/scoring/test_views_results
+.py); a button whose job cannot be queued says so and leaves no job.
 The same faults with real workers killed mid-job: tests/test_faults.py."""
 
 import datetime as dt
 
 import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.jobs.leases import recover_lost
+from assessment.jobs import leases
+from assessment.jobs.leases import on_given_up, recover_lost
 from assessment.jobs.models import TaskLease
 from assessment.models import Cycle, FileJob
 from assessment.tasks import recover_lost_tasks_task
+from scoring.models import ResultsRefusal
 from tests.broker import broker_down
 from tests.pages import build_cycle
 from tests.scoring.test_views_workbook import upload, workbook_bytes
@@ -50,12 +56,104 @@ def test_a_live_lease_is_left_alone(county, settings):
 
 def test_a_task_lost_on_its_last_attempt_is_given_up(county, settings):
     cycle = build_cycle([county], [(90, 80)], compute=False)
-    lease(
+    lost = lease(
         "scoring.compute_results", {"cycle_id": cycle.pk}, age=settings.LEASE_STALE_SECONDS + 1,
         attempt=settings.LEASE_MAX_ATTEMPTS,
     )  # fmt: skip
     assert recover_lost() == {"resent": 0, "failed": 0, "given_up": 1}
     assert (TaskLease.objects.count(), Cycle.objects.get().results_computed_at) == (0, None)
+    # scoring's handler: the results page's record, which ends its "computing".
+    refusal = ResultsRefusal.objects.get(cycle=cycle)
+    attempts = settings.LEASE_MAX_ATTEMPTS
+    assert (refusal.interruptions, refusal.worker, refusal.problem_count) == (attempts, "gone", 0)
+    assert given_up_events(cycle) == [
+        {
+            "task": "scoring.compute_results", "kwargs": {"cycle_id": cycle.pk},
+            "task_id": lost.task_id, "attempts": attempts, "worker": "gone",
+        }
+    ]  # fmt: skip
+    assert recover_lost() == {"resent": 0, "failed": 0, "given_up": 0}  # once
+
+
+def test_a_computation_whose_worker_was_lost_after_it_committed_records_no_failure(
+    county, settings
+):
+    """The last attempt stored its results, then its worker died before ending its lease:
+    the results page shows them, with no failure; the give-up is still audited."""
+    cycle = build_cycle([county], [(90, 80)])  # computed now, after the lease's start
+    lease(
+        "scoring.compute_results", {"cycle_id": cycle.pk}, age=settings.LEASE_STALE_SECONDS + 1,
+        attempt=settings.LEASE_MAX_ATTEMPTS,
+    )  # fmt: skip
+    assert recover_lost() == {"resent": 0, "failed": 0, "given_up": 1}
+    assert (ResultsRefusal.objects.count(), len(given_up_events(cycle))) == (0, 1)
+
+
+def given_up_events(instance) -> list[dict]:
+    """The data of the give-up audit events written about ``instance``."""
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance), object_pk=str(instance.pk)
+    )
+    return [
+        e.additional_data
+        for e in entries
+        if e.changes_dict.get("event", [None, None])[1] == "task_given_up"
+    ]
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """The give-up handlers as the apps registered them, restored after the test."""
+    monkeypatch.setattr(leases, "_GIVEN_UP", dict(leases._GIVEN_UP))
+
+
+def test_a_given_up_task_is_handed_to_its_handler_and_audited_on_its_object(
+    registry, county, settings
+):
+    cycle = build_cycle([county], [(90, 80)], compute=False)
+    handed = []
+
+    @on_given_up("tests.made_up")
+    def handler(lost: TaskLease):
+        handed.append((lost.kwargs, lost.attempt, lost.worker))
+        return cycle
+
+    lease(
+        "tests.made_up", {"n": 1}, age=settings.LEASE_STALE_SECONDS + 1,
+        attempt=settings.LEASE_MAX_ATTEMPTS,
+    )  # fmt: skip
+    assert recover_lost() == {"resent": 0, "failed": 0, "given_up": 1}
+    assert handed == [({"n": 1}, settings.LEASE_MAX_ATTEMPTS, "gone")]
+    assert [e["task"] for e in given_up_events(cycle)] == ["tests.made_up"]
+
+
+def test_a_given_up_task_without_a_handler_is_audited_on_its_lease(registry, settings):
+    lost = lease(
+        "alerts.send_pending_emails", {}, age=settings.LEASE_STALE_SECONDS + 1,
+        attempt=settings.LEASE_MAX_ATTEMPTS,
+    )  # fmt: skip
+    assert recover_lost() == {"resent": 0, "failed": 0, "given_up": 1}
+    assert [(e["task"], e["attempts"]) for e in given_up_events(lost)] == [
+        ("alerts.send_pending_emails", settings.LEASE_MAX_ATTEMPTS)
+    ]
+    assert TaskLease.objects.count() == 0
+
+
+def test_a_failing_give_up_handler_keeps_the_lease_for_the_next_sweep(registry, settings):
+    @on_given_up("tests.made_up")
+    def broken(lost: TaskLease):
+        raise RuntimeError("the handler's database table is gone")
+
+    lost = lease(
+        "tests.made_up", {"n": 1}, age=settings.LEASE_STALE_SECONDS + 1,
+        attempt=settings.LEASE_MAX_ATTEMPTS,
+    )  # fmt: skip
+    assert recover_lost() == {"resent": 0, "failed": 0, "given_up": 0}
+    assert (TaskLease.objects.get().pk, given_up_events(lost)) == (lost.pk, [])
+
+    on_given_up("tests.made_up")(lambda lost: None)  # fixed: the next sweep gives it up
+    assert recover_lost() == {"resent": 0, "failed": 0, "given_up": 1}
+    assert (TaskLease.objects.count(), len(given_up_events(lost))) == (0, 1)
 
 
 def test_a_lost_file_job_fails_with_a_button_that_starts_it_again(client, lead, settings):

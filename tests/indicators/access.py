@@ -1,4 +1,4 @@
-from tests.access import access, lead_only, signed_in
+from tests.access import access, get_and_post, lead_only, signed_in
 
 # Rules pages: the lead department any indicator, a unit its own (another unit's is 404),
 # a county none (it reads the booklet).
@@ -18,7 +18,10 @@ ACCESS = {
     "indicators:rules_reopen": lead_only("post", lead=302, outsider=NOT_OWNED),
     "indicators:new_cycle": lead_only(),
     "indicators:setup": lead_only(),
-    "indicators:activate": lead_only("post", lead=302),
+    # GET previews the activation, POST confirms it. The world's year is active already, so
+    # both send the lead department back to the set-up page ("Only a draft year can be
+    # activated"); a draft year's preview: tests/indicators/test_views_years.py.
+    "indicators:activate": get_and_post(lead_only(lead=302), lead_only("post", lead=302)),
     "indicators:changes": signed_in(),
     "indicators:indicator_add": lead_only(),
     # The lead department's pages: a unit or county is refused whatever it names.

@@ -1,7 +1,7 @@
 from django.core.files.base import ContentFile
 
 from reports.models import Objection
-from tests.access import access, lead_only, signed_in
+from tests.access import access, get_and_post, lead_only, signed_in
 
 # A county's own page: the lead department and that county; another county gets 404.
 OWN_COUNTY = access(lead=200, unit=403, county=200, outsider={"unit": 403, "county": 404})
@@ -14,8 +14,11 @@ ACCESS = {
     "reports:statistics": signed_in(),
     "reports:latest_statistics": access(lead=302, unit=302, county=302),
     "reports:my_feedback": access(lead=403, unit=403, county=302),
-    "reports:publish": lead_only("post", lead=302),
-    "reports:withdraw": lead_only("post", lead=302),
+    # GET (the statistics page's form) previews, POST confirms. Without the form's fields
+    # (the objection period, the reason) both send the lead department back to the statistics
+    # page with the form's errors; the previews: tests/reports/test_views_statistics.py.
+    "reports:publish": get_and_post(lead_only(lead=302), lead_only("post", lead=302)),
+    "reports:withdraw": get_and_post(lead_only(lead=302), lead_only("post", lead=302)),
     "reports:feedback": OWN_COUNTY,
     "reports:explain": OWN_COUNTY,
     # The world's results are not published: a county sees its what-if once they are.

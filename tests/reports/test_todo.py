@@ -142,6 +142,22 @@ def test_lead_todo_lists_submissions_rounds_refusal_objections_and_rectification
     ]  # fmt: skip
 
 
+def test_lead_todo_lists_a_computation_given_up_as_one_to_start_again(computed):
+    ResultsRefusal.objects.create(
+        cycle=computed, refused_at=timezone.make_aware(timezone.datetime(2025, 3, 1, 9)),
+        problem_count=0, interruptions=3, worker="celery@worker-1",
+    )  # fmt: skip
+    rows = _rows(lead_todo, cycle=computed, rounds=[], today=TODAY)
+    assert [row for row in rows if row[0] == "todo-refused"] == [
+        (
+            "todo-refused",
+            1,
+            [("2025-03-01 计算中断已放弃：请重新开始计算", "/cycles/2024/results/", None, False,
+              "")],
+        )
+    ]  # fmt: skip
+
+
 def test_lead_todo_leaves_out_rounds_closing_later_or_closed(computed):
     RoundFactory(cycle=computed, code="later", name="后期", closes_on=TODAY + timedelta(days=15))
     RoundFactory(cycle=computed, code="soon", name="近期", closes_on=TODAY + timedelta(days=14))

@@ -1,7 +1,7 @@
 from assessment.models import County, Round
 from indicators.models import Indicator
 from scoring.models import EntryState, Evidence
-from tests.access import access, lead_only
+from tests.access import access, get_and_post, lead_only
 from tests.factories import RoundFactory
 
 # Entry pages: the lead department any indicator, a unit its own (another unit's is 404),
@@ -19,14 +19,20 @@ ACCESS = {
     "scoring:results": lead_only(),
     "scoring:compute_results": lead_only("post", lead=302),
     "scoring:override_grade": lead_only(outsider={"unit": 403, "county": 403}),
-    "scoring:workbook": lead_only(),
+    # GET the upload form; POST uploads (a replace is previewed, then confirmed): posted
+    # empty, the form is shown again with its errors.
+    "scoring:workbook": get_and_post(lead_only(), lead_only("post")),
     "scoring:workbook_template": lead_only(),
     "scoring:workbook_export": lead_only(),
     # The world's job is a unit's export, not a replace's preview: nothing to confirm.
     "scoring:workbook_replace_confirm": lead_only("post", lead=404, outsider=NOT_OWNED),
     "scoring:entry": access(lead=200, unit=200, county=403),
     "scoring:entry_matrix": lead_only(outsider=NOT_OWNED),
-    "scoring:entry_approve_many": lead_only(outsider=NOT_OWNED),
+    # GET lists the submitted entries, POST approves the ticked ones; posted empty, the list
+    # is shown again.
+    "scoring:entry_approve_many": get_and_post(
+        lead_only(outsider=NOT_OWNED), lead_only("post", outsider=NOT_OWNED)
+    ),
     "scoring:entry_grid": access(lead=200, unit=200, county=403, outsider=UNIT_OWN),
     "scoring:entry_approve": lead_only("post", lead=302, outsider=NOT_OWNED),
     "scoring:entry_return": lead_only("post", lead=302, outsider=NOT_OWNED),

@@ -5,13 +5,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from assessment.jobs.leases import recover_lost
 from assessment.models import Cycle, Round, Veto
 from indicators.models import Indicator, RuleItem
 from scoring.models import AnnualInput, CountyResult, Exemption, ResultsRefusal
 from scoring.results.services import ResultsRefused, compute_results
 from scoring.results.views import REQUESTED_KEY
 from scoring.tasks import compute_results_task
-from tests.factories import CategoryFactory, CountyFactory, CycleFactory
+from tests.assessment.test_leases import lease
+from tests.factories import CategoryFactory, CountyFactory, CycleFactory, UserFactory
 from tests.pages import build_cycle, open_rounds
 
 URL = reverse("scoring:results", kwargs={"year": 2024})
@@ -194,6 +196,47 @@ def test_results_requested_and_not_answered_yet_is_running(client, lead, county)
     assert (response.context["pending"], response.context["problems"]) == (True, [])
     body = response.content.decode()
     assert 'id="results-pending"' in body and 'id="results-ready"' not in body
+
+
+def test_a_computation_given_up_is_no_longer_running_and_says_what_to_do(
+    client, lead, county, settings
+):
+    """Lost with its worker on every attempt and given up by the lease sweep: the page of
+    the lead user who asked stops saying "computing", and every lead user reads why and
+    what to do, until a computation succeeds."""
+    settings.LEASE_MAX_ATTEMPTS = 3
+    cycle = build_cycle([county], [(90, 80)], compute=False)
+    client.force_login(lead)
+    session = client.session  # requested by this user; its worker was lost each time
+    session[REQUESTED_KEY] = {"2024": timezone.now().isoformat()}
+    session.save()
+    assert 'id="results-pending"' in client.get(URL).content.decode()
+    lease(
+        "scoring.compute_results", {"cycle_id": cycle.pk}, age=settings.LEASE_STALE_SECONDS + 1,
+        attempt=settings.LEASE_MAX_ATTEMPTS,
+    )  # fmt: skip
+    assert recover_lost() == {"resent": 0, "failed": 0, "given_up": 1}
+
+    response = client.get(URL)
+    body = response.content.decode()
+    assert response.context["pending"] is False
+    assert 'id="results-pending"' not in body and 'id="results-ready"' not in body
+    assert "was interrupted 3 times together with the background worker" in body
+    assert "check the memory of the background worker (gone) and its logs" in body
+    assert client.session[REQUESTED_KEY] == {}  # answered: no longer this user's request
+
+    other = Client()  # another lead user, in Chinese
+    other.force_login(UserFactory(username="lead-2", role="lead"))
+    chinese = other.get(URL).content.decode()
+    given_up = chinese[chinese.index('id="results-given-up"') :]
+    given_up = " ".join(given_up[: given_up.index("</div>")].split())
+    assert "最近一次计算随运行它的后台进程中断了 3 次，已放弃" in given_up
+    assert "请用上方的按钮重新开始计算。" in given_up
+    assert "请系统管理员检查该后台进程（gone）的内存和日志" in given_up
+
+    compute_results(cycle=cycle)  # started again, and it succeeded
+    body = client.get(URL).content.decode()
+    assert 'id="results-given-up"' not in body and not ResultsRefusal.objects.exists()
 
 
 def test_results_not_computed_yet_does_not_check_the_year_on_each_visit(
