@@ -2,8 +2,8 @@
 
 Read-only. Every list is read in a fixed number of queries whatever its length, and every link
 goes to a page its reader may open: the lead department any page; a unit the grids, warnings
-and objections of its own indicators; a county its own warnings, rectifications, diagnosis
-cases and, while the period runs, the objection form.
+and objections of its own indicators and its own evaluations of the counties; a county its own
+warnings, rectifications, diagnosis cases and, while the period runs, the objection form.
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from django.utils.translation import ngettext, pgettext
 
 from alerts.models import DiagnosisCase, Rectification, Warning
 from assessment.models import Cycle, Round
-from indicators.models import Indicator
+from indicators.models import Indicator, UnitEvaluation
 from reports.models import Objection, Publication
 from reports.objections import objection_deadline
 from scoring.models import EntryState, ResultsRefusal
@@ -148,10 +148,30 @@ def _refused_items(cycle: Cycle, results_url: str) -> list[Item]:
     ]
 
 
+def _evaluation_items(cycle: Cycle, *, status: str, unit_id: int | None = None) -> list[Item]:
+    """The units' evaluations of ``cycle`` in ``status`` (of one unit, or every unit's), in the
+    order they were last changed, each with the lead department's comment (1 query)."""
+    rows = UnitEvaluation.objects.filter(cycle=cycle, status=status)
+    if unit_id is not None:
+        rows = rows.filter(unit_id=unit_id)
+    return [
+        Item(
+            text=e.county.name if unit_id is not None else f"{e.unit.name} · {e.county.name}",
+            url=reverse(
+                "indicators:evaluation",
+                kwargs={"year": cycle.year, "unit": e.unit.code, "county": e.county.code},
+            ),
+            note=e.comment if unit_id is not None else "",
+        )
+        for e in rows.select_related("unit", "county").order_by("updated_at", "id")
+    ]
+
+
 def lead_todo(*, cycle: Cycle, rounds: list[Round], today: date) -> list[Section]:
     """The lead department's to-do list in ``cycle`` (whose ``rounds`` the caller has read):
-    submissions to review per round, rounds closing soon, a refused computation, objections to
-    decide, rectifications to review and overdue rectifications (4 queries)."""
+    submissions to review per round, the units' evaluations to review, rounds closing soon, a
+    refused computation, objections to decide, rectifications to review and overdue
+    rectifications (5 queries)."""
     rounds = {r.pk: r for r in rounds}
     review = _review_items(cycle, rounds)
     closing = _closing_items(cycle, rounds, today)
@@ -177,6 +197,12 @@ def lead_todo(*, cycle: Cycle, rounds: list[Round], today: date) -> list[Section
     rect_list = reverse("alerts:rectifications")
     return [
         _section("todo-review", _("Submissions to review"), review),
+        _section(
+            "todo-evaluations",
+            _("Evaluations to review"),
+            _evaluation_items(cycle, status=UnitEvaluation.Status.SUBMITTED),
+            reverse("indicators:evaluations", kwargs={"year": cycle.year}),
+        ),
         _section("todo-closing", _("Rounds closing soon"), closing),
         _section("todo-refused", _("Refused computation"), refused, results_url),
         _section(
@@ -246,9 +272,9 @@ def _grid_items(cycle: Cycle, unit_id: int, today: date) -> tuple[list[Item], li
 
 def unit_todo(*, cycle: Cycle, unit_id: int, today: date) -> list[Section]:
     """A unit's to-do list in ``cycle``: its grids still to submit in each open round (with
-    the closing date), entries returned to it with the comment, the current warnings on its
-    indicators by round, and the objections on its indicators awaiting its answer
-    (5 queries)."""
+    the closing date), entries returned to it with the comment, its evaluations of the
+    counties returned to it with the comment, the current warnings on its indicators by round,
+    and the objections on its indicators awaiting its answer (6 queries)."""
     due, returned = _grid_items(cycle, unit_id, today)
     warned = (
         Warning.objects.filter(cycle=cycle, indicator__unit_id=unit_id, replaced_at__isnull=True)
@@ -284,6 +310,12 @@ def unit_todo(*, cycle: Cycle, unit_id: int, today: date) -> list[Section]:
             reverse("scoring:entry", kwargs={"year": cycle.year}),
         ),
         _section("todo-returned", _("Entries returned to you"), returned),
+        _section(
+            "todo-evaluations-returned",
+            _("Evaluations returned to you"),
+            _evaluation_items(cycle, status=UnitEvaluation.Status.RETURNED, unit_id=unit_id),
+            reverse("indicators:evaluations", kwargs={"year": cycle.year}),
+        ),
         _section("todo-warnings", _("Warnings on your indicators"), warnings, inbox),
         _section(
             "todo-objections",

@@ -20,11 +20,9 @@ class PrivateFileField(forms.FileField):
         return upload
 
 
-class VetoItemForm(forms.ModelForm):
-    class Meta:
-        model = VetoItem
-        fields = ["name", "basis", "first_year", "last_year"]
-        widgets = {"basis": forms.Textarea(attrs={"rows": 3})}
+class ListedItemForm(forms.ModelForm):
+    """An item of a list under list management (the veto list, the pledge list): its years in
+    order."""
 
     def clean(self):
         cleaned = super().clean()
@@ -32,6 +30,13 @@ class VetoItemForm(forms.ModelForm):
         if first and last and last < first:
             self.add_error("last_year", gettext_lazy("The last year comes before the first."))
         return cleaned
+
+
+class VetoItemForm(ListedItemForm):
+    class Meta:
+        model = VetoItem
+        fields = ["name", "basis", "first_year", "last_year"]
+        widgets = {"basis": forms.Textarea(attrs={"rows": 3})}
 
 
 class VetoForm(forms.Form):

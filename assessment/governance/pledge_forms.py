@@ -3,11 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from assessment.governance.forms import ListedItemForm
 from assessment.governance.pledges import signable_items
 from assessment.models import Cycle, PledgeItem, Unit, User
 
 
-class PledgeItemForm(forms.ModelForm):
+class PledgeItemForm(ListedItemForm):
     class Meta:
         model = PledgeItem
         fields = ["name", "basis", "issuing_unit", "first_year", "last_year"]
@@ -17,13 +18,6 @@ class PledgeItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["issuing_unit"].queryset = Unit.objects.order_by("code")
         self.fields["issuing_unit"].label_from_instance = lambda unit: unit.name
-
-    def clean(self):
-        cleaned = super().clean()
-        first, last = cleaned.get("first_year"), cleaned.get("last_year")
-        if first and last and last < first:
-            self.add_error("last_year", gettext_lazy("The last year comes before the first."))
-        return cleaned
 
 
 class PledgeSigningForm(forms.Form):

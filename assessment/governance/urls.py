@@ -46,6 +46,11 @@ urlpatterns = [
     path("assessors/<int:assessor>/", assessors.assessor_detail, name="assessor"),
     path("cycles/<int:year>/teams/", assessors.teams, name="teams"),
     path("cycles/<int:year>/teams/<int:team>/", assessors.team, name="team"),
+    path(
+        "cycles/<int:year>/teams/<int:team>/dissolve/",
+        assessors.team_dissolve,
+        name="team_dissolve",
+    ),
     path("cycles/<int:year>/plan/", plan.plan, name="plan"),
     path("cycles/<int:year>/plan/merge/", plan.plan_merge, name="plan_merge"),
     path("cycles/<int:year>/plan/<int:activity>/", plan.plan_activity, name="plan_activity"),

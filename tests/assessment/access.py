@@ -15,7 +15,7 @@ from assessment.models import (
     Veto,
     VetoItem,
 )
-from tests.access import access, lead_only, signed_in
+from tests.access import access, get_and_post, lead_only, signed_in
 
 # The lead department's per-object pages: a unit or county is refused whatever it names.
 REFUSED = {"unit": 403, "county": 403}
@@ -27,7 +27,11 @@ ACCESS = {
     "assessment:veto_item_edit": lead_only(outsider=REFUSED),
     "assessment:veto_review": lead_only("post", lead=302),
     "assessment:cycle_vetoes": lead_only(),
-    "assessment:veto_withdraw": lead_only("post", lead=302, outsider=REFUSED),
+    # The withdrawals and the dissolution: GET is the page that says what will change and asks
+    # to confirm, its POST acts.
+    "assessment:veto_withdraw": get_and_post(
+        lead_only(outsider=REFUSED), lead_only("post", lead=302, outsider=REFUSED)
+    ),
     "assessment:veto_attachment": lead_only(lead=404, outsider=REFUSED),
     "assessment:routine_records": lead_only(),
     "assessment:routine_timeline": lead_only(outsider=REFUSED),
@@ -54,12 +58,17 @@ ACCESS = {
     # Every role opens the year's signings: the lead all, a unit its own matters', a county
     # its own.
     "assessment:cycle_pledges": signed_in(),
-    "assessment:pledge_withdraw": lead_only("post", lead=302, outsider=REFUSED),
+    "assessment:pledge_withdraw": get_and_post(
+        lead_only(outsider=REFUSED), lead_only("post", lead=302, outsider=REFUSED)
+    ),
     "assessment:pledge_checks": lead_only(),
     "assessment:assessors": lead_only(),
     "assessment:assessor": lead_only(outsider=REFUSED),
     "assessment:teams": lead_only(),
     "assessment:team": lead_only(outsider=REFUSED),
+    "assessment:team_dissolve": get_and_post(
+        lead_only(outsider=REFUSED), lead_only("post", lead=302, outsider=REFUSED)
+    ),
 }
 
 

@@ -23,6 +23,7 @@ from assessment.models import (
     AssessorPosting,
     AssessorTraining,
     Cycle,
+    PledgeCheck,
     SpecialTask,
 )
 
@@ -144,7 +145,7 @@ def test_teams_page_makes_a_spot_check_team(client, lead, computed, li, county, 
     assert (team.kind, team.pledge_check, team.leader) == ("spot_check", check, li)
 
 
-def test_team_page_changes_and_dissolves(client, lead, computed, li, zhang, county, other_county):
+def test_team_page_changes_a_team(client, lead, computed, li, zhang, county, other_county):
     team = assign_team(cycle=computed, kind="annual", name="组", members=[li], counties=[county])
     client.force_login(lead)
     url = reverse("assessment:team", kwargs={"year": 2024, "team": team.pk})
@@ -155,8 +156,69 @@ def test_team_page_changes_and_dissolves(client, lead, computed, li, zhang, coun
     assert response.status_code == 302
     team.refresh_from_db()
     assert (team.name, list(team.counties.values_list("code", flat=True))) == ("一组", ["102"])
-    assert client.post(url, {"dissolve": "1"}).status_code == 302
-    assert AssessmentTeam.objects.count() == 0
+    # Dissolving is not a button of this form any more: it goes through its confirmation.
+    client.post(url, {"dissolve": "1"})
+    assert AssessmentTeam.objects.count() == 1
+
+
+def test_dissolving_a_team_shows_what_it_will_change_then_dissolves_on_confirming(
+    client, lead, computed, li, unit, county, other_county
+):
+    from assessment.governance.pledges import record_check
+    from assessment.models import PledgeItem
+
+    item = PledgeItem.objects.create(
+        name="责任书", basis="文件", issuing_unit=unit, first_year=2024
+    )
+    check = record_check(cycle=computed, item=item, checked_on=date(2024, 9, 1),
+                         counties=[other_county], findings="无", problems_found=False,
+                         actor=lead)  # fmt: skip
+    wang = Assessor.objects.create(name="王芳", kind="full_time")
+    team = assign_team(
+        cycle=computed, kind="spot_check", name="检查组", members=[wang, li],
+        counties=[other_county], pledge_check=check,
+    )  # fmt: skip
+    client.force_login(lead)
+    page = client.get(reverse("assessment:team", kwargs={"year": 2024, "team": team.pk}))
+    url = reverse("assessment:team_dissolve", kwargs={"year": 2024, "team": team.pk})
+    assert f'href="{url}">Dissolve the team</a>' in page.content.decode()
+    response = client.get(url)
+    assert response.context["changes"] == [
+        "The team “检查组” (Spot check) of 2024 is deleted.",
+        "Its 2 members stay on the roster: 李娜、王芳.",
+        "1 county no longer has this team: 西城区.",
+        "The spot check of 2024-09-01 stays recorded, without a team.",
+        "The dissolution is recorded in the audit log; it cannot be undone.",
+    ]
+    assert "Confirm: dissolve the team" in response.content.decode()
+    assert AssessmentTeam.objects.count() == 1
+    done = client.post(url, follow=True)
+    assert done.redirect_chain == [("/cycles/2024/teams/", 302)]
+    assert [str(m) for m in done.context["messages"]] == ["Team “检查组” dissolved."]
+    assert (AssessmentTeam.objects.count(), Assessor.objects.count()) == (0, 2)
+    assert PledgeCheck.objects.filter(pk=check.pk).exists()
+    entry = LogEntry.objects.filter(
+        object_pk=str(team.pk), action=LogEntry.Action.DELETE, content_type__model="assessmentteam"
+    ).get()
+    assert entry.actor == lead
+
+
+def test_dissolving_a_team_of_an_archived_year_offers_no_button(client, lead, computed, li, county):
+    team = assign_team(cycle=computed, kind="annual", name="组", members=[li], counties=[county])
+    Cycle.objects.filter(pk=computed.pk).update(status=Cycle.Status.ARCHIVED)
+    url = reverse("assessment:team_dissolve", kwargs={"year": 2024, "team": team.pk})
+    client.force_login(lead)
+    body = client.get(url).content.decode()
+    assert ('id="confirm-refused"' in body, "Confirm: dissolve the team" in body) == (True, False)
+    client.post(url)
+    assert AssessmentTeam.objects.count() == 1
+
+
+def test_dissolving_a_special_assessments_team_here_is_404(client, lead, computed, li):
+    team = AssessmentTeam.objects.create(cycle=computed, kind="special", name="专项组")
+    client.force_login(lead)
+    url = reverse("assessment:team_dissolve", kwargs={"year": 2024, "team": team.pk})
+    assert (client.get(url).status_code, client.post(url).status_code) == (404, 404)
 
 
 def test_assessor_page_records_a_training_and_a_posting(client, lead, li, county):

@@ -238,3 +238,51 @@ def test_pledge_checks_page_refuses_without_counties_and_keeps_input(client, com
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["counties"]
     assert response.context["form"].data["findings"] == "未发现反弹回潮"
+
+
+def test_withdrawing_a_signing_shows_what_it_will_change_then_withdraws_on_confirming(
+    client, computed, county, other_county, item, lead
+):
+    signing = record_signing(
+        cycle=computed, county=county, item=item, signed_on=date(2024, 3, 1), actor=lead
+    )
+    record_check(
+        cycle=computed, item=item, checked_on=date(2024, 9, 3), counties=[county, other_county],
+        findings="未发现问题", problems_found=False, actor=lead,
+    )  # fmt: skip
+    url = reverse("assessment:pledge_withdraw", kwargs={"year": 2024, "signing": signing.pk})
+    client.force_login(lead)
+    listing = client.get(reverse("assessment:cycle_pledges", kwargs={"year": 2024}))
+    assert f'href="{url}">Withdraw</a>' in listing.content.decode()
+    response = client.get(url)
+    assert response.context["changes"] == [
+        "The signing of “统计数据质量目标责任书” by 东城区 on 2024-03-01 is deleted: the county "
+        "no longer shows as having signed it in 2024.",
+        "The county may be asked to sign “统计数据质量目标责任书” again this year.",
+        "1 spot check of this matter in 东城区 stays recorded.",
+        "The withdrawal is recorded in the audit log; it cannot be undone.",
+    ]
+    assert "Confirm: withdraw the signing" in response.content.decode()
+    assert PledgeSigning.objects.count() == 1
+    done = client.post(url, follow=True)
+    assert done.redirect_chain == [("/cycles/2024/pledges/", 302)]
+    assert [str(m) for m in done.context["messages"]] == [
+        "Withdrawn: 东城区 no longer signed “统计数据质量目标责任书”."
+    ]
+    assert (PledgeSigning.objects.count(), PledgeCheck.objects.count()) == (0, 1)
+
+
+def test_withdrawing_a_signing_of_an_archived_year_offers_no_button(
+    client, computed, county, item, lead
+):
+    signing = record_signing(
+        cycle=computed, county=county, item=item, signed_on=date(2024, 3, 1), actor=lead
+    )
+    Cycle.objects.filter(pk=computed.pk).update(status=Cycle.Status.ARCHIVED)
+    url = reverse("assessment:pledge_withdraw", kwargs={"year": 2024, "signing": signing.pk})
+    client.force_login(lead)
+    response = client.get(url)
+    assert 'id="confirm-refused"' in response.content.decode()
+    assert "Confirm: withdraw the signing" not in response.content.decode()
+    client.post(url)
+    assert PledgeSigning.objects.count() == 1

@@ -8,7 +8,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assessment.governance.vetoes import flagged_items, record_review, record_veto, withdraw_veto
 from assessment.models import Cycle, Veto, VetoItem, VetoReview
@@ -167,3 +167,68 @@ def test_veto_item_edit_gives_an_item_its_basis(client, lead):
     assert flagged_items(2024) == []
     entry = LogEntry.objects.get_for_object(bare).order_by("-id").first()
     assert (entry.actor, entry.changes_dict["basis"]) == (lead, ["", "《信访工作条例》第三十条"])
+
+
+def _withdraw_url(veto):
+    return reverse("assessment:veto_withdraw", kwargs={"year": 2024, "veto": veto.pk})
+
+
+def test_withdrawing_a_veto_shows_what_it_will_change_then_withdraws_on_confirming(
+    client, lead, computed, county, item
+):
+    veto = record_veto(
+        cycle=computed, county=county, item=item, evidence="事故通报", actor=lead,
+        attachment=SimpleUploadedFile("通报.pdf", PDF),
+    )  # fmt: skip
+    client.force_login(lead)
+    listing = client.get(reverse("assessment:cycle_vetoes", kwargs={"year": 2024}))
+    assert f'href="{_withdraw_url(veto)}">Withdraw</a>' in listing.content.decode()
+    response = client.get(_withdraw_url(veto))
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    computed_on = f"{timezone.localtime(computed.results_computed_at):%Y-%m-%d}"
+    assert response.context["changes"] == [
+        f"The veto of 东城区 under “发生重大安全生产责任事故”, recorded on {today}, is deleted "
+        "with its evidence.",
+        "Its attachment 通报.pdf is deleted.",
+        "东城区 is no longer graded poor by a veto once the results are computed again.",
+        f"The results computed on {computed_on} stay as they are until they are computed again.",
+        "The withdrawal is recorded in the audit log; it cannot be undone.",
+    ]
+    assert '<button type="submit" class="btn btn-danger">Confirm: withdraw the veto</button>' in (
+        response.content.decode()
+    )
+    assert Veto.objects.filter(pk=veto.pk).exists()
+    done = client.post(_withdraw_url(veto), follow=True)
+    assert done.redirect_chain == [("/cycles/2024/vetoes/", 302)]
+    assert [str(m) for m in done.context["messages"]] == [
+        "The veto of 东城区 was withdrawn; recompute the results to apply it."
+    ]
+    assert Veto.objects.count() == 0
+
+
+def test_withdrawing_one_of_two_vetoes_says_the_county_stays_poor(
+    client, lead, computed, county, item
+):
+    first = record_veto(cycle=computed, county=county, item=item, evidence="一", actor=lead)
+    record_veto(cycle=computed, county=county, item=item, evidence="二", actor=lead)
+    client.force_login(lead)
+    changes = client.get(_withdraw_url(first)).context["changes"]
+    assert changes[1] == "东城区 keeps 1 other veto this year: it stays graded poor."
+
+
+def test_withdrawing_a_veto_of_an_archived_year_says_why_and_offers_no_button(
+    client, lead, computed, county, item
+):
+    veto = record_veto(cycle=computed, county=county, item=item, evidence="x", actor=lead)
+    Cycle.objects.filter(pk=computed.pk).update(status=Cycle.Status.ARCHIVED)
+    client.force_login(lead)
+    response = client.get(_withdraw_url(veto))
+    body = response.content.decode()
+    assert response.context["refusal"] == (
+        "The 2024 cycle is archived and therefore read-only. The lead department can set its "
+        "status back to active in the administration to change it."
+    )
+    assert "Confirm: withdraw the veto" not in body
+    done = client.post(_withdraw_url(veto), follow=True)
+    assert [str(m) for m in done.context["messages"]] == [response.context["refusal"]]
+    assert Veto.objects.filter(pk=veto.pk).exists()

@@ -8,11 +8,12 @@ from django.utils import timezone, translation
 
 from alerts.models import Rectification, Warning
 from assessment.models import Round
+from indicators.models import UnitEvaluation
 from reports.objections import answer, lodge
 from reports.publication import publish
 from reports.todo import county_todo, lead_todo, pending, unit_todo
 from scoring.models import EntryState, ResultsRefusal
-from tests.factories import RectificationFactory, RoundFactory, WarningFactory
+from tests.factories import CountyFactory, RectificationFactory, RoundFactory, WarningFactory
 
 HOME = "/"
 TODAY = date(2025, 3, 10)
@@ -49,6 +50,13 @@ def rounds(computed):
         cycle=computed, code="august", name="8月预考核", closes_on=date(2025, 3, 5)
     )
     return annual, august
+
+
+def _evaluation(cycle, unit, county, status, comment=""):
+    return UnitEvaluation.objects.create(
+        cycle=cycle, unit=unit, county=county, strengths="数据报送及时", status=status,
+        comment=comment,
+    )  # fmt: skip
 
 
 def _warning(cycle, rnd, county, code, **fields):
@@ -195,7 +203,7 @@ def test_lead_todo_shows_ten_items_and_counts_all(computed, county):
             warning=_warning(computed, rnd if n else closed, county, "A01"),
             status=Rectification.Status.SUBMITTED,
         )
-    section = lead_todo(cycle=computed, rounds=[], today=TODAY)[4]
+    section = lead_todo(cycle=computed, rounds=[], today=TODAY)[5]
     assert (section.key, section.count, len(section.items), section.more) == (
         "todo-rectifications",
         12,
@@ -204,21 +212,55 @@ def test_lead_todo_shows_ten_items_and_counts_all(computed, county):
     )
 
 
+def test_lead_todo_lists_the_units_evaluations_to_review(
+    computed, unit, other_unit, county, other_county
+):
+    _evaluation(computed, other_unit, county, UnitEvaluation.Status.SUBMITTED)
+    _evaluation(computed, unit, other_county, UnitEvaluation.Status.SUBMITTED)
+    _evaluation(computed, unit, county, UnitEvaluation.Status.RETURNED, comment="请补充")
+    _evaluation(computed, other_unit, other_county, UnitEvaluation.Status.APPROVED)
+    assert _rows(lead_todo, cycle=computed, rounds=[], today=TODAY) == [
+        (
+            "todo-evaluations",
+            2,
+            [
+                ("市财政局 · 东城区", "/cycles/2024/evaluations/CZJ/101/", None, False, ""),
+                ("市统计局 · 西城区", "/cycles/2024/evaluations/TJJ/102/", None, False, ""),
+            ],
+        ),
+    ]  # fmt: skip
+
+
+def test_lead_home_links_each_evaluation_to_review_and_the_list(
+    client, lead, computed, other_unit, county
+):
+    _evaluation(computed, other_unit, county, UnitEvaluation.Status.SUBMITTED)
+    client.force_login(lead)
+    response = client.get(HOME)
+    body = response.content.decode()
+    assert '<a href="/cycles/2024/evaluations/">Evaluations to review</a>' in body
+    assert '<a href="/cycles/2024/evaluations/CZJ/101/">市财政局 · 东城区</a>' in body
+    url = "/cycles/2024/evaluations/CZJ/101/"
+    assert client.get(url).context["review"].status == UnitEvaluation.Status.SUBMITTED
+
+
 @pytest.mark.parametrize("n", [1, 3])
 def test_lead_home_query_count_is_constant_in_todo_items(
-    client, lead, computed, county, n, django_assert_num_queries
+    client, lead, computed, unit, other_unit, county, other_county, n, django_assert_num_queries
 ):
+    pairs = [(unit, county), (unit, other_county), (other_unit, county)]
     for k in range(n):
         rnd = RoundFactory(cycle=computed, code=f"r{k}", name=f"第{k}轮", closes_on=TODAY)
         _state(computed, rnd, "A01", EntryState.Status.SUBMITTED)
         RectificationFactory(
             warning=_warning(computed, rnd, county, "A02"), status=Rectification.Status.SUBMITTED
         )
+        _evaluation(computed, *pairs[k], UnitEvaluation.Status.SUBMITTED)
     client.force_login(lead)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(HOME)
     todo = {s.key: s.count for s in response.context["todo"]}
-    assert (todo["todo-review"], todo["todo-rectifications"]) == (n, n)
+    assert (todo["todo-review"], todo["todo-evaluations"], todo["todo-rectifications"]) == (n,) * 3
 
 
 # --- a unit ----------------------------------------------------------------------------------
@@ -295,19 +337,53 @@ def test_unit_todo_links_open_for_the_unit(client, computed, rounds, unit_user, 
     assert [client.get(url).status_code for url in urls] == [200, 200, 200]
 
 
+def test_unit_todo_lists_its_evaluations_returned_with_the_comment(
+    computed, unit, other_unit, county, other_county
+):
+    _evaluation(computed, unit, other_county, UnitEvaluation.Status.RETURNED, comment="请补充建议")
+    _evaluation(computed, unit, county, UnitEvaluation.Status.SUBMITTED)
+    _evaluation(computed, other_unit, county, UnitEvaluation.Status.RETURNED, comment="另一单位")
+    sections = unit_todo(cycle=computed, unit_id=unit.pk, today=TODAY)
+    returned = [s for s in sections if s.key == "todo-evaluations-returned"]
+    assert [
+        (s.count, s.url, [(i.text, i.url, i.deadline, i.overdue, i.note) for i in s.items])
+        for s in returned
+    ] == [
+        (1, "/cycles/2024/evaluations/",
+         [("西城区", "/cycles/2024/evaluations/TJJ/102/", None, False, "请补充建议")]),
+    ]  # fmt: skip
+
+
+def test_unit_home_shows_a_returned_evaluation_that_opens_for_the_unit(
+    client, computed, unit, unit_user, other_county
+):
+    _evaluation(computed, unit, other_county, UnitEvaluation.Status.RETURNED, comment="请补充建议")
+    client.force_login(unit_user)
+    response = client.get(HOME)
+    body = response.content.decode()
+    assert 'id="todo-evaluations-returned"' in body
+    assert '<a href="/cycles/2024/evaluations/TJJ/102/">西城区</a>' in body
+    assert '<div class="todo-note small text-body-secondary">请补充建议</div>' in body
+    assert client.get("/cycles/2024/evaluations/TJJ/102/").status_code == 200
+
+
 @pytest.mark.parametrize("n", [1, 3])
 def test_unit_home_query_count_is_constant_in_todo_items(
-    client, unit_user, computed, county, n, django_assert_num_queries
+    client, unit_user, unit, computed, county, n, django_assert_num_queries
 ):
     for k in range(n):
         rnd = RoundFactory(cycle=computed, code=f"r{k}", name=f"第{k}轮", closes_on=TODAY)
         _state(computed, rnd, "A01", EntryState.Status.RETURNED, comment=f"第{k}处")
         _warning(computed, rnd, county, "A01")
+        evaluated = CountyFactory(code=f"9{k}", name=f"第{k}县")
+        _evaluation(computed, unit, evaluated, UnitEvaluation.Status.RETURNED, comment=f"第{k}条")
     client.force_login(unit_user)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(HOME)
     todo = {s.key: s.count for s in response.context["todo"]}
-    assert (todo["todo-returned"], todo["todo-warnings"]) == (n, n)
+    assert (todo["todo-returned"], todo["todo-evaluations-returned"], todo["todo-warnings"]) == (
+        n, n, n,
+    )  # fmt: skip
 
 
 # --- a county --------------------------------------------------------------------------------

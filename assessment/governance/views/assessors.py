@@ -6,7 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
 
 from assessment.access import LEAD, get_cycle_or_404, require_role
 from assessment.governance import assessors
@@ -16,7 +19,7 @@ from assessment.governance.assessor_forms import (
     TeamForm,
     TrainingForm,
 )
-from assessment.governance.views import all_years
+from assessment.governance.views import all_years, confirm_page
 from assessment.models import AssessmentTeam, Assessor
 
 
@@ -116,25 +119,24 @@ def teams(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-@require_role(LEAD)
-def team(request: HttpRequest, year: int, team: int) -> HttpResponse:
-    """One team of the annual assessment or a spot check: change it, or dissolve it."""
-    cycle = get_cycle_or_404(year)
-    found = get_object_or_404(
+def _team(year: int, pk: int) -> AssessmentTeam:
+    """A team of the annual assessment or a spot check of ``year`` (the others follow their
+    special assessment or diagnosis case)."""
+    return get_object_or_404(
         AssessmentTeam.objects.filter(
             kind__in=[AssessmentTeam.Kind.ANNUAL, AssessmentTeam.Kind.SPOT_CHECK]
-        ),
-        pk=team,
-        cycle=cycle,
+        ).select_related("cycle", "pledge_check"),
+        pk=pk,
+        cycle__year=year,
     )
-    if request.method == "POST" and "dissolve" in request.POST:
-        try:
-            assessors.dissolve_team(team=found, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("assessment:team", year=year, team=found.pk)
-        messages.success(request, _("Team “%(name)s” dissolved.") % {"name": found.name})
-        return redirect("assessment:teams", year=year)
+
+
+@require_role(LEAD)
+def team(request: HttpRequest, year: int, team: int) -> HttpResponse:
+    """One team of the annual assessment or a spot check: change it (dissolving it has its own
+    confirmation page)."""
+    found = _team(year, team)
+    cycle = found.cycle
     initial = {
         "kind": found.kind, "name": found.name, "pledge_check": found.pledge_check_id,
         "counties": found.counties.all(), "members": found.members.all(),
@@ -149,3 +151,61 @@ def team(request: HttpRequest, year: int, team: int) -> HttpResponse:
         messages.success(request, _("Team “%(name)s” saved.") % {"name": found.name})
         return redirect("assessment:teams", year=year)
     return render(request, "assessment/team.html", {"cycle": cycle, "team": found, "form": form})
+
+
+@require_role(LEAD)
+@require_http_methods(["GET", "HEAD", "POST"])
+def team_dissolve(request: HttpRequest, year: int, team: int) -> HttpResponse:
+    """GET: what dissolving the team will change, to confirm; POST: dissolve it."""
+    found = _team(year, team)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            cycle=found.cycle,
+            title=_("Dissolve the team “%(name)s”") % {"name": found.name},
+            changes=_dissolve_changes(found),
+            confirm=_("Confirm: dissolve the team"),
+            back=(found.name, reverse("assessment:team", kwargs={"year": year, "team": found.pk})),
+        )
+    try:
+        assessors.dissolve_team(team=found, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessment:team", year=year, team=found.pk)
+    messages.success(request, _("Team “%(name)s” dissolved.") % {"name": found.name})
+    return redirect("assessment:teams", year=year)
+
+
+def _dissolve_changes(found: AssessmentTeam) -> list[str]:
+    """What dissolving ``found`` changes, in the words of the confirmation page."""
+    members = sorted(person.name for person in found.members.all())
+    counties = [county.name for county in found.counties.order_by("code")]
+    changes = [
+        _("The team “%(name)s” (%(kind)s) of %(year)s is deleted.")
+        % {"name": found.name, "kind": found.get_kind_display(), "year": found.cycle.year},
+    ]
+    if members:
+        changes.append(
+            ngettext(
+                "Its %(n)d member stays on the roster: %(names)s.",
+                "Its %(n)d members stay on the roster: %(names)s.",
+                len(members),
+            )
+            % {"n": len(members), "names": "、".join(members)}
+        )
+    if counties:
+        changes.append(
+            ngettext(
+                "%(n)d county no longer has this team: %(names)s.",
+                "%(n)d counties no longer have this team: %(names)s.",
+                len(counties),
+            )
+            % {"n": len(counties), "names": "、".join(counties)}
+        )
+    if found.pledge_check is not None:
+        changes.append(
+            _("The spot check of %(date)s stays recorded, without a team.")
+            % {"date": f"{found.pledge_check.checked_on:%Y-%m-%d}"}
+        )
+    changes.append(_("The dissolution is recorded in the audit log; it cannot be undone."))
+    return changes

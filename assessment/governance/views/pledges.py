@@ -6,72 +6,77 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment.access import ALL_ROLES, LEAD, get_cycle_or_404, request_cycle, require_role
+from assessment.access import ALL_ROLES, LEAD, get_cycle_or_404, require_role
 from assessment.governance import pledges
-from assessment.governance.forms import ReviewForm
 from assessment.governance.pledge_forms import PledgeCheckForm, PledgeItemForm, PledgeSigningForm
-from assessment.governance.views import all_years
+from assessment.governance.views import all_years, confirm_page, lists
+from assessment.governance.views.lists import ListPages
 from assessment.models import PledgeCheck, PledgeItem, PledgeReview, PledgeSigning, User
+
+
+def _pledge_links(user: User, year: int) -> list[tuple[str, str]]:
+    links = [
+        (
+            _("Signings of %(year)s") % {"year": year},
+            reverse("assessment:cycle_pledges", kwargs={"year": year}),
+        )
+    ]
+    if user.is_lead:
+        links.append((
+            _("Spot checks of %(year)s") % {"year": year},
+            reverse("assessment:pledge_checks", kwargs={"year": year}),
+        ))  # fmt: skip
+    return links
+
+
+PLEDGE_LIST = ListPages(
+    key="pledge",
+    form=PledgeItemForm,
+    items=lambda: PledgeItem.objects.select_related("issuing_unit").order_by("-first_year", "id"),
+    review_model=PledgeReview,
+    flagged=pledges.flagged_items,
+    record_review=pledges.record_review,
+    title=gettext_lazy("Pledge list"),
+    intro=gettext_lazy(
+        "The responsibility pledges the city allows counties to be asked to sign, each with its "
+        "basis and issuing unit (list management). A county may be asked to sign only a matter "
+        "of this list."
+    ),
+    item_label=gettext_lazy("Pledge matter"),
+    empty=gettext_lazy("The pledge list is empty."),
+    review_title=gettext_lazy("Clean-up review of %(year)s"),
+    flagged_intro=gettext_lazy("Matters that apply this year without a basis:"),
+    none_flagged=gettext_lazy("Every matter that applies this year has its basis."),
+    add_title=gettext_lazy("Add a matter"),
+    added=gettext_lazy("Pledge matter “%(name)s” added."),
+    saved=gettext_lazy("Pledge matter “%(name)s” saved."),
+    reviewed=gettext_lazy("The review of %(year)s is recorded; %(count)s matter(s) flagged."),
+    links=_pledge_links,
+    unit_column=True,
+)
 
 
 @require_role(*ALL_ROLES)
 def pledge_items(request: HttpRequest) -> HttpResponse:
     """The pledge list: every role reads it; the lead department adds matters and reviews it."""
-    form = PledgeItemForm(request.POST or None)
-    if request.method == "POST":
-        if not request.user.is_lead:
-            raise PermissionDenied
-        if form.is_valid():
-            item = form.save()
-            messages.success(request, _("Pledge matter “%(name)s” added.") % {"name": item.name})
-            return redirect("assessment:pledge_items")
-    cycle = request_cycle(request)
-    year = cycle.year if cycle else None
-    return render(
-        request,
-        "assessment/pledge_items.html",
-        {
-            "items": PledgeItem.objects.select_related("issuing_unit").order_by(
-                "-first_year", "id"
-            ),
-            "form": form,
-            "year": year,
-            "flagged": pledges.flagged_items(year) if year else [],
-            "review": PledgeReview.objects.filter(year=year).select_related("reviewed_by").first(),
-            "review_form": ReviewForm(),
-        },
-    )
+    return lists.list_page(request, PLEDGE_LIST)
 
 
 @require_role(LEAD)
 def pledge_item_edit(request: HttpRequest, pledge_item: int) -> HttpResponse:
-    item = get_object_or_404(PledgeItem, pk=pledge_item)
-    form = PledgeItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Pledge matter “%(name)s” saved.") % {"name": item.name})
-        return redirect("assessment:pledge_items")
-    return render(request, "assessment/pledge_item_form.html", {"form": form, "item": item})
+    return lists.item_edit(request, PLEDGE_LIST, pledge_item)
 
 
 @require_role(LEAD)
 @require_POST
 def pledge_review(request: HttpRequest, year: int) -> HttpResponse:
     """Record the yearly clean-up review of the pledge list (what it flagged, by whom)."""
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        review = pledges.record_review(
-            year=year, note=form.cleaned_data["note"], actor=request.user
-        )
-        messages.success(
-            request,
-            _("The review of %(year)s is recorded; %(count)s matter(s) flagged.")
-            % {"year": year, "count": len(review.flagged)},
-        )
-    return redirect("assessment:pledge_items")
+    return lists.review(request, PLEDGE_LIST, year)
 
 
 def visible_signings(user: User, cycle):
@@ -121,19 +126,58 @@ def cycle_pledges(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_role(LEAD)
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def pledge_withdraw(request: HttpRequest, year: int, signing: int) -> HttpResponse:
-    """Withdraw a signing recorded by mistake (the lead department; a unit asks it)."""
+    """Withdraw a signing recorded by mistake (the lead department; a unit asks it). GET: what
+    withdrawing will change, to confirm; POST: withdraw it."""
     row = get_object_or_404(
-        PledgeSigning.objects.select_related("cycle"), pk=signing, cycle__year=year
+        PledgeSigning.objects.select_related("cycle", "county", "item"),
+        pk=signing,
+        cycle__year=year,
     )
+    names = {"county": row.county.name, "item": row.item.name}
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            cycle=row.cycle,
+            title=_("Withdraw the signing of %(county)s") % names,
+            changes=_withdraw_changes(row),
+            confirm=_("Confirm: withdraw the signing"),
+            back=(
+                _("Pledge signings %(year)s") % {"year": year},
+                reverse("assessment:cycle_pledges", kwargs={"year": year}),
+            ),
+        )
     try:
         pledges.withdraw_signing(signing=row, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The signing was withdrawn."))
+        messages.success(request, _("Withdrawn: %(county)s no longer signed “%(item)s”.") % names)
     return redirect("assessment:cycle_pledges", year=year)
+
+
+def _withdraw_changes(row: PledgeSigning) -> list[str]:
+    """What withdrawing the signing ``row`` changes, in the words of the confirmation page."""
+    names = {"county": row.county.name, "item": row.item.name, "year": row.cycle.year}
+    changes = [
+        _("The signing of “%(item)s” by %(county)s on %(date)s is deleted: the county no "
+          "longer shows as having signed it in %(year)s.")
+        % {**names, "date": f"{row.signed_on:%Y-%m-%d}"},
+        _("The county may be asked to sign “%(item)s” again this year.") % names,
+    ]  # fmt: skip
+    checks = PledgeCheck.objects.filter(cycle=row.cycle, item=row.item, counties=row.county).count()
+    if checks:
+        changes.append(
+            ngettext(
+                "%(n)d spot check of this matter in %(county)s stays recorded.",
+                "%(n)d spot checks of this matter in %(county)s stay recorded.",
+                checks,
+            )
+            % {**names, "n": checks}
+        )
+    changes.append(_("The withdrawal is recorded in the audit log; it cannot be undone."))
+    return changes
 
 
 @require_role(LEAD)
