@@ -87,6 +87,17 @@ class LeasedTask(Task):
         request = self.request
         if request.called_directly or request.is_eager:
             return super().__call__(*args, **kwargs)
+        if TaskLease.objects.filter(task_id=request.id).exists():
+            # The same message again while its lease stands: its worker process died mid-run
+            # (the out-of-memory killer, a pool child killed) and Celery gave the message back
+            # (reject on worker lost). The sweep judges the lease — sent again as one more
+            # attempt, failed or given up — so a task that kills its worker every time is
+            # given up after LEASE_MAX_ATTEMPTS instead of being redelivered for ever.
+            logger.warning(
+                "task %s %s redelivered while its lease stands: left to the sweep",
+                self.name, request.id,
+            )  # fmt: skip
+            return None
         headers = request.headers if isinstance(request.headers, dict) else {}
         attempt = int(headers.get("lease_attempt") or getattr(request, "lease_attempt", 1) or 1)
         lease = TaskLease.objects.create(

@@ -75,6 +75,53 @@ def test_a_task_lost_on_its_last_attempt_is_given_up(county, settings):
     assert recover_lost() == {"resent": 0, "failed": 0, "given_up": 0}  # once
 
 
+def _as_a_worker_runs(task, task_id: str, **kwargs):
+    """Call ``task`` as a worker's process does: a request with its id, not eager."""
+    task.push_request(id=task_id, is_eager=False, called_directly=False, headers={})
+    try:
+        return task(**kwargs)
+    finally:
+        task.pop_request()
+
+
+def test_a_task_redelivered_while_its_lease_stands_is_left_to_the_sweep(county, settings):
+    """A worker process killed mid-run (the out-of-memory killer) gets its message back from
+    Celery with the same id: the run does nothing (no second lease, no computation) and the
+    sweep counts it as one more attempt, so a task that kills its worker every time is given
+    up instead of redelivered for ever."""
+    from scoring.tasks import compute_results_task
+
+    cycle = build_cycle([county], [(90, 80)], compute=False)
+    stale = lease(
+        "scoring.compute_results", {"cycle_id": cycle.pk}, age=settings.LEASE_STALE_SECONDS + 1
+    )
+    assert _as_a_worker_runs(compute_results_task, stale.task_id, cycle_id=cycle.pk) is None
+    assert list(TaskLease.objects.values_list("task_id", "attempt")) == [(stale.task_id, 1)]
+    assert Cycle.objects.get().results_computed_at is None
+    assert recover_lost() == {"resent": 1, "failed": 0, "given_up": 0}
+    assert Cycle.objects.get().results_computed_at is not None  # the resent one, eager here
+
+
+def test_a_task_run_by_a_worker_holds_a_lease_while_it_runs_and_drops_it_after(
+    county, settings, monkeypatch
+):
+    from scoring.tasks import compute_results_task
+
+    cycle = build_cycle([county], [(90, 80)], compute=False)
+    seen = []
+    start = leases._Heartbeat.start
+
+    def watch(beating):
+        seen.append(list(TaskLease.objects.values_list("task_id", "task_name", "attempt")))
+        start(beating)
+
+    monkeypatch.setattr(leases._Heartbeat, "start", watch)
+    _as_a_worker_runs(compute_results_task, "t-live", cycle_id=cycle.pk)
+    assert seen == [[("t-live", "scoring.compute_results", 1)]]
+    assert TaskLease.objects.count() == 0
+    assert Cycle.objects.get().results_computed_at is not None
+
+
 def test_a_computation_whose_worker_was_lost_after_it_committed_records_no_failure(
     county, settings
 ):
