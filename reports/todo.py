@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from alerts.models import DiagnosisCase, Rectification, Warning
+from assessment.jobs.models import FileJob
 from assessment.models import Cycle, Round
 from indicators.models import Indicator, UnitEvaluation
 from reports.models import Objection, Publication
@@ -167,11 +168,31 @@ def _evaluation_items(cycle: Cycle, *, status: str, unit_id: int | None = None) 
     ]
 
 
-def lead_todo(*, cycle: Cycle, rounds: list[Round], today: date) -> list[Section]:
+def _awaiting_items(user) -> list[Item]:
+    """The uploads ``user`` started that wait for their confirmation (a large workbook that
+    replaces a year: previewed by its job), oldest first (1 query)."""
+    if user is None:
+        return []
+    jobs = FileJob.objects.filter(
+        created_by=user, status=FileJob.Status.AWAITING, confirmation__isnull=True
+    ).order_by("created_at", "id")
+    return [
+        Item(
+            text=_(
+                "%(file)s, uploaded on %(when)s: see what replacing the year changes, then confirm"
+            )
+            % {"file": job.source_name, "when": f"{timezone.localtime(job.created_at):%Y-%m-%d}"},
+            url=reverse("assessment:file_job", kwargs={"job": job.pk}),
+        )
+        for job in jobs
+    ]
+
+
+def lead_todo(*, cycle: Cycle, rounds: list[Round], today: date, user=None) -> list[Section]:
     """The lead department's to-do list in ``cycle`` (whose ``rounds`` the caller has read):
     submissions to review per round, the units' evaluations to review, rounds closing soon, a
-    refused computation, objections to decide, rectifications to review and overdue
-    rectifications (5 queries)."""
+    refused computation, ``user``'s uploads awaiting confirmation, objections to decide,
+    rectifications to review and overdue rectifications (6 queries)."""
     rounds = {r.pk: r for r in rounds}
     review = _review_items(cycle, rounds)
     closing = _closing_items(cycle, rounds, today)
@@ -205,6 +226,7 @@ def lead_todo(*, cycle: Cycle, rounds: list[Round], today: date) -> list[Section
         ),
         _section("todo-closing", _("Rounds closing soon"), closing),
         _section("todo-refused", _("Refused computation"), refused, results_url),
+        _section("todo-awaiting", _("Uploads awaiting your confirmation"), _awaiting_items(user)),
         _section(
             "todo-objections",
             _("Objections to decide"),

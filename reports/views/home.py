@@ -45,7 +45,9 @@ def _lead_home(request: HttpRequest) -> HttpResponse:
             weights_ok=weights == cycle.total_points,
             rounds=rounds,
             results=CountyResult.objects.filter(cycle=cycle).count(),
-            todo=pending(lead_todo(cycle=cycle, rounds=rounds, today=timezone.localdate())),
+            todo=pending(
+                lead_todo(cycle=cycle, rounds=rounds, today=timezone.localdate(), user=request.user)
+            ),
         )
     return render(request, "reports/home_lead.html", context)
 

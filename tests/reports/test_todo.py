@@ -7,13 +7,20 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from alerts.models import Rectification, Warning
-from assessment.models import Round
+from assessment.jobs.models import FileJob
+from assessment.models import Round, User
 from indicators.models import UnitEvaluation
 from reports.objections import answer, lodge
 from reports.publication import publish
 from reports.todo import county_todo, lead_todo, pending, unit_todo
 from scoring.models import EntryState, ResultsRefusal
-from tests.factories import CountyFactory, RectificationFactory, RoundFactory, WarningFactory
+from tests.factories import (
+    CountyFactory,
+    RectificationFactory,
+    RoundFactory,
+    UserFactory,
+    WarningFactory,
+)
 
 HOME = "/"
 TODAY = date(2025, 3, 10)
@@ -203,7 +210,9 @@ def test_lead_todo_shows_ten_items_and_counts_all(computed, county):
             warning=_warning(computed, rnd if n else closed, county, "A01"),
             status=Rectification.Status.SUBMITTED,
         )
-    section = lead_todo(cycle=computed, rounds=[], today=TODAY)[5]
+    section = {s.key: s for s in lead_todo(cycle=computed, rounds=[], today=TODAY)}[
+        "todo-rectifications"
+    ]
     assert (section.key, section.count, len(section.items), section.more) == (
         "todo-rectifications",
         12,
@@ -257,7 +266,7 @@ def test_lead_home_query_count_is_constant_in_todo_items(
         )
         _evaluation(computed, *pairs[k], UnitEvaluation.Status.SUBMITTED)
     client.force_login(lead)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(HOME)
     todo = {s.key: s.count for s in response.context["todo"]}
     assert (todo["todo-review"], todo["todo-evaluations"], todo["todo-rectifications"]) == (n,) * 3
@@ -500,3 +509,23 @@ def test_county_home_query_count_is_constant_in_todo_items(
         response = client.get(HOME)
     todo = {s.key: s.count for s in response.context["todo"]}
     assert (todo["todo-unread"], todo["todo-rectifications"]) == (2 * n, n)
+
+
+def test_lead_home_lists_the_readers_uploads_awaiting_confirmation(client, lead, computed):
+    """A large workbook replacing a year waits, previewed by its job, for its starter."""
+    awaiting = FileJob.objects.create(
+        kind="import_workbook", status=FileJob.Status.AWAITING, source_name="2024年度.xlsx",
+        replace=True, year=2024, created_by=lead,
+    )  # fmt: skip
+    FileJob.objects.create(kind="import_workbook", status=FileJob.Status.DONE, created_by=lead)
+    client.force_login(lead)
+    todo = {s.key: s for s in client.get(HOME).context["todo"]}
+    (item,) = todo["todo-awaiting"].items
+    assert item.url == f"/workbook/jobs/{awaiting.pk}/"
+    assert item.text.startswith("2024年度.xlsx, uploaded on ")
+    other = UserFactory(username="lead2", role=User.Role.LEAD)
+    client.force_login(other)
+    assert "todo-awaiting" not in {s.key for s in client.get(HOME).context["todo"]}
+    FileJob.objects.create(kind="import_workbook", confirms=awaiting, created_by=lead)
+    client.force_login(lead)
+    assert "todo-awaiting" not in {s.key for s in client.get(HOME).context["todo"]}

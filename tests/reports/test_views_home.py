@@ -76,8 +76,8 @@ def test_home_lead_query_count_is_constant(
     for n in range(round_count):
         RoundFactory(cycle=computed, code=f"r{n}", name=f"第{n}轮")
     client.force_login(lead)
-    # 7 for the page, 5 for the to-do list (tests/reports/test_todo.py).
-    with django_assert_num_queries(12):
+    # 7 for the page, 6 for the to-do list (tests/reports/test_todo.py).
+    with django_assert_num_queries(13):
         response = client.get(HOME)
     assert len(response.context["rounds"]) == round_count
 
