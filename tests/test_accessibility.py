@@ -11,19 +11,12 @@ from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
 from tests import test_access
+from tests.browser import launch
 from tests.test_access import ACCESS, url_patterns
 
 # The access world (tests/test_access.py's fixture ``world``), as a fixture of this module.
 access_world = test_access.world
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WCAG_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
@@ -87,7 +80,7 @@ def test_axe_every_listed_page_of_each_role_has_no_serious_violation(live_server
     }
     found: dict[tuple, list[str]] = {}  # (rule, impact, element) → the pages, with the role
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         for role in ROLES:
             context = browser.new_context(viewport={"width": 1400, "height": 900})
             context.set_default_timeout(60_000)

@@ -12,17 +12,10 @@ from django.test import Client
 from playwright.sync_api import sync_playwright
 
 from assessment.language.choice import SESSION_KEY
+from tests.browser import launch
 from tests.factories import RoundFactory, WarningFactory
 from tests.pages import build_cycle
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LAPTOP = {"width": 1280, "height": 800}
 # A folder to keep a screenshot of each role's home page in, to look at them (optional).
 SHOTS = os.environ.get("NAV_SCREENSHOTS")
@@ -78,7 +71,7 @@ def test_navigation_fits_1280_px_for_every_role_in_both_languages(
     }
     measured = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         for key, cookie in cookies.items():
             context = browser.new_context(viewport=LAPTOP)
             context.add_cookies([cookie])

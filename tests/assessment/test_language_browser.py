@@ -7,16 +7,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from assessment.models import User
+from tests.browser import launch
 from tests.pages import build_cycle
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _switch(page, code: str) -> None:
@@ -32,7 +24,7 @@ def test_language_browser_asking_english_reads_chinese_until_chosen(
     build_cycle([county, other_county], [(90, 80), (70, 60)], units=(unit, other_unit))
     seen = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 900})
         context.set_default_timeout(60_000)
         page = context.new_page()

@@ -9,18 +9,11 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from tests import test_access
+from tests.browser import launch
 from tests.test_access import ACCESS, url_patterns
 
 world = test_access.world  # the access tests' world: personas and their objects
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Files, not pages: the browser downloads them (the pages show the charts as images).
 DOWNLOADS = (".xlsx", ".csv", ".svg")
 
@@ -49,7 +42,7 @@ def test_every_page_of_every_role_runs_under_the_csp(live_server, world):
     found: list[tuple[str, str, str]] = []
     visited = 0
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         for role, username in logins.items():
             context = browser.new_context(locale="zh-CN")
             page = context.new_page()

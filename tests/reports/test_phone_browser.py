@@ -15,17 +15,10 @@ from alerts.models import Rectification
 from assessment.models import Round
 from reports.objections import lodge
 from reports.publication import publish
+from tests.browser import launch
 from tests.factories import RectificationFactory, RoundFactory, WarningFactory
 from tests.pages import build_cycle
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 390, "height": 844}
 # A folder to keep a full-page screenshot of each page in, to look at them (optional).
 SHOTS = os.environ.get("PHONE_SCREENSHOTS")
@@ -123,7 +116,7 @@ def test_county_pages_fit_a_phone_with_readable_charts(
     ]
     overflow, charts, badges = {}, {}, {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport=PHONE, locale="zh-CN")
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", "county-101")

@@ -27,17 +27,10 @@ from assessment.models import Cycle, Round
 from reports.models import Objection
 from reports.publication import is_published
 from scoring.models import EntryState, Progress
+from tests.browser import launch
 from tests.factories import CountyFactory, RoundFactory
 from tests.pages import build_cycle
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FOLDER = Path(__file__).resolve().parents[2] / "screenshots" / "year-walk"
 # The links and buttons of a page, to name them when an expected one is missing.
 OFFERED = """() => [...document.querySelectorAll("a, button")]
@@ -156,7 +149,7 @@ def test_year_walk_every_role_from_the_navigation_in_few_clicks(
         old.unlink()
     counter = {"clicks": 0, "step": 0, "errors": []}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         # A unit enters its August progress: pasted into the grid and submitted.
         w = Walk(browser, live_server.url, FOLDER, counter)
         w.login("unit-TJJ")

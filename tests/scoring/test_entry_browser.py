@@ -8,17 +8,10 @@ from playwright.sync_api import sync_playwright
 
 from indicators.models import Indicator
 from scoring.models import AnnualInput
+from tests.browser import launch
 from tests.factories import CountyFactory, RuleItemFactory
 from tests.pages import build_cycle, open_rounds
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # What Excel and WPS put on the clipboard for a block of 3 rows × 2 columns.
 BLOCK = "92.5\t100\r\n-1.5\t2\r\n88\t90\r\n"
 PASTE = """(block) => {
@@ -41,7 +34,7 @@ def test_grid_paste_block_and_keys_in_a_browser(live_server, unit, other_unit, u
     url = f"{live_server.url}/cycles/2024/rounds/annual/entry/A01/"
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(locale="en")
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", "unit-TJJ")
