@@ -281,6 +281,10 @@ class UnitReminder(models.Model):
         DUE = "due", _("Closing date coming")
         LATE = "late", _("Not delivered at closing")
 
+    # A replace that drops the indicator deletes these without listing them as lost records
+    # (scoring.workbook.replace): they only keep each reminder to once.
+    replace_bookkeeping = True
+
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="+")
     round = models.ForeignKey(Round, models.CASCADE, related_name="unit_reminders")
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="+")

@@ -106,6 +106,14 @@ def records_lost(cycle: Cycle, data: Definition) -> list[str]:
     return lines
 
 
+def _bookkeeping(model) -> bool:
+    """Whether ``model``'s rows only record that the system did something (a reminder sent:
+    the claim that keeps it to once), not a record anyone made or would miss: deleted with
+    its indicator without being listed. A higher app's model says so with the class
+    attribute ``replace_bookkeeping = True`` (this app cannot name it)."""
+    return getattr(model, "replace_bookkeeping", False)
+
+
 def _cascade_counts(indicator: Indicator) -> Counter:
     """The rows deleting ``indicator`` would take with it, by their plural name, except the
     workbook's own data; entry states count with their history entries."""
@@ -113,10 +121,10 @@ def _cascade_counts(indicator: Indicator) -> Counter:
     collector.collect([indicator])
     counts: Counter = Counter()
     for model, instances in collector.data.items():
-        if model not in REPLACED and model is not Indicator:
+        if model not in REPLACED and model is not Indicator and not _bookkeeping(model):
             counts[str(model._meta.verbose_name_plural)] += len(instances)
     for qs in collector.fast_deletes:
-        if qs.model not in REPLACED:
+        if qs.model not in REPLACED and not _bookkeeping(qs.model):
             n = qs.count()
             if n:
                 counts[str(qs.model._meta.verbose_name_plural)] += n
