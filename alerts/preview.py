@@ -24,6 +24,7 @@ class CountyLine:
     new: int = 0  # issued now (new, or replacing one whose figures changed)
     flagged: bool = False
     emailed: bool = False  # its users get an email with their new warnings
+    unreachable: bool = False  # it has new warnings but no active user with an address
 
 
 @dataclass
@@ -31,6 +32,7 @@ class UnitLine:
     unit: Unit
     indicators: list = field(default_factory=list)
     emailed: bool = False  # not reminded of these yet, and has users with an address
+    unreachable: bool = False  # not reminded of these yet, but no active user with an address
 
 
 @dataclass
@@ -57,6 +59,15 @@ class ClosePreview:
     def emailed_unit_names(self) -> str:
         return "、".join(line.unit.name for line in self.units if line.emailed)
 
+    @property
+    def unreachable_names(self) -> str:
+        """The counties and units an email is due to whose accounts have no address: told
+        on the page, since nobody else will tell them."""
+        return "、".join(
+            [line.county.name for line in self.counties if line.unreachable]
+            + [line.unit.name for line in self.units if line.unreachable]
+        )
+
 
 def preview_close(*, round: Round) -> ClosePreview:
     """What :func:`~alerts.services.close_round` would do to ``round`` now. No writes.
@@ -82,7 +93,8 @@ def preview_close(*, round: Round) -> ClosePreview:
     for code in figures.diagnosis:
         lines[code_id[code]].flagged = True
     for pk, line in lines.items():
-        line.emailed = (line.new > 0 or pk in unsent) and pk in with_address
+        due = line.new > 0 or pk in unsent
+        line.emailed, line.unreachable = due and pk in with_address, due and pk not in with_address
     reasons = Counter(
         reason for f in figures.warnings.values() for reason in REASONS if getattr(f, reason)
     )
@@ -124,4 +136,5 @@ def _unit_lines(round: Round, late: list[Undelivered]) -> list[UnitLine]:
     with_address = _with_address("unit_id", set(by_unit))
     for pk, line in by_unit.items():
         line.emailed = fresh[pk] and pk in with_address
+        line.unreachable = fresh[pk] and pk not in with_address
     return sorted(by_unit.values(), key=lambda line: line.unit.code)

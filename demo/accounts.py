@@ -52,7 +52,13 @@ def _users(counties: dict[str, County], units: dict[str, Unit]) -> list[User]:
         )
     ]
     users += [
-        User(username=f"unit-{u.code}", first_name=u.name, role=User.Role.UNIT, unit=u)
+        User(
+            username=f"unit-{u.code}",
+            first_name=u.name,
+            role=User.Role.UNIT,
+            unit=u,
+            email=f"unit-{u.code.lower()}@jiangchuan.example",
+        )
         for u in units.values()
     ]
     users += [

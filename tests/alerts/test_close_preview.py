@@ -57,6 +57,28 @@ def test_preview_close_counts_what_closing_would_do_and_writes_nothing(april):
     assert (april.status, Warning.objects.count(), UnitReminder.objects.count()) == ("open", 0, 0)
 
 
+def test_preview_names_who_gets_no_email_for_want_of_an_address(client, lead, april):
+    """A county and a unit an email is due to, whose accounts have no address: the page says
+    so, since nobody else will tell them."""
+    User.objects.filter(county__code="103").update(email="")
+    User.objects.filter(username="tjj").update(email="")
+    preview = preview_close(round=april)
+    assert (preview.county_emails, preview.unit_emails) == (3, 0)
+    assert [x.county.code for x in preview.counties if x.unreachable] == ["103"]
+    county_103 = next(x.county.name for x in preview.counties if x.county.code == "103")
+    assert preview.unreachable_names == f"{county_103}、市统计局"
+    chinese = Client()
+    chinese.force_login(lead)
+    text = chinese.get(
+        reverse("alerts:round_close", kwargs={"year": 2025, "round": "april"})
+    ).content.decode()
+    assert f"收不到邮件：{county_103}、市统计局。" in text
+
+
+def test_preview_with_every_address_names_nobody(april):
+    assert preview_close(round=april).unreachable_names == ""
+
+
 def test_preview_after_closing_issues_nothing_new(april):
     close_round(round=april, notify=False)
     preview = preview_close(round=april)
