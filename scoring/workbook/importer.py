@@ -91,7 +91,7 @@ def import_workbook(
     or renames the counties and units by code, writes the categories, indicators (rules
     approved), rule items, annual inputs, progress, exemptions, adjustments and vetoes, and
     writes one audit event (``import_workbook`` or ``import_workbook_replace``) with the
-    counts and the file name.
+    counts, the file name and the records discarded (one line each, as listed).
     """
     data, problems, total = read_workbook(source)
     year = data.settings["year"] if data is not None else INVALID
@@ -107,8 +107,8 @@ def import_workbook(
         old = Cycle.objects.select_for_update().filter(year=year).first()
         if old is not None:
             ensure_cycle_writable(old)
-            lost = [] if discard else records_lost(old, data)
-            if lost:
+            lost = records_lost(old, data)
+            if lost and not discard:
                 line = f"{data.year_cell}: " + _(
                     "replacing the year %(year)s would delete these records, which are not in "
                     "the workbook; import with --discard-records (the discard option) to "
@@ -117,11 +117,11 @@ def import_workbook(
                 raise RecordsWouldBeLost([line, *lost])
             cycle, summary = old, replace_in_place(old, data)
         else:
-            cycle, summary = write(data)
+            cycle, summary, lost = *write(data), []
         record_event(
             cycle,
             summary="import_workbook_replace" if old is not None else "import_workbook",
-            data={**asdict(summary), "file": _source_name(source)},
+            data={**asdict(summary), "file": _source_name(source), "discarded": lost},
             actor=actor,
         )
     return summary

@@ -125,6 +125,7 @@ def test_large_replace_confirmed_imports_the_same_file_as_a_job(client, lead, pr
         "2024.xlsx",
         4,
     )
+    assert event.additional_data["discarded"] == []
     previewed.refresh_from_db()
     assert (previewed.status, previewed.source.name) == ("done", "")
     body = client.get(_job_url(previewed)).content.decode()
@@ -158,7 +159,8 @@ def test_large_replace_losing_records_is_refused_without_discard_then_imported_w
     imported = FileJob.objects.exclude(pk=job.pk).get()
     assert (imported.status, imported.discard, imported.problems) == ("done", True, [])
     assert (Veto.objects.count(), AnnualInput.objects.filter(cycle=year).count()) == (0, 4)
-    assert len(events("import_workbook_replace")) == 1
+    [event] = events("import_workbook_replace")
+    assert event.additional_data["discarded"] == [LOST]  # what was deleted, audited
 
 
 def test_large_replace_upload_asking_discard_has_the_box_ticked(client, lead, year, settings):
