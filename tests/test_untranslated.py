@@ -6,7 +6,8 @@ rendered without translation (a string not marked, marked lazily too late, or lo
 the wrong context). Codes, numbers and user data are not msgids of this kind: only msgids
 of at least two letter-words or one word of four letters or more, without placeholders,
 whose msgstr differs, are looked for. The pages are those of tests/test_access.py's world,
-each URL tried by the lead department, a unit and a county where it answers 200 to GET.
+each URL tried by the lead department, a unit and a county where it answers 200 to GET, and
+what every form of the lead's pages answers when posted with bad values.
 """
 
 import html
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from tests.config.test_bad_requests import _forms
 from tests.test_access import ACCESS, url_patterns, world  # noqa: F401 (the fixture)
 
 ROOT = Path(settings.BASE_DIR)
@@ -41,6 +43,14 @@ def english_labels() -> dict[str, str]:
             if (len(words) >= 2 or one_word) and not text.isupper():
                 labels[text] = str(po.relative_to(ROOT))
     return labels
+
+
+def label_patterns() -> list[tuple[str, re.Pattern]]:
+    """Each label looked for, as whole words, the longest first."""
+    return [
+        (text, re.compile(r"(?<![\w.-])" + re.escape(text) + r"(?![\w.-])"))
+        for text in sorted(english_labels(), key=len, reverse=True)
+    ]
 
 
 def visible_text(body: str) -> str:
@@ -67,11 +77,7 @@ def test_untranslated_finds_a_planted_english_label():
 
 
 def test_every_page_in_chinese_has_no_english_label(world):  # noqa: F811
-    labels = english_labels()
-    patterns = [
-        (text, re.compile(r"(?<![\w.-])" + re.escape(text) + r"(?![\w.-])"))
-        for text in sorted(labels, key=len, reverse=True)
-    ]
+    patterns = label_patterns()
     found = {}
     for name, _route, kwarg_names in url_patterns():
         if ACCESS[name]["method"] != "get":
@@ -89,4 +95,29 @@ def test_every_page_in_chinese_has_no_english_label(world):  # noqa: F811
                 continue
             for text in untranslated(response.content.decode(), patterns):
                 found.setdefault(text, []).append(f"{role} {url}")
+    assert {text: pages[:2] for text, pages in found.items()} == {}
+
+
+def test_every_form_of_the_lead_reshown_with_errors_in_chinese_has_no_english_label(
+    world,  # noqa: F811
+):
+    """The pages a POST answers — a form re-shown with its errors, a refusal, a preview — read
+    in Chinese too: every form of the lead's pages posted once with each field filled with
+    a value no field accepts, and once empty; a redirect is followed, so that the message
+    of an action done is read too."""
+    patterns = label_patterns()
+    client = Client(raise_request_exception=False)
+    client.force_login(world["users"]["lead"])
+    found, read = {}, 0
+    for action, fields in _forms(client, world):
+        for data in ({field: "无效 ✗ -1e99" for field in fields}, {}):
+            response = client.post(action, data=data, follow=True)
+            if response.streaming or "html" not in response.get("Content-Type", ""):
+                if response.streaming:
+                    b"".join(response.streaming_content)
+                continue
+            read += 1
+            for text in untranslated(response.content.decode(), patterns):
+                found.setdefault(text, []).append(f"POST {action}")
+    assert read > 100  # the forms' answers and the pages they redirect to (their messages)
     assert {text: pages[:2] for text, pages in found.items()} == {}
