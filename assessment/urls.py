@@ -11,5 +11,6 @@ urlpatterns = [
     path("workbook/jobs/<int:job>/", jobs.job_detail, name="file_job"),
     path("workbook/jobs/<int:job>/result/", jobs.job_result, name="file_job_result"),
     path("workbook/jobs/<int:job>/restart/", jobs.job_restart, name="file_job_restart"),
+    path("workbook/jobs/<int:job>/drop/", jobs.job_drop, name="file_job_drop"),
     *governance_urlpatterns,
 ]

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assessment.audit import record_event
 from assessment.jobs.kinds import job_kind
 from assessment.jobs.models import FileJob
 from assessment.models import Cycle, Round
@@ -141,6 +142,25 @@ def confirm_job(*, job: FileJob, kind: str, actor, discard: bool = False) -> Fil
             )
         raise
     return follow
+
+
+def drop_job(*, job: FileJob, actor) -> None:
+    """Drop a job awaiting its starter's confirmation: nothing it previewed is done, its
+    upload is deleted and the job ends with a message saying so; audited. Raises
+    :class:`JobRefused` when it no longer waits (confirmed, or dropped already)."""
+    with transaction.atomic():
+        dropped = FileJob.objects.filter(pk=job.pk, status=FileJob.Status.AWAITING).update(
+            status=FileJob.Status.DONE,
+            source="",
+            finished_at=timezone.now(),
+            message=_("Dropped: nothing was done with the file, and it is deleted."),
+        )
+        if not dropped:
+            raise JobRefused(_("This job is not waiting for a confirmation."))
+        record_event(job, summary="file_job_dropped", data={"file": job.source_name}, actor=actor)
+        name = job.source.name
+        if name:
+            transaction.on_commit(lambda: job.source.storage.delete(name))
 
 
 def fail_lost_job(*, job_id: int) -> bool:

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from assessment.access import LEAD, UNIT, get_job_for_user, require_role
+from assessment.access import LEAD, UNIT, get_job_for_user, get_job_to_confirm, require_role
 from assessment.jobs.kinds import job_kind
 from assessment.jobs.models import FileJob
-from assessment.jobs.services import restart_job, start_export_job
+from assessment.jobs.services import JobRefused, drop_job, restart_job, start_export_job
 from assessment.models import Cycle, Round
 from assessment.queue import QueueUnavailable
 from assessment.uploads import file_response
@@ -125,4 +125,21 @@ def job_restart(request: HttpRequest, job: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.info(request, _("The job was started again."))
+    return redirect("assessment:file_job", job=file_job.pk)
+
+
+@require_role(LEAD, UNIT)
+@require_POST
+def job_drop(request: HttpRequest, job: int) -> HttpResponse:
+    """Drop a job awaiting its starter's confirmation (the preview's other button): only the
+    person who started it may."""
+    file_job = get_job_to_confirm(request.user, job)
+    try:
+        drop_job(job=file_job, actor=request.user)
+    except JobRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Dropped: %(file)s was not imported.") % {"file": file_job.source_name}
+        )
     return redirect("assessment:file_job", job=file_job.pk)

@@ -52,6 +52,11 @@ ACCESS = {
     "assessment:file_job_restart": access(
         "post", lead=404, unit=404, county=403, outsider=UNIT_OWN_JOB
     ),
+    # Only the job's starter drops it (the world's job was started by no one of these; the
+    # starter's drop: tests/scoring/test_workbook_replace_job.py).
+    "assessment:file_job_drop": access(
+        "post", lead=403, unit=403, county=403, outsider=UNIT_OWN_JOB
+    ),
     "assessment:pledge_items": signed_in(),
     "assessment:pledge_item_edit": lead_only(outsider=REFUSED),
     "assessment:pledge_review": lead_only("post", lead=302),

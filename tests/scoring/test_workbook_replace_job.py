@@ -269,3 +269,39 @@ def test_large_replace_preview_lost_with_its_worker_starts_again_and_awaits(
     job.refresh_from_db()
     assert (job.status, job.summary["preview"]["changed"]) == ("awaiting", ["A02"])
     assert private_storage.exists(job.source.name) and _unchanged(year)
+
+
+def _drop_url(job):
+    return reverse("assessment:file_job_drop", kwargs={"job": job.pk})
+
+
+def test_large_replace_dropped_imports_nothing_and_deletes_the_upload(
+    client, lead, previewed, year, django_capture_on_commit_callbacks
+):
+    kept = previewed.source.name
+    body = client.get(_job_url(previewed)).content.decode()
+    assert f'action="{_drop_url(previewed)}"' in body
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes after the commit
+        dropped = client.post(_drop_url(previewed), follow=True)
+    assert dropped.redirect_chain == [(_job_url(previewed), 302)]
+    assert [str(m) for m in dropped.context["messages"]] == ["Dropped: 2024.xlsx was not imported."]
+    previewed.refresh_from_db()
+    assert (previewed.status, previewed.source.name) == ("done", "")
+    assert not private_storage.exists(kept)
+    assert (FileJob.objects.count(), events("import_workbook_replace")) == (1, [])
+    assert Indicator.objects.get(cycle=year, code="A02").name == "旧名称"  # nothing replaced
+    assert "Dropped: nothing was done with the file" in dropped.content.decode()
+    assert 'id="replace-confirm"' not in dropped.content.decode()
+    again = client.post(_drop_url(previewed), follow=True)
+    assert [str(m) for m in again.context["messages"]] == [
+        "This job is not waiting for a confirmation."
+    ]
+    refused = client.post(_confirm_url(previewed), follow=True)  # nor confirmed afterwards
+    assert FileJob.objects.count() == 1 and refused.status_code == 200
+
+
+def test_large_replace_is_dropped_only_by_the_person_who_uploaded_it(client, previewed):
+    client.force_login(UserFactory(username="lead2", role="lead"))
+    assert client.post(_drop_url(previewed)).status_code == 403
+    previewed.refresh_from_db()
+    assert previewed.status == "awaiting"
