@@ -23,6 +23,8 @@ from tests.config.test_bad_requests import _forms
 from tests.test_access import ACCESS, url_patterns, world  # noqa: F401 (the fixture)
 
 ROOT = Path(settings.BASE_DIR)
+# Forms whose post ends the session or changes its language: not posted by the form walk.
+SIGNING_OUT = {"/accounts/logout/", "/i18n/setlang/"}
 HIDDEN = re.compile(r"<(script|style|svg|textarea|pre)\b.*?</\1>", re.S | re.I)
 TAG = re.compile(r"<[^>]+>")
 
@@ -104,20 +106,32 @@ def test_every_form_of_the_lead_reshown_with_errors_in_chinese_has_no_english_la
     """The pages a POST answers — a form re-shown with its errors, a refusal, a preview — read
     in Chinese too: every form of the lead's pages posted once with each field filled with
     a value no field accepts, and once empty; a redirect is followed, so that the message
-    of an action done is read too."""
+    of an action done (or refused) is read too — and there must be one: an action answered
+    with a redirect says what happened."""
     patterns = label_patterns()
+    lead = world["users"]["lead"]
     client = Client(raise_request_exception=False)
-    client.force_login(world["users"]["lead"])
-    found, read = {}, 0
+    client.force_login(lead)
+    found, read, silent, redirects = {}, 0, [], 0
     for action, fields in _forms(client, world):
+        if action in SIGNING_OUT:
+            continue
         for data in ({field: "无效 ✗ -1e99" for field in fields}, {}):
+            client.force_login(lead)  # signed in for each form, whatever the last one did
             response = client.post(action, data=data, follow=True)
+            if response.redirect_chain and "/accounts/login/" in response.redirect_chain[-1][0]:
+                raise AssertionError(f"POST {action} ended on the sign-in page")
             if response.streaming or "html" not in response.get("Content-Type", ""):
                 if response.streaming:
                     b"".join(response.streaming_content)
                 continue
             read += 1
+            redirects += bool(response.redirect_chain)
+            if response.redirect_chain and not list(response.context["messages"]):
+                silent.append(action)  # an action answered with a redirect says what it did
             for text in untranslated(response.content.decode(), patterns):
                 found.setdefault(text, []).append(f"POST {action}")
-    assert read > 100  # the forms' answers and the pages they redirect to (their messages)
+    assert redirects > 20  # actions done or refused, each with its message
+    assert silent == []
+    assert read > 80  # the forms' answers and the pages they redirect to (their messages)
     assert {text: pages[:2] for text, pages in found.items()} == {}
