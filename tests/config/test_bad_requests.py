@@ -136,12 +136,13 @@ def test_a_hundred_bad_paths_answer_no_500(world):
     assert [a for a in answers if a[1] >= 500] == []
 
 
-def _forms(client: Client, world) -> list[tuple[str, list[str]]]:
-    """(action, field names) of every POST form on the lead's pages."""
+def _forms(client: Client, world, role: str = "lead") -> list[tuple[str, list[str]]]:
+    """(action, field names) of every POST form on the pages ``role`` opens (``client`` is
+    signed in as that role)."""
     forms = []
     for name, route, kwarg_names in url_patterns():
         declared = ACCESS[name]
-        if declared["method"] != "get" or declared["lead"] != 200 or route.endswith(".xlsx"):
+        if declared["method"] != "get" or declared[role] != 200 or route.endswith(".xlsx"):
             continue
         url = reverse(name, kwargs={k: world["own"][k] for k in kwarg_names})
         response = client.get(url)
