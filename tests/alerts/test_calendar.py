@@ -20,6 +20,7 @@ from tests.factories import (
     CycleFactory,
     IndicatorFactory,
     RoundFactory,
+    UnitFactory,
     UserFactory,
     deliver_all,
 )
@@ -176,6 +177,20 @@ def test_calendar_opens_and_closes_the_annual_round_on_its_dates_without_warning
     assert annual.closed_at == dt.datetime(2028, 1, 31, 0, 10, tzinfo=TZ)
     with at("2028-02-01"):
         assert run_round_calendar_task.delay().get() == {"opened": [], "closed": []}
+
+
+def test_annual_close_preview_lists_the_indicators_not_approved(client, lead, annual):
+    Round.objects.filter(pk=annual.pk).update(status=Round.Status.OPEN)
+    IndicatorFactory(
+        cycle=annual.cycle, code="A07", name="财政收入", unit=UnitFactory(name="市财政局")
+    )
+    client.force_login(lead)
+    url = reverse("alerts:round_close", kwargs={"year": 2027, "round": "annual"})
+    preview = client.get(url)
+    assert [u.indicator.code for u in preview.context["late"]] == ["A07"]
+    assert '<th scope="row">A07 财政收入</th>' in preview.content.decode()
+    assert "<td>市财政局</td>" in preview.content.decode()
+    assert state(annual) == ("open", 0)  # a preview changes nothing
 
 
 def test_lead_closes_and_reopens_the_annual_round_from_the_rounds_page(client, lead, annual):
