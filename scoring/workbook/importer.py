@@ -93,7 +93,32 @@ def import_workbook(
     writes one audit event (``import_workbook`` or ``import_workbook_replace``) with the
     counts, the file name and the records discarded (one line each, as listed).
     """
-    data, problems, total = read_workbook(source)
+    return _import_read(
+        read_workbook(source),
+        name=_source_name(source),
+        replace=replace,
+        discard=discard,
+        actor=actor,
+    )
+
+
+def preview_or_import(
+    source, *, discard: bool = False, actor=None
+) -> "ReplacePreview | ImportSummary":
+    """A replace's first step, from one reading of ``source``: what replacing its year would
+    change (:func:`preview_replace`, nothing written) when that year exists; when it does
+    not, there is nothing to replace and the workbook is imported at once
+    (:func:`import_workbook` with ``replace``). Raises as they do."""
+    read = read_workbook(source)
+    preview = _preview_read(read)
+    if preview is not None:
+        return preview
+    return _import_read(read, name=_source_name(source), replace=True, discard=discard, actor=actor)
+
+
+def _import_read(read, *, name: str, replace: bool, discard: bool, actor) -> ImportSummary:
+    """:func:`import_workbook` of a workbook already read (:func:`read_workbook`)."""
+    data, problems, total = read
     year = data.settings["year"] if data is not None else INVALID
     if year is not INVALID and not replace and Cycle.objects.filter(year=year).exists():
         line = f"{data.year_cell}: " + _(
@@ -121,7 +146,7 @@ def import_workbook(
         record_event(
             cycle,
             summary="import_workbook_replace" if old is not None else "import_workbook",
-            data={**asdict(summary), "file": _source_name(source), "discarded": lost},
+            data={**asdict(summary), "file": name, "discarded": lost},
             actor=actor,
         )
     return summary
@@ -201,7 +226,12 @@ def preview_replace(source) -> ReplacePreview | None:
     ``source``; None when that year does not exist (the import only creates). No side
     effects. Raises :class:`WorkbookInvalid` listing every problem of the workbook, or
     ``CycleReadOnly`` when the year is archived."""
-    data, problems, total = read_workbook(source)
+    return _preview_read(read_workbook(source))
+
+
+def _preview_read(read) -> ReplacePreview | None:
+    """:func:`preview_replace` of a workbook already read (:func:`read_workbook`)."""
+    data, problems, total = read
     if problems:
         raise WorkbookInvalid(problems, total)
     old = Cycle.objects.filter(year=data.settings["year"]).first()

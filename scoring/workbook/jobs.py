@@ -31,7 +31,7 @@ from scoring.workbook.importer import (
     ReplacePreview,
     WorkbookInvalid,
     import_workbook,
-    preview_replace,
+    preview_or_import,
 )
 from scoring.workbook.unit import (
     UnitWorkbookInvalid,
@@ -96,8 +96,11 @@ def _run_import(job: FileJob) -> None:
     except (CycleReadOnly, WorkbookInvalid) as exc:
         _refused(job, exc)
     else:
-        job.status, job.year = FileJob.Status.DONE, summary.year
-        job.summary = {name: getattr(summary, name) for name in summary.__dataclass_fields__}
+        _imported(job, summary)
+
+
+def _imported(job: FileJob, summary: ImportSummary) -> None:
+    job.status, job.year, job.summary = FileJob.Status.DONE, summary.year, asdict(summary)
 
 
 def _refused(job: FileJob, exc: CycleReadOnly | WorkbookInvalid) -> None:
@@ -115,18 +118,18 @@ def _run_replace_preview(job: FileJob) -> None:
     what replacing would change (``preview_replace``), nothing written; the job then awaits
     its starter's confirmation with the upload kept (:func:`confirm_replace`). A workbook
     of a year that does not exist replaces nothing: it is imported at once, as a small
-    upload's is."""
+    upload's is (the file read once for both: :func:`preview_or_import`)."""
     try:
         with job.source.open("rb") as fh:
-            preview = preview_replace(fh)
+            outcome = preview_or_import(fh, discard=job.discard, actor=job.created_by)
     except (CycleReadOnly, WorkbookInvalid) as exc:
         _refused(job, exc)
         return
-    if preview is None:
-        _run_import(job)
+    if isinstance(outcome, ImportSummary):
+        _imported(job, outcome)
         return
-    job.status, job.year = FileJob.Status.AWAITING, preview.year
-    job.summary = {"preview": asdict(preview)}
+    job.status, job.year = FileJob.Status.AWAITING, outcome.year
+    job.summary = {"preview": asdict(outcome)}
 
 
 def confirm_replace(*, job: FileJob, discard: bool, actor) -> FileJob:

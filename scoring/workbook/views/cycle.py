@@ -22,9 +22,10 @@ from scoring.forms import ReplaceConfirmForm, WorkbookUploadForm
 from scoring.workbook.exporter import cycle_workbook_filename, write_cycle_workbook
 from scoring.workbook.importer import (
     CycleExists,
+    ReplacePreview,
     WorkbookInvalid,
     import_workbook,
-    preview_replace,
+    preview_or_import,
 )
 from scoring.workbook.jobs import (
     EXPORT_WORKBOOK,
@@ -35,6 +36,7 @@ from scoring.workbook.jobs import (
     is_large_cycle,
     is_large_upload,
 )
+from scoring.workbook.write import ImportSummary
 
 # The session key of the workbook kept between a replace's preview and its confirmation.
 KEPT = "workbook_replace"
@@ -54,36 +56,31 @@ def workbook(request: HttpRequest) -> HttpResponse:
         form = WorkbookUploadForm(request.POST, request.FILES)
         if form.is_valid() and is_large_upload(form.cleaned_data["file"]):
             return _start_job(request, form)
-        if form.is_valid() and form.cleaned_data["replace"]:
+        if form.is_valid():
             try:
-                preview = preview_replace(form.cleaned_data["file"])
-            except CycleReadOnly as exc:
-                problems, problem_total = [str(exc)], 1
-            except WorkbookInvalid as exc:
-                problems, problem_total = list(exc.problems), exc.total
-            else:
-                if preview is not None:
-                    return _show_replace(request, form, preview)
-        if form.is_valid() and not problems:
-            form.cleaned_data["file"].seek(0)
-            try:
-                summary = import_workbook(
-                    form.cleaned_data["file"],
-                    replace=form.cleaned_data["replace"],
-                    discard=form.cleaned_data["discard"],
-                    actor=request.user,
-                )
+                outcome = _import_or_preview(request, form)
             except CycleReadOnly as exc:
                 problems, problem_total = [str(exc)], 1
             except WorkbookInvalid as exc:
                 problems, problem_total = list(exc.problems), exc.total
                 cycle_exists = isinstance(exc, CycleExists)
             else:
-                messages.success(request, import_summary_message(summary))
+                if isinstance(outcome, ReplacePreview):
+                    return _show_replace(request, form, outcome)
+                messages.success(request, import_summary_message(outcome))
                 return redirect("scoring:workbook")
     else:
         form = WorkbookUploadForm()
     return _page(request, form, problems, problem_total, cycle_exists)
+
+
+def _import_or_preview(request, form) -> ReplacePreview | ImportSummary:
+    """A small upload: imported, or, replacing a year that exists, first previewed (the
+    confirmation imports it: :func:`_confirm_replace`)."""
+    upload = form.cleaned_data["file"]
+    if form.cleaned_data["replace"]:
+        return preview_or_import(upload, discard=form.cleaned_data["discard"], actor=request.user)
+    return import_workbook(upload, actor=request.user)
 
 
 def _start_job(request, form) -> HttpResponse:
